@@ -1,0 +1,131 @@
+/*
+ * util.h - small shared helpers: error reports, warnings, a growable string,
+ * allocation that never returns NULL, and UTF-8 handling.
+ *
+ * Text code in sprecher works on UTF-8 bytes itself and never relies on
+ * <ctype.h> for non-ASCII characters (eSpeak NG changes the process locale).
+ */
+#ifndef SPRECHER_UTIL_H
+#define SPRECHER_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdarg.h>
+
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+/* ---- errors ------------------------------------------------------------ */
+
+/*
+ * An error report filled by a fallible function. Messages follow git's style:
+ * lowercase, no trailing full stop, naming the file (and line) first, e.g.
+ * "jingles/intro.wav: cannot read: File contains data in an unknown format".
+ * `msg` is always a NUL-terminated string (empty when no error was set).
+ */
+struct err {
+	char msg[1024];
+};
+
+/* Formats `fmt` into `e` (when e is not NULL) and returns -1. */
+int err_set(struct err *e, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* ---- warnings ---------------------------------------------------------- */
+
+/*
+ * A list of warning lines collected by a stage; `main` prints them to stderr.
+ * `v` holds `n` malloc'd strings owned by the list.
+ */
+struct warns {
+	char **v;
+	size_t n, cap;
+};
+
+void warns_init(struct warns *w);
+void warns_release(struct warns *w);
+/* Appends one formatted line; a NULL `w` drops it. */
+void warns_add(struct warns *w, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* ---- memory ------------------------------------------------------------ */
+
+/* Like malloc/calloc/realloc/strdup but abort with a message when out of memory. */
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+/* Grows *p (of *cap elements of `size` bytes) so it holds at least `need` elements. */
+void xgrow(void **p, size_t *cap, size_t need, size_t size);
+#define XGROW(p, cap, need) xgrow((void **)&(p), &(cap), (need), sizeof(*(p)))
+
+/* ---- growable string (after git's strbuf) ------------------------------ */
+
+/*
+ * A growable NUL-terminated byte string. After sb_init, `buf` is never NULL
+ * and buf[len] == '\0'. The caller owns it and frees it with sb_release.
+ */
+struct sb {
+	char *buf;
+	size_t len, cap;
+};
+
+void sb_init(struct sb *s);
+void sb_release(struct sb *s);
+void sb_reset(struct sb *s);               /* len = 0, keeps the memory */
+void sb_add(struct sb *s, const char *p, size_t n);
+void sb_adds(struct sb *s, const char *str);
+void sb_addc(struct sb *s, char c);
+void sb_addf(struct sb *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void sb_vaddf(struct sb *s, const char *fmt, va_list ap);
+/* Removes trailing ASCII whitespace. */
+void sb_rtrim(struct sb *s);
+/* Hands over the buffer (caller frees it) and re-initialises `s`. */
+char *sb_detach(struct sb *s);
+
+/* ---- files ------------------------------------------------------------- */
+
+/*
+ * Reads a whole file ("-" = stdin) into a malloc'd NUL-terminated buffer.
+ * Returns 0 and sets *out and *len, or -1 with "PATH: cannot read: REASON" in `e`.
+ */
+int read_file(const char *path, char **out, size_t *len, struct err *e);
+
+/* ---- UTF-8 ------------------------------------------------------------- */
+
+/*
+ * Decodes one code point from s[0..len). Returns the number of bytes used
+ * (1..4) and sets *cp, or returns -1 for an invalid or truncated sequence
+ * (overlongs and surrogates are invalid). len == 0 returns 0.
+ */
+int utf8_decode(const char *s, size_t len, uint32_t *cp);
+/* Encodes cp into out (4 bytes room); returns the byte count. */
+int utf8_encode(uint32_t cp, char *out);
+/* Appends the code point to the string. */
+void sb_addcp(struct sb *s, uint32_t cp);
+/*
+ * Checks that s[0..len) is valid UTF-8. Returns 0, or -1 and sets *line and
+ * *col (both 1-based; col counts bytes) of the first invalid byte.
+ */
+int utf8_validate(const char *s, size_t len, size_t *line, size_t *col);
+/* Number of code points in s[0..len) (invalid bytes count one each). */
+size_t utf8_count(const char *s, size_t len);
+
+/* ASCII-only classification, independent of the locale. */
+static inline int a_isdigit(int c) { return c >= '0' && c <= '9'; }
+static inline int a_isupper(int c) { return c >= 'A' && c <= 'Z'; }
+static inline int a_islower(int c) { return c >= 'a' && c <= 'z'; }
+static inline int a_isalpha(int c) { return a_isupper(c) || a_islower(c); }
+static inline int a_isalnum(int c) { return a_isalpha(c) || a_isdigit(c); }
+static inline int a_isspace(int c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+static inline int a_tolower(int c) { return a_isupper(c) ? c + 32 : c; }
+static inline int a_toupper(int c) { return a_islower(c) ? c - 32 : c; }
+
+/* Letter classes for Latin-1/Latin Extended code points (German umlauts, ß, accented names). */
+int cp_isalpha(uint32_t cp);
+int cp_isupper(uint32_t cp);
+int cp_islower(uint32_t cp);
+uint32_t cp_tolower(uint32_t cp);
+uint32_t cp_toupper(uint32_t cp);
+
+#endif
