@@ -1,0 +1,22 @@
+#!/bin/sh
+# Runs every cmocka test binary, normal build and ASan/UBSan build, then the
+# fuzz smoke run. Prints a closing "N passed, N failed" line.
+set -u
+cd "$(dirname "$0")/.."
+pass=0; fail=0; failed=""
+export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0"
+export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+for t in build/tests/test_* build-asan/tests/test_*; do
+	[ -x "$t" ] || continue
+	case "$t" in *.d|*.o) continue ;; esac
+	case "$t" in build-asan/*) bin=build-asan/sprecher ;; *) bin=./sprecher ;; esac
+	echo "== $t"
+	if SPRECHER_BIN="$bin" "$t"; then pass=$((pass + 1)); else fail=$((fail + 1)); failed="$failed $t"; fi
+done
+if [ -x scripts/fuzz.sh ]; then
+	echo "== fuzz smoke run"
+	if scripts/fuzz.sh "${FUZZ_SECONDS:-20}"; then pass=$((pass + 1)); else fail=$((fail + 1)); failed="$failed fuzz"; fi
+fi
+[ -n "$failed" ] && echo "failed:$failed"
+echo "tests: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
