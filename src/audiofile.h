@@ -1,0 +1,78 @@
+/*
+ * audiofile.h - reading and writing audio files (the only module that uses
+ * libsndfile). Inside sprecher audio is interleaved float32 frames.
+ */
+#ifndef SPRECHER_AUDIOFILE_H
+#define SPRECHER_AUDIOFILE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "util.h"
+
+/*
+ * Reads any file libsndfile reads. Returns 0 and sets *frames (malloc'd,
+ * caller frees), *nframes, *channels and *rate; or -1 with
+ * "PATH: cannot read: REASON" (missing, unreadable, corrupt, empty).
+ */
+int afile_read(const char *path, float **frames, size_t *nframes,
+	       int *channels, int *rate, struct err *e);
+
+enum afile_format { AF_WAV, AF_FLAC, AF_OGG, AF_OPUS, AF_MP3 };
+enum afile_bits { AF_BITS_16 = 16, AF_BITS_24 = 24, AF_BITS_32F = 32 };
+
+/*
+ * Picks the format from the file name's extension (case-insensitive).
+ * Returns 0, or -1 with "PATH: unsupported output format '.EXT' (supported:
+ * .wav, .flac, ...)". "-" (stdout) is WAV.
+ */
+int afile_format_from_name(const char *path, enum afile_format *fmt, struct err *e);
+
+/* A cue point at the start of a segment. */
+struct afile_cue {
+	uint64_t frame;
+	char label[96];
+};
+
+/* What the writer puts into the file besides the audio. Strings may be NULL. */
+struct afile_meta {
+	const char *title, *artist, *date, *comment, *software;
+	/* BWF (WAV only): origination date "YYYY-MM-DD" and time "HH:MM:SS"; NULL = not set */
+	const char *orig_date, *orig_time;
+	/* measured loudness for BWF v2 bext fields; have_loudness = 0 leaves them unset */
+	int have_loudness;
+	double lufs, lra, true_peak, max_momentary, max_short_term;
+	const struct afile_cue *cues;
+	size_t ncues;
+};
+
+struct afile_opts {
+	enum afile_format format;
+	enum afile_bits bits;    /* WAV: 16, 24, 32f; FLAC: 16 or 24; lossy: ignored */
+	int rate, channels;
+	double quality;          /* lossy codecs: 0..1, < 0 = default */
+	int bitrate_kbps;        /* mp3/opus: > 0 overrides quality */
+	uint64_t dither_seed;    /* TPDF dither for 16-bit output, seeded: deterministic */
+};
+
+struct afile_writer;
+
+/*
+ * Opens a writer for `path` ("-" = stdout, WAV). The audio goes to a
+ * temporary file in the same directory, which afile_commit renames onto
+ * `path`; until then an existing file at `path` is untouched. Fails with a
+ * clear message when the directory is not writable or `path` is a directory.
+ * The temporary file is registered so that afile_cleanup_temp (called from a
+ * SIGINT/SIGTERM handler) can remove it.
+ */
+struct afile_writer *afile_create(const char *path, const struct afile_opts *o,
+				  const struct afile_meta *m, struct err *e);
+/* Writes `nframes` frames (values in -1..1; 16-bit output is dithered). */
+int afile_write(struct afile_writer *w, const float *frames, size_t nframes, struct err *e);
+/* Finishes the file (chunks, tags), fsyncs and renames it onto the target; frees `w`. */
+int afile_commit(struct afile_writer *w, struct err *e);
+/* Drops the temporary file and frees `w`; afile_abort(NULL) is fine. */
+void afile_abort(struct afile_writer *w);
+/* Async-signal-safe: unlinks the temporary file of any open writer. */
+void afile_cleanup_temp(void);
+
+#endif

@@ -1,0 +1,35 @@
+/*
+ * loudness.h - EBU R128 measurement (the only module that uses libebur128).
+ */
+#ifndef SPRECHER_LOUDNESS_H
+#define SPRECHER_LOUDNESS_H
+
+#include <stddef.h>
+#include "util.h"
+
+struct loudness {
+	double integrated;      /* LUFS; -HUGE_VAL for silence */
+	double true_peak;       /* dBTP, maximum over channels */
+	double lra;             /* LU */
+	double max_momentary;   /* LUFS */
+	double max_short_term;  /* LUFS */
+};
+
+struct meter;
+
+/*
+ * A meter for `channels` channels at `rate`. `true_peak` = 0 skips the
+ * (costly) true-peak measurement. `dual_mono` measures a 1-channel signal as
+ * if it were played on both channels of a stereo pair (what a mono signal
+ * written as stereo would measure). Uses histogram mode: memory stays flat.
+ */
+struct meter *meter_new(int channels, int rate, int true_peak, int dual_mono, struct err *e);
+int meter_add(struct meter *m, const float *frames, size_t nframes, struct err *e);
+/* Fills `out`; values not measured are -HUGE_VAL. */
+int meter_result(struct meter *m, struct loudness *out, struct err *e);
+void meter_free(struct meter *m);
+
+/* Parses "-23", "ebu" (-23), "podcast" (-16), "atsc" (-24). Returns 0 or -1. */
+int loudness_target_parse(const char *s, double *lufs);
+
+#endif
