@@ -1,0 +1,56 @@
+/*
+ * timeline.c - the list of placed clips.
+ */
+#include "timeline.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+void timeline_init(struct timeline *t, int rate)
+{
+	memset(t, 0, sizeof(*t));
+	t->rate = rate;
+}
+
+void timeline_release(struct timeline *t)
+{
+	for (size_t i = 0; i < t->n; i++) {
+		struct clip *c = &t->clips[i];
+		free(c->voice);
+		free(c->written);
+		free(c->spoken);
+		free(c->source);
+		free(c->words);
+	}
+	free(t->clips);
+	timeline_init(t, t->rate);
+}
+
+static char *dup_or_null(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+struct clip *timeline_add(struct timeline *t, const struct clip *c)
+{
+	struct clip *n;
+
+	XGROW(t->clips, t->cap, t->n + 1);
+	n = &t->clips[t->n++];
+	*n = *c;
+	n->voice = dup_or_null(c->voice);
+	n->written = dup_or_null(c->written);
+	n->spoken = dup_or_null(c->spoken);
+	n->source = dup_or_null(c->source);
+	if (c->nwords) {
+		n->words = xmalloc(c->nwords * sizeof(*n->words));
+		memcpy(n->words, c->words, c->nwords * sizeof(*n->words));
+	} else {
+		n->words = NULL;
+	}
+	if (c->start + c->frames > t->total_frames)
+		t->total_frames = c->start + c->frames;
+	return n;
+}

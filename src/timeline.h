@@ -1,0 +1,59 @@
+/*
+ * timeline.h - stage 3: the clips of the rendered programme, exact to the frame.
+ *
+ * Filled by the renderer while it places speech, jingles and pauses; the
+ * sidecar writers (captions, timeline JSON, labels, chapters) and the cue
+ * points read it. All positions are frames of the final file at `rate`.
+ */
+#ifndef SPRECHER_TIMELINE_H
+#define SPRECHER_TIMELINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "article.h"
+
+enum clip_kind { CLIP_SPEECH, CLIP_JINGLE, CLIP_PAUSE };
+
+/* A word start inside a speech clip: frame offset from the clip start, byte offset in `written`. */
+struct clip_word {
+	uint64_t frame;
+	size_t written;
+};
+
+/*
+ * One clip. Speech clips are one sentence each; `written`/`spoken` are owned
+ * copies (NULL for other kinds); `voice` and `source` are owned copies too.
+ * `segment` is the script's 1-based segment number (0 for jingles outside
+ * segments, e.g. the intro and outro).
+ */
+struct clip {
+	enum clip_kind kind;
+	uint64_t start, frames;
+	int segment;
+	enum role role;
+	char *voice;
+	char *written, *spoken;
+	char *source;            /* jingles: file path or "builtin:intro" */
+	struct clip_word *words;
+	size_t nwords;
+};
+
+struct timeline {
+	struct clip *clips;
+	size_t n, cap;
+	int rate;
+	uint64_t total_frames;   /* length of the file */
+};
+
+void timeline_init(struct timeline *t, int rate);
+void timeline_release(struct timeline *t);
+/* Appends a clip (fields copied; strings duplicated; NULL strings stay NULL). Returns it. */
+struct clip *timeline_add(struct timeline *t, const struct clip *c);
+
+/* Frames to seconds. */
+static inline double timeline_sec(const struct timeline *t, uint64_t frames)
+{
+	return (double)frames / t->rate;
+}
+
+#endif

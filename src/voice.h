@@ -1,0 +1,59 @@
+/*
+ * voice.h - voice presets: INI files in voices/ (read with inih).
+ *
+ *     [voice]
+ *     description = Nachrichtensprecher, ruhig
+ *     espeak  = de          ; eSpeak NG voice name
+ *     variant = m3          ; eSpeak variant, optional
+ *     rate    = 158         ; words per minute
+ *     pitch   = 42          ; 0..99
+ *     range   = 38          ; pitch range 0..99
+ *     volume  = 100         ; 0..200
+ *     wordgap = 0           ; extra gap between words, in 10 ms units
+ *     [pauses]              ; milliseconds of silence after ...
+ *     sentence  = 420
+ *     paragraph = 850
+ *     section   = 1300
+ *     [roles]               ; optional: other presets for some roles
+ *     title = nachrichten-titel
+ */
+#ifndef SPRECHER_VOICE_H
+#define SPRECHER_VOICE_H
+
+#include "util.h"
+#include "article.h"
+
+struct voice_preset {
+	char name[64];            /* file name without .ini */
+	char path[512];
+	char description[128];
+	char espeak[64];
+	char variant[32];         /* empty: none */
+	int rate, pitch, range, volume, wordgap;
+	int pause_sentence_ms, pause_paragraph_ms, pause_section_ms;
+	char role[ROLE__COUNT][64];   /* preset name per role; empty: this preset */
+};
+
+/* The directory holding the presets: $SPRECHER_VOICES, voices/ next to the program, or the installed one. */
+const char *voice_dir(void);
+
+/*
+ * Loads preset `name_or_file`: a path (contains '/' or ends in ".ini") or a
+ * name looked up in voice_dir(). Returns 0, or -1 with "FILE:LINE: ..." or
+ * "unknown voice preset 'X' (see sprecher voices)".
+ */
+int voice_load(const char *name_or_file, struct voice_preset *out, struct err *e);
+
+/*
+ * The presets for every role of `base` (roles without their own preset get a
+ * copy of `base`). Returns 0 or -1 when a role's preset cannot be loaded.
+ */
+int voice_load_roles(const struct voice_preset *base, struct voice_preset out[ROLE__COUNT],
+		     struct err *e);
+
+/* Lists the preset names in voice_dir() into `out`, one "name<TAB>description" line each. */
+void voice_list(struct sb *out);
+
+#define VOICE_DEFAULT "nachrichten"
+
+#endif
