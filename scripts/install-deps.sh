@@ -3,7 +3,7 @@
 # Usage: scripts/install-deps.sh [--dev]   (--dev adds espeak-ng, sox and ffmpeg for benchmarks)
 set -eu
 
-PKGS="build-essential pkg-config libespeak-ng-dev espeak-ng-data libsndfile1-dev \
+PKGS="build-essential time python3 pkg-config libespeak-ng-dev espeak-ng-data libsndfile1-dev \
 libsamplerate0-dev libebur128-dev libcmocka-dev libinih-dev clang libclang-rt-14-dev"
 if [ "${1:-}" = "--dev" ]; then
 	PKGS="$PKGS espeak-ng sox ffmpeg"

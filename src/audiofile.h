@@ -41,8 +41,14 @@ struct afile_meta {
 	/* measured loudness for BWF v2 bext fields; have_loudness = 0 leaves them unset */
 	int have_loudness;
 	double lufs, lra, true_peak, max_momentary, max_short_term;
+	/* WAV: a `cue ` chunk with one point per entry (ids 1..ncues in order) and
+	 * their labels in a LIST/adtl chunk (labl); any number of cues */
 	const struct afile_cue *cues;
 	size_t ncues;
+	/* WAV cart chunk (AES46): textual out cue, e.g. the last words; NULL = empty.
+	 * The cart chunk also gets title, artist, category "NEWS", start date/time
+	 * from orig_date/orig_time and end date 9999-12-31. */
+	const char *out_cue;
 };
 
 struct afile_opts {
@@ -52,6 +58,9 @@ struct afile_opts {
 	double quality;          /* lossy codecs: 0..1, < 0 = default */
 	int bitrate_kbps;        /* mp3/opus: > 0 overrides quality */
 	uint64_t dither_seed;    /* TPDF dither for 16-bit output, seeded: deterministic */
+	/* WAV: frames the caller expects to write (0 = unknown). When the audio
+	 * would pass 4 GiB the file is written as RF64 instead of WAV. */
+	uint64_t expected_frames;
 };
 
 struct afile_writer;
@@ -66,7 +75,10 @@ struct afile_writer;
  */
 struct afile_writer *afile_create(const char *path, const struct afile_opts *o,
 				  const struct afile_meta *m, struct err *e);
-/* Writes `nframes` frames (values in -1..1; 16-bit output is dithered). */
+/*
+ * Writes `nframes` frames (values in -1..1, clipped beyond; 16-bit WAV/FLAC
+ * output gets TPDF dither, exact zeros stay digital silence).
+ */
 int afile_write(struct afile_writer *w, const float *frames, size_t nframes, struct err *e);
 /* Finishes the file (chunks, tags), fsyncs and renames it onto the target; frees `w`. */
 int afile_commit(struct afile_writer *w, struct err *e);

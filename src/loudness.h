@@ -27,9 +27,19 @@ struct meter *meter_new(int channels, int rate, int true_peak, int dual_mono, st
 int meter_add(struct meter *m, const float *frames, size_t nframes, struct err *e);
 /* Fills `out`; values not measured are -HUGE_VAL. */
 int meter_result(struct meter *m, struct loudness *out, struct err *e);
+/*
+ * Combines meters that measured consecutive parts of one programme (e.g. in
+ * parallel): integrated loudness and LRA over all parts (libebur128's
+ * _multiple functions), the maximum true peak, momentary and short-term
+ * loudness over the parts (windows do not span part boundaries).
+ */
+int meter_result_multiple(struct meter **ms, size_t n, struct loudness *out, struct err *e);
 void meter_free(struct meter *m);
 
-/* Parses "-23", "ebu" (-23), "podcast" (-16), "atsc" (-24). Returns 0 or -1. */
+/*
+ * Parses a number of LUFS in -70..0 ("-23", "-16.5") or a name, case-insensitive:
+ * "ebu" or "r128" (-23), "podcast" (-16), "atsc" (-24). Returns 0 or -1.
+ */
 int loudness_target_parse(const char *s, double *lufs);
 
 #endif

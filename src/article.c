@@ -1,0 +1,998 @@
+/*
+ * article.c - article text -> document (a list of blocks).
+ *
+ * The parse runs in passes over plain data:
+ *   1. checks: binary garbage, invalid UTF-8 (with line and byte column);
+ *   2. lines: each input line normalised (odd spaces, soft hyphens,
+ *      zero-width characters, control characters), front matter taken out;
+ *   3. paragraphs: blank-line separated runs of lines, classified into
+ *      title, headings, list items, quotations and body text;
+ *   4. footer: a trailing run of paragraphs made of donation, bank and
+ *      contact material is dropped (or marked, with keep_footer).
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "article.h"
+
+/* ---- roles ------------------------------------------------------------- */
+
+static const char *const role_names[ROLE__COUNT] = {
+	"title", "heading", "body", "list", "quote",
+};
+
+const char *role_name(enum role r)
+{
+	if ((int)r < 0 || r >= ROLE__COUNT)
+		return "?";
+	return role_names[r];
+}
+
+int role_parse(const char *name)
+{
+	for (int i = 0; i < ROLE__COUNT; i++)
+		if (name && strcmp(name, role_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+/* ---- small helpers ----------------------------------------------------- */
+
+static size_t dec(const char *t, size_t len, size_t i, uint32_t *cp)
+{
+	int n = utf8_decode(t + i, len - i, cp);
+
+	if (n <= 0) {
+		*cp = 0xFFFD;
+		return 1;
+	}
+	return (size_t)n;
+}
+
+static int starts_with(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/* The last code point of s (0 when s is empty). */
+static uint32_t last_cp(const char *s)
+{
+	size_t n = strlen(s), k;
+	uint32_t c = 0;
+
+	if (!n)
+		return 0;
+	k = n - 1;
+	while (k > 0 && ((unsigned char)s[k] & 0xC0) == 0x80)
+		k--;
+	dec(s, n, k, &c);
+	return c;
+}
+
+static uint32_t first_cp(const char *s)
+{
+	uint32_t c = 0;
+
+	if (*s)
+		dec(s, strlen(s), 0, &c);
+	return c;
+}
+
+/* Words in s (runs of non-space). */
+static size_t word_count(const char *s)
+{
+	size_t n = 0;
+	int in = 0;
+
+	for (; *s; s++) {
+		if (*s == ' ') {
+			in = 0;
+		} else if (!in) {
+			in = 1;
+			n++;
+		}
+	}
+	return n;
+}
+
+/* Lowercases ASCII and the German umlauts of s into a new string. */
+static char *lower_dup(const char *s)
+{
+	struct sb o;
+	size_t i = 0, n = strlen(s);
+	uint32_t c;
+
+	sb_init(&o);
+	while (i < n) {
+		i += dec(s, n, i, &c);
+		sb_addcp(&o, cp_tolower(c));
+	}
+	return sb_detach(&o);
+}
+
+static int is_sentence_final(uint32_t c)
+{
+	return c == '.' || c == '!' || c == '?' || c == ':' || c == ';' || c == ',' ||
+	       c == 0x2026;
+}
+
+/* ---- pass 1: is this text? --------------------------------------------- */
+
+static int check_text(const char *text, size_t len, const char *fn, struct err *e)
+{
+	size_t ctrl = 0, line, col;
+
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)text[i];
+		if (c == 0)
+			return err_set(e, "%s: not a text file", fn);
+		if (c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != '\v')
+			ctrl++;
+	}
+	if (ctrl > 8 && ctrl * 20 > len)
+		return err_set(e, "%s: not a text file", fn);
+	if (utf8_validate(text, len, &line, &col) < 0)
+		return err_set(e, "%s:%zu:%zu: invalid UTF-8", fn, line, col);
+	return 0;
+}
+
+/* ---- pass 2: lines ----------------------------------------------------- */
+
+struct line {
+	char *text;     /* normalised, trimmed, single spaces; "" when blank */
+	int lineno;     /* 1-based */
+	int indent;     /* leading columns (tab = 4) */
+};
+
+struct lines {
+	struct line *v;
+	size_t n, cap;
+};
+
+/* Code points dropped from the text: soft hyphen, zero-width characters, BOM. */
+static int is_invisible(uint32_t c)
+{
+	return c == 0xAD || (c >= 0x200B && c <= 0x200D) || c == 0x2060 || c == 0xFEFF ||
+	       c == 0x200E || c == 0x200F;
+}
+
+/* Odd spaces that become an ordinary space. */
+static int is_odd_space(uint32_t c)
+{
+	return c == '\t' || c == 0xA0 || (c >= 0x2000 && c <= 0x200A) || c == 0x202F ||
+	       c == 0x205F || c == 0x3000 || c == 0x2028 || c == 0x2029 || c == '\f' ||
+	       c == '\v';
+}
+
+/* Normalises raw[0..n) into a new string; sets *indent. */
+static char *normalise_line(const char *raw, size_t n, int *indent)
+{
+	struct sb o;
+	size_t i = 0;
+	int lead = 1, col = 0, sp = 0;
+	uint32_t c;
+
+	sb_init(&o);
+	while (i < n) {
+		i += dec(raw, n, i, &c);
+		if (c == '\r' || is_invisible(c))
+			continue;
+		if (c == ' ' || is_odd_space(c)) {
+			if (lead)
+				col += c == '\t' ? 4 : 1;
+			sp = 1;
+			continue;
+		}
+		if (c < 0x20 || c == 0x7F || (c >= 0x80 && c < 0xA0))
+			continue;
+		if (sp && !lead)
+			sb_addc(&o, ' ');
+		sp = 0;
+		lead = 0;
+		sb_addcp(&o, c);
+	}
+	*indent = col;
+	return sb_detach(&o);
+}
+
+static void split_lines(const char *text, size_t len, struct lines *ls)
+{
+	size_t i = 0;
+	int lineno = 1;
+
+	if (len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3))
+		i = 3;
+	while (i < len) {
+		const char *nl = memchr(text + i, '\n', len - i);
+		size_t e = nl ? (size_t)(nl - text) : len;
+		XGROW(ls->v, ls->cap, ls->n + 1);
+		struct line *l = &ls->v[ls->n++];
+		l->text = normalise_line(text + i, e - i, &l->indent);
+		l->lineno = lineno++;
+		i = e + 1;
+	}
+}
+
+static void free_lines(struct lines *ls)
+{
+	for (size_t i = 0; i < ls->n; i++)
+		free(ls->v[i].text);
+	free(ls->v);
+}
+
+/* ---- front matter ------------------------------------------------------ */
+
+static void set_meta(char **field, const char *v)
+{
+	size_t n = strlen(v);
+
+	if (n >= 2 && (v[0] == '"' || v[0] == '\'') && v[n - 1] == v[0]) {
+		v++;
+		n -= 2;
+	}
+	free(*field);
+	*field = n ? xstrndup(v, n) : NULL;
+}
+
+/*
+ * Reads a "---" ... "---" block at the top; returns the index of the first
+ * line after it (0 when there is none). *title_line gets the title's line.
+ */
+static size_t front_matter(struct lines *ls, struct doc_meta *m, int *title_line)
+{
+	size_t i = 0, end;
+
+	while (i < ls->n && !ls->v[i].text[0])
+		i++;
+	if (i >= ls->n || strcmp(ls->v[i].text, "---") != 0)
+		return 0;
+	for (end = i + 1; end < ls->n; end++)
+		if (strcmp(ls->v[end].text, "---") == 0 || strcmp(ls->v[end].text, "...") == 0)
+			break;
+	if (end >= ls->n)
+		return 0;
+	for (size_t k = i + 1; k < end; k++) {
+		const char *t = ls->v[k].text, *colon = strchr(t, ':');
+		if (!colon)
+			continue;
+		size_t kn = (size_t)(colon - t);
+		const char *v = colon + 1;
+		while (*v == ' ')
+			v++;
+		char key[16];
+		if (kn == 0 || kn >= sizeof key)
+			continue;
+		for (size_t q = 0; q < kn; q++)
+			key[q] = (char)a_tolower((unsigned char)t[q]);
+		key[kn] = '\0';
+		if (!strcmp(key, "title") || !strcmp(key, "titel")) {
+			set_meta(&m->title, v);
+			*title_line = ls->v[k].lineno;
+		} else if (!strcmp(key, "author") || !strcmp(key, "autor")) {
+			set_meta(&m->author, v);
+		} else if (!strcmp(key, "date") || !strcmp(key, "datum")) {
+			set_meta(&m->date, v);
+		} else if (!strcmp(key, "voice") || !strcmp(key, "stimme")) {
+			set_meta(&m->voice, v);
+		} else if (!strcmp(key, "intro")) {
+			set_meta(&m->intro, v);
+		} else if (!strcmp(key, "outro")) {
+			set_meta(&m->outro, v);
+		} else if (!strcmp(key, "stinger")) {
+			set_meta(&m->stinger, v);
+		}
+	}
+	return end + 1;
+}
+
+/* ---- Markdown inline markup -------------------------------------------- */
+
+static int is_punct_or_space(char c)
+{
+	return c == '\0' || c == ' ' || (c > 0 && strchr(".,;:!?()[]{}\"'-/", c));
+}
+
+/*
+ * Reduces Markdown inline markup of s to text: emphasis markers (* and _ at
+ * word edges, so "Lehrer*innen" and "a_b" stay), `code`, links [text](url)
+ * to their text, images ![alt](src) and HTML comments to nothing, autolinks
+ * <url> to the url, backslash escapes to the character.
+ */
+static char *md_inline(const char *s)
+{
+	struct sb o;
+	size_t n = strlen(s), i = 0;
+
+	sb_init(&o);
+	while (i < n) {
+		char c = s[i];
+		if (c == '\\' && i + 1 < n && strchr("\\`*_{}[]()#+-.!<>", s[i + 1])) {
+			sb_addc(&o, s[i + 1]);
+			i += 2;
+		} else if (c == '!' && s[i + 1] == '[') {
+			const char *cb = strstr(s + i, "](");
+			const char *cp = cb ? strchr(cb, ')') : NULL;
+			if (cp) {
+				i = (size_t)(cp - s) + 1;
+			} else {
+				sb_addc(&o, c);
+				i++;
+			}
+		} else if (c == '[') {
+			const char *cb = strchr(s + i + 1, ']');
+			if (cb && cb[1] == '(' && strchr(cb, ')')) {
+				sb_add(&o, s + i + 1, (size_t)(cb - s - i - 1));
+				i = (size_t)(strchr(cb, ')') - s) + 1;
+			} else {
+				sb_addc(&o, c);
+				i++;
+			}
+		} else if (c == '<' && (starts_with(s + i + 1, "http") || starts_with(s + i + 1, "mailto:")) &&
+			   strchr(s + i, '>')) {
+			const char *gt = strchr(s + i, '>');
+			const char *u = s + i + 1;
+			if (starts_with(u, "mailto:"))
+				u += 7;
+			sb_add(&o, u, (size_t)(gt - u));
+			i = (size_t)(gt - s) + 1;
+		} else if (c == '<' && starts_with(s + i, "<!--") && strstr(s + i, "-->")) {
+			i = (size_t)(strstr(s + i, "-->") - s) + 3;
+		} else if (c == '`') {
+			i++;
+		} else if (c == '*' || c == '_') {
+			size_t j = i;
+			while (j < n && s[j] == c)
+				j++;
+			char before = i ? s[i - 1] : '\0', after = s[j];
+			int opens = is_punct_or_space(before) && after != ' ' && after != '\0';
+			int closes = before != ' ' && i > 0 && is_punct_or_space(after);
+			if ((opens || closes) && j - i <= 3)
+				i = j;
+			else {
+				sb_add(&o, s + i, j - i);
+				i = j;
+			}
+		} else {
+			sb_addc(&o, c);
+			i++;
+		}
+	}
+	/* collapse spaces left behind */
+	struct sb r;
+	sb_init(&r);
+	for (size_t k = 0; k < o.len; k++) {
+		if (o.buf[k] == ' ' && (r.len == 0 || r.buf[r.len - 1] == ' '))
+			continue;
+		sb_addc(&r, o.buf[k]);
+	}
+	sb_rtrim(&r);
+	sb_release(&o);
+	return sb_detach(&r);
+}
+
+/* ---- pass 3: paragraphs and blocks ------------------------------------- */
+
+/* Length in bytes of a list marker ("• ", "- ", "1. ", "2) ") at the start of s, or 0. */
+static size_t list_marker(const char *s)
+{
+	static const char *const bullets[] = {
+		"\xE2\x80\xA2", "-", "*", "\xE2\x80\x93", "\xC2\xB7", "\xE2\x96\xAA",
+		"\xE2\x97\x8F", "\xE2\x97\xA6", "\xE2\x80\xA3", "+", "\xE2\x81\x83",
+	};
+	for (size_t i = 0; i < ARRAY_LEN(bullets); i++) {
+		size_t bn = strlen(bullets[i]);
+		if (!strncmp(s, bullets[i], bn) && s[bn] == ' ' && s[bn + 1])
+			return bn + 1;
+	}
+	size_t d = 0;
+	while (a_isdigit((unsigned char)s[d]) && d < 3)
+		d++;
+	if (d == 0 || (s[d] != '.' && s[d] != ')') || s[d + 1] != ' ' || !s[d + 2])
+		return 0;
+	/* "12. Februar 2025" at the start of a line is a date, not an item */
+	static const char *const months[] = {
+		"Jan", "Feb", "Mär", "Apr", "Mai", "Jun", "Jul", "Aug", "Sep", "Okt",
+		"Nov", "Dez",
+	};
+	for (size_t i = 0; i < ARRAY_LEN(months); i++)
+		if (s[d] == '.' && starts_with(s + d + 2, months[i]))
+			return 0;
+	return d + 2;
+}
+
+/* Whether s is an image credit line ("Bilder: ...", "Foto: ..."). */
+static int is_image_credit(const char *s)
+{
+	static const char *const p[] = {
+		"Bilder:", "Bild:", "Fotos:", "Foto:", "Foto/Grafik:", "Fotos/Grafiken:",
+		"Bildquelle:", "Bildquellen:", "Titelbild:", "Beitragsbild:", "Grafik:",
+		"Foto (Symbolbild):", "Symbolbild:", "Bildnachweis:",
+	};
+	for (size_t i = 0; i < ARRAY_LEN(p); i++)
+		if (starts_with(s, p[i]))
+			return 1;
+	return 0;
+}
+
+/* Markdown ATX heading level of s ("## x" -> 2), or 0. */
+static int atx_level(const char *s)
+{
+	int k = 0;
+
+	while (s[k] == '#' && k < 7)
+		k++;
+	return k >= 1 && k <= 6 && s[k] == ' ' && s[k + 1] ? k : 0;
+}
+
+/* A setext underline ("===" or "---"), or a horizontal rule. */
+static int is_rule_line(const char *s, char ch)
+{
+	size_t n = 0;
+
+	for (; *s; s++) {
+		if (*s == ch)
+			n++;
+		else if (*s != ' ')
+			return 0;
+	}
+	return n >= 3;
+}
+
+/* A paragraph that is entirely one quotation: „…“, »…«, “…”, "…". */
+static int is_quotation(const char *s)
+{
+	static const char *const pairs[][2] = {
+		{ "\xE2\x80\x9E", "\xE2\x80\x9C" },   /* „ “ */
+		{ "\xC2\xBB", "\xC2\xAB" },           /* » « */
+		{ "\xC2\xAB", "\xC2\xBB" },           /* « » */
+		{ "\xE2\x80\x9C", "\xE2\x80\x9D" },   /* “ ” */
+		{ "\"", "\"" },
+	};
+	size_t n = strlen(s);
+
+	for (size_t i = 0; i < ARRAY_LEN(pairs); i++) {
+		const char *o = pairs[i][0], *c = pairs[i][1];
+		size_t on = strlen(o), cn = strlen(c);
+		if (strncmp(s, o, on) != 0)
+			continue;
+		/* the closing mark, optionally followed by final punctuation */
+		size_t end = n;
+		while (end > 0 && strchr(".!?", s[end - 1]) && s[end - 1])
+			end--;
+		if (end < on + cn + 1 || strncmp(s + end - cn, c, cn) != 0)
+			return 0;
+		/* no closing mark in between: "„A“, sagte er, „B“" is not one quotation */
+		const char *mid = s + on;
+		size_t midn = end - cn - on;
+		for (size_t k = 0; k + cn <= midn; k++)
+			if (!strncmp(mid + k, c, cn))
+				return 0;
+		return 1;
+	}
+	return 0;
+}
+
+struct builder {
+	struct doc *d;
+	int section, paragraph;
+	int markdown;
+};
+
+static void add_block(struct builder *b, enum role r, char *text, int first, int last)
+{
+	struct doc *d = b->d;
+	char *t = b->markdown ? md_inline(text) : xstrdup(text);
+
+	free(text);
+	if (!t[0]) {
+		free(t);
+		return;
+	}
+	XGROW(d->blocks, d->cap, d->nblocks + 1);
+	struct block *bl = &d->blocks[d->nblocks++];
+	bl->role = r;
+	bl->text = t;
+	bl->line_first = first;
+	bl->line_last = last;
+	bl->section = b->section;
+	bl->paragraph = b->paragraph;
+	bl->footer = 0;
+	if (r == ROLE_HEADING)
+		b->section++;
+}
+
+/*
+ * Joins line texts, mending a word hyphenated across a line break
+ * ("Bundes-" + "regierung") but not a hyphen before a conjunction
+ * ("Gemüse- und").
+ */
+static void join_line(struct sb *s, const char *t)
+{
+	if (s->len == 0) {
+		sb_adds(s, t);
+		return;
+	}
+	if (s->len >= 2 && s->buf[s->len - 1] == '-' && a_isalpha((unsigned char)s->buf[s->len - 2]) &&
+	    cp_islower(first_cp(t)) && !starts_with(t, "und ") && !starts_with(t, "oder ") &&
+	    !starts_with(t, "bzw") && !starts_with(t, "sowie ") && !starts_with(t, "bis ")) {
+		s->len--;
+		s->buf[s->len] = '\0';
+		sb_adds(s, t);
+		return;
+	}
+	sb_addc(s, ' ');
+	sb_adds(s, t);
+}
+
+/* Whether a one-line paragraph reads as a heading: short, no final punctuation. */
+static int heading_like(const char *t)
+{
+	uint32_t f = first_cp(t), l = last_cp(t);
+
+	return utf8_count(t, strlen(t)) <= 80 && word_count(t) <= 12 &&
+	       !is_sentence_final(l) && !cp_islower(f) && !list_marker(t) &&
+	       l != 0x201C && l != 0x201D && l != 0xAB && l != '"';
+}
+
+/* Emits the blocks of the paragraph made of lines v[a..b). */
+static void paragraph(struct builder *bl, struct line *v, size_t a, size_t b, int is_last,
+		      int want_title)
+{
+	struct sb s;
+	size_t i = a;
+
+	sb_init(&s);
+	/* Markdown headings, quotes and rules are line-level */
+	if (want_title) {
+		int lvl = bl->markdown ? atx_level(v[a].text) : 0;
+		const char *t = v[a].text + (lvl ? lvl + 1 : 0);
+		struct sb tt;
+		sb_init(&tt);
+		sb_adds(&tt, t);
+		while (tt.len && tt.buf[tt.len - 1] == '#')
+			tt.len--;
+		tt.buf[tt.len] = '\0';
+		sb_rtrim(&tt);
+		add_block(bl, ROLE_TITLE, sb_detach(&tt), v[a].lineno, v[a].lineno);
+		sb_release(&tt);
+		bl->paragraph++;
+		i = a + 1;
+		if (i < b && bl->markdown && is_rule_line(v[i].text, '=')) {
+			bl->d->blocks[bl->d->nblocks - 1].line_last = v[i].lineno;
+			i++;
+		}
+	}
+	while (i < b) {
+		const char *t = v[i].text;
+		int lvl = bl->markdown ? atx_level(t) : 0;
+		if (lvl) {
+			struct sb h;
+			sb_init(&h);
+			sb_adds(&h, t + lvl + 1);
+			while (h.len && h.buf[h.len - 1] == '#')
+				h.len--;
+			h.buf[h.len] = '\0';
+			sb_rtrim(&h);
+			add_block(bl, ROLE_HEADING, sb_detach(&h), v[i].lineno, v[i].lineno);
+			sb_release(&h);
+			bl->paragraph++;
+			i++;
+			continue;
+		}
+		if (is_rule_line(t, '-') || is_rule_line(t, '*') || is_rule_line(t, '_')) {
+			i++;
+			continue;
+		}
+		if (bl->markdown && (t[0] == '>')) {
+			/* a Markdown quotation: consecutive "> " lines, "> " alone splits blocks */
+			size_t j = i;
+			int first = v[i].lineno;
+			sb_reset(&s);
+			while (j < b && v[j].text[0] == '>') {
+				const char *q = v[j].text + 1;
+				while (*q == ' ' || *q == '>')
+					q++;
+				if (!*q && s.len) {
+					add_block(bl, ROLE_QUOTE, sb_detach(&s), first, v[j - 1].lineno);
+					first = v[j].lineno + 1;
+				} else if (*q) {
+					join_line(&s, q);
+				}
+				j++;
+			}
+			if (s.len)
+				add_block(bl, ROLE_QUOTE, sb_detach(&s), first, v[j - 1].lineno);
+			bl->paragraph++;
+			i = j;
+			continue;
+		}
+		if (list_marker(t)) {
+			/* a list: items start at markers, other lines continue the item */
+			size_t j = i;
+			while (j < b && list_marker(v[j].text)) {
+				size_t k = j + 1;
+				int first = v[j].lineno;
+				sb_reset(&s);
+				join_line(&s, v[j].text + list_marker(v[j].text));
+				while (k < b && !list_marker(v[k].text) &&
+				       !(bl->markdown && (atx_level(v[k].text) || v[k].text[0] == '>')) &&
+				       (v[k].indent > 0 || cp_islower(first_cp(v[k].text)))) {
+					join_line(&s, v[k].text);
+					k++;
+				}
+				add_block(bl, ROLE_LIST, sb_detach(&s), first, v[k - 1].lineno);
+				j = k;
+			}
+			bl->paragraph++;
+			i = j;
+			continue;
+		}
+		/* body text up to the next list, heading or quotation line */
+		size_t j = i;
+		sb_reset(&s);
+		while (j < b && (j == i || (!list_marker(v[j].text) &&
+		       !(bl->markdown && (atx_level(v[j].text) || v[j].text[0] == '>'))))) {
+			/* a setext heading: "Text" over "----" or "====" */
+			if (bl->markdown && j + 1 < b && j == i &&
+			    (is_rule_line(v[j + 1].text, '=') || is_rule_line(v[j + 1].text, '-'))) {
+				break;
+			}
+			join_line(&s, v[j].text);
+			j++;
+		}
+		if (j == i) {
+			/* setext heading */
+			add_block(bl, ROLE_HEADING, xstrdup(v[i].text), v[i].lineno, v[i + 1].lineno);
+			bl->paragraph++;
+			i += 2;
+			continue;
+		}
+		enum role r = ROLE_BODY;
+		/*
+		 * A heading stands alone between paragraphs; a short first line without
+		 * punctuation directly over a longer paragraph is one too.
+		 */
+		if (j - i == 1 && i == a && j == b && !is_last && heading_like(s.buf)) {
+			r = ROLE_HEADING;
+		} else if (i == a && j - i >= 2 && heading_like(v[i].text) &&
+			   utf8_count(v[i].text, strlen(v[i].text)) <= 60 &&
+			   strlen(v[i].text) * 2 < strlen(v[i + 1].text) &&
+			   !cp_islower(first_cp(v[i + 1].text))) {
+			add_block(bl, ROLE_HEADING, xstrdup(v[i].text), v[i].lineno, v[i].lineno);
+			bl->paragraph++;
+			i++;
+			continue;
+		} else if (is_quotation(s.buf)) {
+			r = ROLE_QUOTE;
+		}
+		add_block(bl, r, sb_detach(&s), v[i].lineno, v[j - 1].lineno);
+		bl->paragraph++;
+		i = j;
+	}
+	sb_release(&s);
+}
+
+/* ---- pass 4: the footer ------------------------------------------------ */
+
+/* Whether the word w[0..n) looks like an IBAN: 2 letters, 2 digits, 11-30 alphanumerics. */
+static int is_iban(const char *w, size_t n)
+{
+	size_t alnum = 0;
+
+	if (n < 15 || !a_isupper((unsigned char)w[0]) || !a_isupper((unsigned char)w[1]) ||
+	    !a_isdigit((unsigned char)w[2]) || !a_isdigit((unsigned char)w[3]))
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!a_isalnum((unsigned char)w[i]))
+			return 0;
+		alnum++;
+	}
+	return alnum >= 15 && alnum <= 34;
+}
+
+/* A BIC: 4 letters bank, 2 letters country, 2 alphanumerics location, optional 3 branch. */
+static int is_bic(const char *w, size_t n)
+{
+	if (n != 8 && n != 11)
+		return 0;
+	for (size_t i = 0; i < 6; i++)
+		if (!a_isupper((unsigned char)w[i]))
+			return 0;
+	for (size_t i = 6; i < n; i++)
+		if (!a_isupper((unsigned char)w[i]) && !a_isdigit((unsigned char)w[i]))
+			return 0;
+	/* a real word in capitals ("VERANSTALTUNG") is longer; require a digit or an X */
+	for (size_t i = 4; i < n; i++)
+		if (a_isdigit((unsigned char)w[i]) || w[i] == 'X')
+			return 1;
+	return 0;
+}
+
+/* Crypto wallet addresses and long hashes: 0x + 40 hex, bc1..., base58 of 26-62. */
+static int is_wallet(const char *w, size_t n)
+{
+	size_t digits = 0, upper = 0, lower = 0;
+
+	if (n >= 42 && w[0] == '0' && w[1] == 'x')
+		return 1;
+	if (n < 26 || n > 100)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)w[i];
+		if (!a_isalnum(c))
+			return 0;
+		digits += a_isdigit(c);
+		upper += a_isupper(c);
+		lower += a_islower(c);
+	}
+	return digits >= 3 && (upper + lower) >= 3;
+}
+
+static int is_email(const char *w, size_t n)
+{
+	const char *at = memchr(w, '@', n);
+
+	return at && at > w && memchr(at, '.', n - (size_t)(at - w)) &&
+	       (size_t)(at - w) + 3 < n;
+}
+
+/* A URL or a bare domain ("www.x.de", "example.org", "https://..."). */
+static int is_url(const char *w, size_t n)
+{
+	static const char *const tlds[] = {
+		".de", ".com", ".org", ".net", ".at", ".ch", ".eu", ".info", ".io",
+		".fm", ".tv", ".radio", ".online", ".news", ".media", ".uk", ".fr",
+	};
+
+	if ((n > 7 && !strncmp(w, "http://", 7)) || (n > 8 && !strncmp(w, "https://", 8)) ||
+	    (n > 4 && !strncmp(w, "www.", 4)))
+		return 1;
+	for (size_t i = 0; i < ARRAY_LEN(tlds); i++) {
+		size_t tn = strlen(tlds[i]);
+		const char *p = w;
+		while ((p = memchr(p, '.', n - (size_t)(p - w))) != NULL) {
+			size_t rest = n - (size_t)(p - w);
+			if (rest >= tn && !strncmp(p, tlds[i], tn) && p > w &&
+			    (rest == tn || p[tn] == '/') && a_isalnum((unsigned char)p[-1]))
+				return 1;
+			p++;
+		}
+	}
+	return 0;
+}
+
+/* Counts words of s that cannot be read aloud (URLs, e-mail, IBAN, BIC, wallets). */
+static int unspeakable_tokens(const char *s)
+{
+	int n = 0;
+	const char *p = s;
+	struct sb joined;
+
+	while (*p) {
+		while (*p == ' ')
+			p++;
+		const char *q = p;
+		while (*q && *q != ' ')
+			q++;
+		size_t wn = (size_t)(q - p);
+		/* strip punctuation around the word */
+		const char *w = p;
+		while (wn && strchr("(<[\"'", *w) && *w) {
+			w++;
+			wn--;
+		}
+		while (wn && strchr(".,;:)>]\"'!?", w[wn - 1]))
+			wn--;
+		if (wn && (is_url(w, wn) || is_email(w, wn) || is_iban(w, wn) || is_bic(w, wn) ||
+			   is_wallet(w, wn)))
+			n++;
+		p = q;
+	}
+	/* an IBAN written in groups of four: "DE12 3456 7890 ..." */
+	sb_init(&joined);
+	for (p = s; *p; p++) {
+		if (a_isupper((unsigned char)p[0]) && a_isupper((unsigned char)p[1]) &&
+		    a_isdigit((unsigned char)p[2]) && a_isdigit((unsigned char)p[3]) &&
+		    (p == s || p[-1] == ' ' || p[-1] == ':')) {
+			sb_reset(&joined);
+			const char *q = p;
+			while (*q && (a_isalnum((unsigned char)*q) || *q == ' ') && joined.len < 40) {
+				if (*q != ' ')
+					sb_addc(&joined, *q);
+				q++;
+			}
+			if (is_iban(joined.buf, joined.len) && joined.len > 16) {
+				n++;
+				p = q - 1;
+			}
+		}
+	}
+	sb_release(&joined);
+	return n;
+}
+
+/* Words that mark donation, bank and contact material. */
+static const char *const footer_words[] = {
+	"iban", "bic", "spende", "spenden", "bankverbindung", "kontoinhaber",
+	"kontonummer", "verwendungszweck", "paypal", "wallet", "bitcoin", "btc",
+	"ethereum", "monero", "litecoin", "patreon", "steady", "impressum",
+	"newsletter", "abonnier", "kontakt", "e-mail", "telegram", "redaktion",
+	"unterstützen sie", "unterstützt uns", "unterstützen uns", "partnerseiten",
+	"partner", "empfänger", "bankleitzahl", "blz", "sparkasse", "volksbank",
+	"postbank", "gls bank", "freie medien", "unabhängige medien", "mitgliedschaft",
+	"fördermitglied", "abo", "schenkung", "krypto", "adresse", "folgen sie uns",
+	"schreiben sie uns", "hinweise an", "©", "copyright", "alle rechte",
+};
+
+static int footer_word_hits(const char *s)
+{
+	char *l = lower_dup(s);
+	int n = 0;
+
+	for (size_t i = 0; i < ARRAY_LEN(footer_words); i++)
+		if (strstr(l, footer_words[i]))
+			n++;
+	free(l);
+	return n;
+}
+
+/*
+ * Finds a trailing footer: paragraphs from the end while each is footer
+ * material (unspeakable tokens, donation words) or a short bare line
+ * (a station name, a partner site, a heading). The run must hold at least one
+ * unspeakable token and leave some article before it. Marks or removes the
+ * blocks and warns once.
+ */
+static void find_footer(struct doc *d, const char *fn, int keep, struct warns *w)
+{
+	size_t n = d->nblocks, start = n, i = n;
+	int tokens = 0, strong_top = -1;
+
+	while (i > 0) {
+		/* the blocks of one paragraph: [p, i) */
+		size_t p = i - 1;
+		while (p > 0 && d->blocks[p - 1].paragraph == d->blocks[i - 1].paragraph)
+			p--;
+		if (d->blocks[p].role == ROLE_TITLE)
+			break;
+		int tok = 0, hits = 0, shortlines = 0, words = 0;
+		for (size_t k = p; k < i; k++) {
+			const char *t = d->blocks[k].text;
+			tok += unspeakable_tokens(t);
+			hits += footer_word_hits(t);
+			words += (int)word_count(t);
+			if (word_count(t) <= 6 && !is_sentence_final(last_cp(t)))
+				shortlines++;
+		}
+		int strong = tok > 0 || (hits >= 1 && words <= 40) || hits >= 2;
+		int weak = shortlines == (int)(i - p);
+		if (!strong && !weak)
+			break;
+		tokens += tok;
+		if (strong)
+			strong_top = (int)p;
+		i = p;
+	}
+	if (tokens == 0 || strong_top < 0)
+		return;
+	/* leading bare lines above the first strong paragraph belong to the article */
+	start = (size_t)strong_top;
+	/* ...unless it is a heading right above it ("Unterstützen Sie uns") */
+	if (start > 0 && d->blocks[start - 1].role == ROLE_HEADING &&
+	    d->blocks[start - 1].paragraph + 1 == d->blocks[start].paragraph)
+		start--;
+	/* keep some article */
+	size_t article = 0;
+	for (size_t k = 0; k < start; k++)
+		if (d->blocks[k].role != ROLE_TITLE)
+			article++;
+	if (article == 0)
+		return;
+	d->footer_first = d->blocks[start].line_first;
+	d->footer_last = d->blocks[n - 1].line_last;
+	if (keep) {
+		for (size_t k = start; k < n; k++)
+			d->blocks[k].footer = 1;
+		return;
+	}
+	for (size_t k = start; k < n; k++)
+		free(d->blocks[k].text);
+	d->nblocks = start;
+	warns_add(w, "%s:%d-%d: footer left out (donation and contact details); "
+		  "use --keep-footer to read it", fn, d->footer_first, d->footer_last);
+}
+
+/* ---- the parse --------------------------------------------------------- */
+
+static int detect_markdown(const char *fn, const struct lines *ls)
+{
+	size_t fl = strlen(fn);
+
+	if ((fl > 3 && !strcmp(fn + fl - 3, ".md")) ||
+	    (fl > 9 && !strcmp(fn + fl - 9, ".markdown")))
+		return 1;
+	for (size_t i = 0; i < ls->n; i++) {
+		const char *t = ls->v[i].text;
+		if (atx_level(t) || starts_with(t, "> ") || strstr(t, "](") || strstr(t, "**"))
+			return 1;
+	}
+	return 0;
+}
+
+int doc_parse(const char *text, size_t len, const char *filename,
+	      const struct doc_opts *opts, struct doc *out, struct warns *w,
+	      struct err *e)
+{
+	struct lines ls = { NULL, 0, 0 };
+	struct builder b;
+	const char *fn = filename ? filename : "-";
+	int title_line = 0, keep = opts ? opts->keep_footer : 0;
+	size_t body;
+
+	memset(out, 0, sizeof *out);
+	if (check_text(text, len, fn, e) < 0)
+		return -1;
+	split_lines(text, len, &ls);
+	body = front_matter(&ls, &out->meta, &title_line);
+	b.d = out;
+	b.section = 0;
+	b.paragraph = 0;
+	b.markdown = opts && opts->markdown >= 0 ? opts->markdown : detect_markdown(fn, &ls);
+	if (body > 0)
+		b.markdown = opts && opts->markdown >= 0 ? opts->markdown : 1;
+
+	/* image credit lines go first: they are never read */
+	for (size_t i = body; i < ls.n; i++) {
+		if (is_image_credit(ls.v[i].text)) {
+			warns_add(w, "%s:%d: image credit left out", fn, ls.v[i].lineno);
+			ls.v[i].text[0] = '\0';
+		}
+	}
+	/* a front-matter title stands first unless the text opens with "# " */
+	size_t first = body;
+	while (first < ls.n && !ls.v[first].text[0])
+		first++;
+	int want_title = 1, meta_title = 0;
+	if (out->meta.title && !(first < ls.n && b.markdown && atx_level(ls.v[first].text) == 1)) {
+		add_block(&b, ROLE_TITLE, xstrdup(out->meta.title), title_line, title_line);
+		b.paragraph++;
+		want_title = 0;
+		meta_title = 1;
+	}
+	for (size_t i = body; i < ls.n;) {
+		if (!ls.v[i].text[0]) {
+			i++;
+			continue;
+		}
+		size_t j = i;
+		while (j < ls.n && ls.v[j].text[0])
+			j++;
+		size_t k = j;
+		while (k < ls.n && !ls.v[k].text[0])
+			k++;
+		paragraph(&b, ls.v, i, j, k >= ls.n, want_title);
+		want_title = 0;
+		i = j;
+	}
+	free_lines(&ls);
+	if (out->nblocks == 0 || (out->nblocks == 1 && meta_title)) {
+		doc_release(out);
+		return err_set(e, "%s: article is empty", fn);
+	}
+	find_footer(out, fn, keep, w);
+	return 0;
+}
+
+void doc_release(struct doc *d)
+{
+	for (size_t i = 0; i < d->nblocks; i++)
+		free(d->blocks[i].text);
+	free(d->blocks);
+	free(d->meta.title);
+	free(d->meta.author);
+	free(d->meta.date);
+	free(d->meta.voice);
+	free(d->meta.intro);
+	free(d->meta.outro);
+	free(d->meta.stinger);
+	memset(d, 0, sizeof *d);
+}

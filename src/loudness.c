@@ -1,0 +1,208 @@
+/*
+ * loudness.c - EBU R128 measurement with libebur128.
+ *
+ * Frames are fed to libebur128 in pieces that end on 100 ms boundaries of
+ * the stream, so the momentary (400 ms) and short-term (3 s) loudness can be
+ * sampled at 10 Hz for their maxima, as EBU Tech 3341 asks.
+ */
+#include "loudness.h"
+
+#include <ebur128.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct meter {
+	ebur128_state *st;
+	int channels;
+	int true_peak;
+	size_t step;            /* frames per 100 ms */
+	size_t since;           /* frames since the last 100 ms boundary */
+	double max_m, max_s;    /* LUFS, -HUGE_VAL until measured */
+};
+
+static const char *ebur_msg(int rc)
+{
+	switch (rc) {
+	case EBUR128_ERROR_NOMEM: return "out of memory";
+	case EBUR128_ERROR_INVALID_MODE: return "invalid mode";
+	case EBUR128_ERROR_INVALID_CHANNEL_INDEX: return "invalid channel index";
+	case EBUR128_ERROR_NO_CHANGE: return "no change";
+	default: return "libebur128 error";
+	}
+}
+
+struct meter *meter_new(int channels, int rate, int true_peak, int dual_mono, struct err *e)
+{
+	struct meter *m;
+	int mode = EBUR128_MODE_I | EBUR128_MODE_LRA | EBUR128_MODE_M | EBUR128_MODE_S |
+		   EBUR128_MODE_HISTOGRAM;
+
+	if (channels < 1 || channels > 64 || rate < 16 || rate > 2822400) {
+		err_set(e, "loudness: unsupported format (%d channels, %d Hz)", channels, rate);
+		return NULL;
+	}
+	if (true_peak)
+		mode |= EBUR128_MODE_TRUE_PEAK;
+	m = xcalloc(1, sizeof(*m));
+	m->st = ebur128_init((unsigned)channels, (unsigned long)rate, mode);
+	if (!m->st) {
+		free(m);
+		err_set(e, "loudness: cannot initialise the meter");
+		return NULL;
+	}
+	if (dual_mono && channels == 1) {
+		int rc = ebur128_set_channel(m->st, 0, EBUR128_DUAL_MONO);
+		if (rc != EBUR128_SUCCESS) {
+			err_set(e, "loudness: %s", ebur_msg(rc));
+			meter_free(m);
+			return NULL;
+		}
+	}
+	m->channels = channels;
+	m->true_peak = true_peak != 0;
+	m->step = (size_t)(rate / 10);
+	if (m->step == 0)
+		m->step = 1;
+	m->max_m = m->max_s = -HUGE_VAL;
+	return m;
+}
+
+static void sample_maxima(struct meter *m)
+{
+	double v;
+
+	if (ebur128_loudness_momentary(m->st, &v) == EBUR128_SUCCESS && v > m->max_m)
+		m->max_m = v;
+	if (ebur128_loudness_shortterm(m->st, &v) == EBUR128_SUCCESS && v > m->max_s)
+		m->max_s = v;
+}
+
+int meter_add(struct meter *m, const float *frames, size_t nframes, struct err *e)
+{
+	while (nframes > 0) {
+		size_t k = m->step - m->since;
+		int rc;
+
+		if (k > nframes)
+			k = nframes;
+		rc = ebur128_add_frames_float(m->st, frames, k);
+		if (rc != EBUR128_SUCCESS)
+			return err_set(e, "loudness: %s", ebur_msg(rc));
+		frames += k * (size_t)m->channels;
+		nframes -= k;
+		m->since += k;
+		if (m->since == m->step) {
+			m->since = 0;
+			sample_maxima(m);
+		}
+	}
+	return 0;
+}
+
+/* Maximum true peak over channels in dBTP, or -HUGE_VAL. */
+static double true_peak_db(struct meter *m)
+{
+	double peak = 0;
+
+	if (!m->true_peak)
+		return -HUGE_VAL;
+	for (int c = 0; c < m->channels; c++) {
+		double v;
+		if (ebur128_true_peak(m->st, (unsigned)c, &v) == EBUR128_SUCCESS && v > peak)
+			peak = v;
+	}
+	return peak > 0 ? 20 * log10(peak) : -HUGE_VAL;
+}
+
+int meter_result(struct meter *m, struct loudness *out, struct err *e)
+{
+	int rc;
+
+	out->integrated = out->lra = -HUGE_VAL;
+	rc = ebur128_loudness_global(m->st, &out->integrated);
+	if (rc != EBUR128_SUCCESS)
+		return err_set(e, "loudness: %s", ebur_msg(rc));
+	rc = ebur128_loudness_range(m->st, &out->lra);
+	if (rc != EBUR128_SUCCESS)
+		return err_set(e, "loudness: %s", ebur_msg(rc));
+	out->true_peak = true_peak_db(m);
+	/* A stream shorter than 100 ms has not been sampled yet. */
+	if (m->since > 0)
+		sample_maxima(m);
+	out->max_momentary = m->max_m;
+	out->max_short_term = m->max_s;
+	return 0;
+}
+
+int meter_result_multiple(struct meter **ms, size_t n, struct loudness *out, struct err *e)
+{
+	ebur128_state **sts;
+	int rc;
+
+	out->integrated = out->lra = out->true_peak = -HUGE_VAL;
+	out->max_momentary = out->max_short_term = -HUGE_VAL;
+	if (n == 0)
+		return 0;
+	sts = xmalloc(n * sizeof(*sts));
+	for (size_t i = 0; i < n; i++) {
+		double tp;
+		sts[i] = ms[i]->st;
+		if (ms[i]->since > 0)
+			sample_maxima(ms[i]);
+		if (ms[i]->max_m > out->max_momentary)
+			out->max_momentary = ms[i]->max_m;
+		if (ms[i]->max_s > out->max_short_term)
+			out->max_short_term = ms[i]->max_s;
+		tp = true_peak_db(ms[i]);
+		if (tp > out->true_peak)
+			out->true_peak = tp;
+	}
+	rc = ebur128_loudness_global_multiple(sts, n, &out->integrated);
+	if (rc == EBUR128_SUCCESS)
+		rc = ebur128_loudness_range_multiple(sts, n, &out->lra);
+	free(sts);
+	if (rc != EBUR128_SUCCESS)
+		return err_set(e, "loudness: %s", ebur_msg(rc));
+	return 0;
+}
+
+void meter_free(struct meter *m)
+{
+	if (!m)
+		return;
+	ebur128_destroy(&m->st);
+	free(m);
+}
+
+/* ---- targets ----------------------------------------------------------- */
+
+int loudness_target_parse(const char *s, double *lufs)
+{
+	static const struct { const char *name; double v; } names[] = {
+		{ "ebu", -23 }, { "r128", -23 }, { "podcast", -16 }, { "atsc", -24 },
+	};
+	char *end;
+	double v;
+
+	if (!s || !*s)
+		return -1;
+	for (size_t i = 0; i < ARRAY_LEN(names); i++) {
+		const char *a = s, *b = names[i].name;
+		while (*a && *b && a_tolower((unsigned char)*a) == *b) {
+			a++;
+			b++;
+		}
+		if (!*a && !*b) {
+			*lufs = names[i].v;
+			return 0;
+		}
+	}
+	if (!(a_isdigit((unsigned char)s[0]) || s[0] == '-' || s[0] == '+' || s[0] == '.'))
+		return -1;
+	v = strtod(s, &end);
+	if (end == s || *end || !isfinite(v) || v < -70 || v > 0)
+		return -1;
+	*lufs = v;
+	return 0;
+}
