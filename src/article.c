@@ -146,6 +146,7 @@ struct line {
 struct lines {
 	struct line *v;
 	size_t n, cap;
+	char *buf;      /* the texts of all lines */
 };
 
 /* Code points dropped from the text: soft hyphen, zero-width characters, BOM. */
@@ -163,60 +164,77 @@ static int is_odd_space(uint32_t c)
 	       c == '\v';
 }
 
-/* Normalises raw[0..n) into a new string; sets *indent. */
-static char *normalise_line(const char *raw, size_t n, int *indent)
+/*
+ * Normalises raw[0..n) into out (which has room for n + 1 bytes: the
+ * normalised line is never longer than the raw one); sets *indent.
+ */
+static void normalise_line(const char *raw, size_t n, char *out, int *indent)
 {
-	struct sb o;
-	size_t i = 0;
+	size_t i = 0, o = 0;
 	int lead = 1, col = 0, sp = 0;
 	uint32_t c;
 
-	sb_init(&o);
 	while (i < n) {
-		i += dec(raw, n, i, &c);
-		if (c == '\r' || is_invisible(c))
+		size_t k = dec(raw, n, i, &c);
+		if (c == '\r' || is_invisible(c)) {
+			i += k;
 			continue;
+		}
 		if (c == ' ' || is_odd_space(c)) {
 			if (lead)
 				col += c == '\t' ? 4 : 1;
 			sp = 1;
+			i += k;
 			continue;
 		}
-		if (c < 0x20 || c == 0x7F || (c >= 0x80 && c < 0xA0))
+		if (c < 0x20 || c == 0x7F || (c >= 0x80 && c < 0xA0)) {
+			i += k;
 			continue;
+		}
 		if (sp && !lead)
-			sb_addc(&o, ' ');
+			out[o++] = ' ';
 		sp = 0;
 		lead = 0;
-		sb_addcp(&o, c);
+		memcpy(out + o, raw + i, k);
+		o += k;
+		i += k;
 	}
+	out[o] = '\0';
 	*indent = col;
-	return sb_detach(&o);
 }
 
+/* Splits the text into normalised lines, all stored in one buffer ls->buf. */
 static void split_lines(const char *text, size_t len, struct lines *ls)
 {
-	size_t i = 0;
+	size_t i = 0, nl = 0, o = 0;
 	int lineno = 1;
 
+	for (size_t k = 0; k < len; k++)
+		nl += text[k] == '\n' || text[k] == '\r';
+	ls->buf = xmalloc(len + nl + 2);
 	if (len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3))
 		i = 3;
 	while (i < len) {
-		const char *nl = memchr(text + i, '\n', len - i);
-		size_t e = nl ? (size_t)(nl - text) : len;
+		/* a line ends at LF, CR LF, or a lone CR (old Mac files) */
+		size_t e = i;
+		while (e < len && text[e] != '\n' && text[e] != '\r')
+			e++;
 		XGROW(ls->v, ls->cap, ls->n + 1);
 		struct line *l = &ls->v[ls->n++];
-		l->text = normalise_line(text + i, e - i, &l->indent);
+		l->text = ls->buf + o;
+		normalise_line(text + i, e - i, l->text, &l->indent);
+		o += strlen(l->text) + 1;
 		l->lineno = lineno++;
+		if (e + 1 < len && text[e] == '\r' && text[e + 1] == '\n')
+			e++;
 		i = e + 1;
 	}
 }
 
 static void free_lines(struct lines *ls)
 {
-	for (size_t i = 0; i < ls->n; i++)
-		free(ls->v[i].text);
 	free(ls->v);
+	free(ls->buf);
 }
 
 /* ---- front matter ------------------------------------------------------ */
@@ -297,10 +315,25 @@ static int is_punct_or_space(char c)
  * to their text, images ![alt](src) and HTML comments to nothing, autolinks
  * <url> to the url, backslash escapes to the character.
  */
+/* Markdown constructs (links, autolinks, comments) are looked for this far ahead. */
+#define MD_REACH 1024
+
+/* The first occurrence of `needle` in s[from..n) within MD_REACH bytes, or NULL. */
+static const char *find_near(const char *s, size_t from, size_t n, const char *needle)
+{
+	size_t nn = strlen(needle), end = n - from < MD_REACH ? n : from + MD_REACH;
+
+	for (size_t i = from; i + nn <= end; i++)
+		if (s[i] == needle[0] && !memcmp(s + i, needle, nn))
+			return s + i;
+	return NULL;
+}
+
 static char *md_inline(const char *s)
 {
 	struct sb o;
 	size_t n = strlen(s), i = 0;
+	const char *p, *q;
 
 	sb_init(&o);
 	while (i < n) {
@@ -308,34 +341,22 @@ static char *md_inline(const char *s)
 		if (c == '\\' && i + 1 < n && strchr("\\`*_{}[]()#+-.!<>", s[i + 1])) {
 			sb_addc(&o, s[i + 1]);
 			i += 2;
-		} else if (c == '!' && s[i + 1] == '[') {
-			const char *cb = strstr(s + i, "](");
-			const char *cp = cb ? strchr(cb, ')') : NULL;
-			if (cp) {
-				i = (size_t)(cp - s) + 1;
-			} else {
-				sb_addc(&o, c);
-				i++;
-			}
-		} else if (c == '[') {
-			const char *cb = strchr(s + i + 1, ']');
-			if (cb && cb[1] == '(' && strchr(cb, ')')) {
-				sb_add(&o, s + i + 1, (size_t)(cb - s - i - 1));
-				i = (size_t)(strchr(cb, ')') - s) + 1;
-			} else {
-				sb_addc(&o, c);
-				i++;
-			}
+		} else if (c == '!' && s[i + 1] == '[' && (p = find_near(s, i, n, "](")) &&
+			   (q = find_near(s, (size_t)(p - s), n, ")"))) {
+			i = (size_t)(q - s) + 1;           /* an image: nothing to read */
+		} else if (c == '[' && (p = find_near(s, i + 1, n, "]")) && p[1] == '(' &&
+			   (q = find_near(s, (size_t)(p - s), n, ")"))) {
+			sb_add(&o, s + i + 1, (size_t)(p - s - i - 1));
+			i = (size_t)(q - s) + 1;
 		} else if (c == '<' && (starts_with(s + i + 1, "http") || starts_with(s + i + 1, "mailto:")) &&
-			   strchr(s + i, '>')) {
-			const char *gt = strchr(s + i, '>');
+			   (p = find_near(s, i, n, ">"))) {
 			const char *u = s + i + 1;
 			if (starts_with(u, "mailto:"))
 				u += 7;
-			sb_add(&o, u, (size_t)(gt - u));
-			i = (size_t)(gt - s) + 1;
-		} else if (c == '<' && starts_with(s + i, "<!--") && strstr(s + i, "-->")) {
-			i = (size_t)(strstr(s + i, "-->") - s) + 3;
+			sb_add(&o, u, (size_t)(p - u));
+			i = (size_t)(p - s) + 1;
+		} else if (c == '<' && starts_with(s + i, "<!--") && (p = find_near(s, i, n, "-->"))) {
+			i = (size_t)(p - s) + 3;
 		} else if (c == '`') {
 			i++;
 		} else if (c == '*' || c == '_') {
@@ -345,12 +366,9 @@ static char *md_inline(const char *s)
 			char before = i ? s[i - 1] : '\0', after = s[j];
 			int opens = is_punct_or_space(before) && after != ' ' && after != '\0';
 			int closes = before != ' ' && i > 0 && is_punct_or_space(after);
-			if ((opens || closes) && j - i <= 3)
-				i = j;
-			else {
+			if (!((opens || closes) && j - i <= 3))
 				sb_add(&o, s + i, j - i);
-				i = j;
-			}
+			i = j;
 		} else {
 			sb_addc(&o, c);
 			i++;
@@ -480,9 +498,12 @@ struct builder {
 static void add_block(struct builder *b, enum role r, char *text, int first, int last)
 {
 	struct doc *d = b->d;
-	char *t = b->markdown ? md_inline(text) : xstrdup(text);
+	char *t = text;
 
-	free(text);
+	if (b->markdown) {
+		t = md_inline(text);
+		free(text);
+	}
 	if (!t[0]) {
 		free(t);
 		return;
@@ -523,15 +544,28 @@ static void join_line(struct sb *s, const char *t)
 	sb_adds(s, t);
 }
 
-/* Whether a one-line paragraph reads as a heading: short, no final punctuation. */
+static int unspeakable_tokens(const char *s);
+
+/*
+ * Whether a one-line paragraph reads as a heading: short, no final
+ * punctuation (a short question such as "Wie geht es weiter?" counts too).
+ */
 static int heading_like(const char *t)
 {
 	uint32_t f = first_cp(t), l = last_cp(t);
+	size_t words = word_count(t);
 
-	return utf8_count(t, strlen(t)) <= 80 && word_count(t) <= 12 &&
+	if (unspeakable_tokens(t))
+		return 0;
+	if (l == '?' && words <= 8 && !cp_islower(f) && !list_marker(t) && !strchr(t, '.'))
+		return 1;
+	return utf8_count(t, strlen(t)) <= 80 && words <= 12 &&
 	       !is_sentence_final(l) && !cp_islower(f) && !list_marker(t) &&
 	       l != 0x201C && l != 0x201D && l != 0xAB && l != '"';
 }
+
+/* Lines this short, all of them, make a paragraph of separate lines (an address, bank details). */
+#define SHORT_LINE 45
 
 /* Emits the blocks of the paragraph made of lines v[a..b). */
 static void paragraph(struct builder *bl, struct line *v, size_t a, size_t b, int is_last,
@@ -645,6 +679,22 @@ static void paragraph(struct builder *bl, struct line *v, size_t a, size_t b, in
 			bl->paragraph++;
 			i += 2;
 			continue;
+		}
+		/* several short lines: each one stands alone */
+		if (j - i >= 2) {
+			size_t q;
+			for (q = i; q < j; q++)
+				if (utf8_count(v[q].text, strlen(v[q].text)) >= SHORT_LINE ||
+				    cp_islower(first_cp(v[q].text)) ||
+				    v[q].text[strlen(v[q].text) - 1] == '-')
+					break;
+			if (q == j) {
+				for (q = i; q < j; q++)
+					add_block(bl, ROLE_BODY, xstrdup(v[q].text), v[q].lineno, v[q].lineno);
+				bl->paragraph++;
+				i = j;
+				continue;
+			}
 		}
 		enum role r = ROLE_BODY;
 		/*
@@ -835,6 +885,9 @@ static int footer_word_hits(const char *s)
 	return n;
 }
 
+/* A footer spans at most this many paragraphs. */
+#define FOOTER_PARAGRAPHS 30
+
 /*
  * Finds a trailing footer: paragraphs from the end while each is footer
  * material (unspeakable tokens, donation words) or a short bare line
@@ -847,7 +900,9 @@ static void find_footer(struct doc *d, const char *fn, int keep, struct warns *w
 	size_t n = d->nblocks, start = n, i = n;
 	int tokens = 0, strong_top = -1;
 
-	while (i > 0) {
+	int paragraphs = 0;
+
+	while (i > 0 && paragraphs++ < FOOTER_PARAGRAPHS) {
 		/* the blocks of one paragraph: [p, i) */
 		size_t p = i - 1;
 		while (p > 0 && d->blocks[p - 1].paragraph == d->blocks[i - 1].paragraph)
@@ -922,7 +977,7 @@ int doc_parse(const char *text, size_t len, const char *filename,
 	      const struct doc_opts *opts, struct doc *out, struct warns *w,
 	      struct err *e)
 {
-	struct lines ls = { NULL, 0, 0 };
+	struct lines ls = { NULL, 0, 0, NULL };
 	struct builder b;
 	const char *fn = filename ? filename : "-";
 	int title_line = 0, keep = opts ? opts->keep_footer : 0;

@@ -434,6 +434,69 @@ out:
 	return rc;
 }
 
+/*
+ * libsndfile gives every Ogg stream a random serial number. To keep renders
+ * byte-identical, rewrite it in every page of the closed file (and the page
+ * CRC, which covers it): Ogg pages are "OggS", version, flags, granule (8),
+ * serial (4) at offset 14, sequence (4), CRC (4) at offset 22, segment
+ * count, segment table, data.
+ */
+static uint32_t ogg_crc(const unsigned char *p, size_t n, uint32_t crc)
+{
+	static uint32_t table[256];
+	static volatile int ready;
+
+	if (!ready) {
+		for (uint32_t i = 0; i < 256; i++) {
+			uint32_t r = i << 24;
+			for (int k = 0; k < 8; k++)
+				r = r & 0x80000000u ? (r << 1) ^ 0x04C11DB7u : r << 1;
+			table[i] = r;
+		}
+		ready = 1;
+	}
+	for (size_t i = 0; i < n; i++)
+		crc = (crc << 8) ^ table[((crc >> 24) ^ p[i]) & 0xFF];
+	return crc;
+}
+
+static int ogg_fix_serial(int fd, uint32_t serial)
+{
+	unsigned char *page = xmalloc(27 + 255 + 255 * 255);
+	off_t off = 0;
+	int rc = -1;
+
+	for (;;) {
+		size_t nseg, body = 0, len;
+		ssize_t got = pread(fd, page, 27, off);
+		uint32_t crc;
+
+		if (got == 0)
+			break;
+		if (got != 27 || memcmp(page, "OggS", 4) != 0)
+			goto out;
+		nseg = page[26];
+		if (pread(fd, page + 27, nseg, off + 27) != (ssize_t)nseg)
+			goto out;
+		for (size_t i = 0; i < nseg; i++)
+			body += page[27 + i];
+		len = 27 + nseg + body;
+		if (pread(fd, page + 27 + nseg, body, off + 27 + (off_t)nseg) != (ssize_t)body)
+			goto out;
+		put32le(page + 14, serial);
+		memset(page + 22, 0, 4);
+		crc = ogg_crc(page, len, 0);
+		put32le(page + 22, crc);
+		if (pwrite_all(fd, page, 27, off) < 0)
+			goto out;
+		off += (off_t)len;
+	}
+	rc = 0;
+out:
+	free(page);
+	return rc;
+}
+
 /* ---- opening ----------------------------------------------------------- */
 
 static int sf_format_for(const struct afile_opts *o, int rf64, int *fmt, const char *path,
@@ -542,7 +605,7 @@ struct afile_writer *afile_create(const char *path, const struct afile_opts *o,
 	struct stat st;
 	SF_INFO info;
 	mode_t mask;
-	int fmt;
+	int fmt = 0;
 	char msg[256];
 
 	if (o->channels < 1 || o->channels > 64 || o->rate < 1) {
@@ -711,6 +774,12 @@ int afile_write(struct afile_writer *w, const float *frames, size_t nframes, str
 	char msg[256];
 	size_t ch = (size_t)w->o.channels;
 
+	if (w->o.format == AF_WAV && !w->rf64) {
+		uint64_t bpf = (uint64_t)ch * (w->o.bits == AF_BITS_16 ? 2 : w->o.bits == AF_BITS_24 ? 3 : 4);
+		if ((w->frames + nframes) * bpf > RF64_THRESHOLD)
+			return err_set(e, "%s: wav output would pass 4 GiB (give the expected length to write RF64)",
+				       w->to_stdout ? "stdout" : w->target);
+	}
 	if (w->sbuf) {
 		for (size_t done = 0; done < nframes;) {
 			size_t k = nframes - done < SBUF_FRAMES ? nframes - done : SBUF_FRAMES;
@@ -769,6 +838,11 @@ int afile_commit(struct afile_writer *w, struct err *e)
 	w->sf = NULL;
 	if (rc != 0) {
 		err_set(e, "%s: cannot write: %s", name, clean_msg(sf_error_number(rc), msg, sizeof(msg)));
+		goto fail;
+	}
+	if ((w->o.format == AF_OGG || w->o.format == AF_OPUS) &&
+	    ogg_fix_serial(w->fd, (uint32_t)(w->o.dither_seed * 2654435761u) ^ 0x53505243u) < 0) {
+		err_set(e, "%s: cannot write: damaged ogg stream", name);
 		goto fail;
 	}
 	if (w->ncues > 0 && append_cue_labels(w, 1) < 0) {

@@ -21,7 +21,9 @@ struct meter;
  * A meter for `channels` channels at `rate`. `true_peak` = 0 skips the
  * (costly) true-peak measurement. `dual_mono` measures a 1-channel signal as
  * if it were played on both channels of a stereo pair (what a mono signal
- * written as stereo would measure). Uses histogram mode: memory stays flat.
+ * written as stereo would measure). Uses histogram mode: memory stays flat,
+ * but gating blocks fall into 0.1 LU bins, so `integrated` and `lra` are exact
+ * to +-0.05 LU (momentary, short-term and true peak are not binned).
  */
 struct meter *meter_new(int channels, int rate, int true_peak, int dual_mono, struct err *e);
 int meter_add(struct meter *m, const float *frames, size_t nframes, struct err *e);

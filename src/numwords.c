@@ -126,7 +126,8 @@ static void cardinal_sig(struct sb *s, const char *buf, int k, enum nw_one one)
 			first = 0;
 		} else {
 			/* the units group joins a preceding thousands word */
-			if (!first && s->len && s->buf[s->len - 1] != 'd')
+			/* a space after "tausend": eSpeak stresses "tauSEND" in long compounds */
+			if (!first)
 				sb_addc(s, ' ');
 			below1000(s, v, "eins", first);
 			first = 0;

@@ -130,13 +130,13 @@ static const char *const months[] = {
 /* Words after which "12." is an ordinal ("am 12.", "der 1."). */
 static const char *const ordinal_before[] = {
 	"der", "die", "das", "dem", "den", "des", "am", "im", "vom", "zum", "zur",
-	"beim", "ins", "ans", "aufs", "ums", "bis", "und", "oder", "ein", "eine",
+	"beim", "ins", "ans", "aufs", "ums", "ein", "eine",
 	"einem", "einen", "einer", "eines", "sein", "seine", "seinem", "seinen",
 	"seiner", "ihr", "ihre", "ihrem", "ihren", "ihrer", "jeder", "jede",
 	"jedem", "jeden", "jedes", "diese", "dieser", "diesem", "diesen",
 	"dieses", "unser", "unsere", "unserem", "Mo", "Di", "Mi", "Do", "Fr",
 	"Sa", "So", "Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag",
-	"Samstag", "Sonnabend", "Sonntag", "ab", "seit", "nach", "vor",
+	"Samstag", "Sonnabend", "Sonntag",
 };
 
 /*
@@ -184,8 +184,10 @@ static int is_ordinal_noun(const char *t, size_t n)
 /* Whether t[0..n) equals one of the table entries. */
 static int in_table(const char *const *tab, size_t ntab, const char *t, size_t n)
 {
+	if (n == 0)
+		return 0;
 	for (size_t i = 0; i < ntab; i++)
-		if (strlen(tab[i]) == n && memcmp(tab[i], t, n) == 0)
+		if (tab[i][0] == t[0] && strlen(tab[i]) == n && memcmp(tab[i], t, n) == 0)
 			return 1;
 	return 0;
 }
@@ -401,10 +403,15 @@ static int is_boundary(const struct cand *k)
 	size_t tn = te - ts;
 	if (tn == 0)
 		return 1;
-	if (in_table(final_abbrevs, ARRAY_LEN(final_abbrevs), tok, tn))
-		return cp_isupper(next) || next == 0;
-	if (in_table_cap(abbrevs, ARRAY_LEN(abbrevs), tok, tn))
-		return 0;
+	if (!a_isdigit((unsigned char)tok[0]) && tn < 12) {
+		if (in_table(final_abbrevs, ARRAY_LEN(final_abbrevs), tok, tn))
+			return cp_isupper(next) || next == 0;
+		if (in_table_cap(abbrevs, ARRAY_LEN(abbrevs), tok, tn))
+			return 0;
+		/* "Hauptstr. 12": a street name */
+		if (tn > 3 && !memcmp(tok + tn - 3, "str", 3) && a_isdigit((int)next))
+			return 0;
+	}
 	size_t other, letters = count_letters(tok, tn, &other);
 	if (letters == 1 && other == 0)
 		return 0;                 /* an initial or "z.", "S." */

@@ -233,6 +233,15 @@ static void test_dither_deterministic(void **state)
 	assert_int_equal(write_file(tpath("d1.flac"), AF_FLAC, AF_BITS_16, 48000, 2, 20000, 42, &meta, &e), 0);
 	assert_int_equal(write_file(tpath("d2.flac"), AF_FLAC, AF_BITS_16, 48000, 2, 20000, 42, &meta, &e), 0);
 	assert_int_equal(files_equal(tpath("d1.flac"), tpath("d2.flac")), 1);
+	/* Ogg streams get a fixed serial number instead of libsndfile's random one */
+	assert_int_equal(write_file(tpath("o1.ogg"), AF_OGG, AF_BITS_16, 48000, 2, 20000, 42, &meta, &e), 0);
+	assert_int_equal(write_file(tpath("o2.ogg"), AF_OGG, AF_BITS_16, 48000, 2, 20000, 42, &meta, &e), 0);
+	assert_int_equal(files_equal(tpath("o1.ogg"), tpath("o2.ogg")), 1);
+	check_file(tpath("o1.ogg"), SF_FORMAT_OGG, SF_FORMAT_VORBIS, 48000, 2, 20000, 0, 1);
+	assert_int_equal(write_file(tpath("o1.opus"), AF_OPUS, AF_BITS_16, 48000, 1, 20000, 42, &meta, &e), 0);
+	assert_int_equal(write_file(tpath("o2.opus"), AF_OPUS, AF_BITS_16, 48000, 1, 20000, 42, &meta, &e), 0);
+	assert_int_equal(files_equal(tpath("o1.opus"), tpath("o2.opus")), 1);
+	check_file(tpath("o1.opus"), SF_FORMAT_OGG, SF_FORMAT_OPUS, 48000, 1, 20000, 960, 1);
 	assert_int_equal(write_file(tpath("f1.wav"), AF_WAV, AF_BITS_32F, 48000, 2, 2000, 42, &meta, &e), 0);
 	sleep(1);
 	assert_int_equal(write_file(tpath("f2.wav"), AF_WAV, AF_BITS_32F, 48000, 2, 2000, 42, &meta, &e), 0);
@@ -360,6 +369,15 @@ static void test_create_errors(void **state)
 	/* /proc is not writable for root either */
 	assert_null(afile_create("/proc/out.wav", &o, NULL, &e));
 	assert_non_null(strstr(e.msg, "/proc/out.wav: cannot create: "));
+	/* plain WAV refuses to pass 4 GiB (checked before any sample is read) */
+	{
+		struct afile_writer *w = afile_create(tpath("huge.wav"), &o, NULL, &e);
+		float z[2] = { 0, 0 };
+		assert_non_null(w);
+		assert_int_equal(afile_write(w, z, (size_t)1 << 30, &e), -1);
+		assert_non_null(strstr(e.msg, "4 GiB"));
+		afile_abort(w);
+	}
 	o.format = AF_FLAC;
 	o.bits = AF_BITS_32F;
 	assert_null(afile_create(tpath("x.flac"), &o, NULL, &e));
@@ -624,6 +642,45 @@ static void test_many_cues(void **state)
 	free(p);
 }
 
+/* A WAV announced as larger than 4 GiB is opened as RF64; libsndfile turns a
+ * short one back into WAV(EX), with every chunk kept. */
+static void test_rf64_downgrade(void **state)
+{
+	struct afile_cue cues[2] = { { 0, "Anfang" }, { 500, "Mitte" } };
+	struct afile_meta m = meta;
+	struct afile_opts o = { .format = AF_WAV, .bits = AF_BITS_24, .rate = 48000, .channels = 2,
+				.quality = -1, .expected_frames = (uint64_t)1 << 30 };
+	struct err e;
+	struct afile_writer *w;
+	float *p = tone(1000, 2, 48000, 0.2);
+	unsigned char *buf;
+	size_t len;
+	struct chunk c[32];
+	int n;
+	const struct chunk *ch;
+	(void)state;
+	m.cues = cues;
+	m.ncues = 2;
+	m.have_loudness = 1;
+	m.lufs = -16;
+	w = afile_create(tpath("big.wav"), &o, &m, &e);
+	assert_non_null(w);
+	assert_int_equal(afile_write(w, p, 1000, &e), 0);
+	assert_int_equal(afile_commit(w, &e), 0);
+	check_file(tpath("big.wav"), SF_FORMAT_WAVEX, SF_FORMAT_PCM_24, 48000, 2, 1000, 0, 1);
+	assert_int_equal(read_file(tpath("big.wav"), (char **)&buf, &len, &e), 0);
+	n = riff_chunks(buf, len, c, 32);
+	assert_true(n > 0);
+	assert_non_null(ch = find_chunk(c, n, "bext"));
+	assert_int_equal(buf[ch->off + 346], 2);
+	assert_int_equal((int16_t)(buf[ch->off + 412] | buf[ch->off + 413] << 8), -1600);
+	assert_non_null(find_chunk(c, n, "cart"));
+	assert_non_null(ch = find_chunk(c, n, "cue "));
+	assert_int_equal(le32(buf + ch->off), 2);
+	free(buf);
+	free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -640,6 +697,7 @@ int main(void)
 		cmocka_unit_test(test_read),
 		cmocka_unit_test(test_bwf_chunks),
 		cmocka_unit_test(test_many_cues),
+		cmocka_unit_test(test_rf64_downgrade),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
