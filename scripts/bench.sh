@@ -10,20 +10,18 @@ W=bench/work
 mkdir -p "$W"
 BIN=./sprecher
 
-# An article of about N minutes: the title once, then the examples' bodies
-# (without their footers) repeated. One example is about 6 minutes of speech.
+# An article of about N minutes: a title, then the body of examples/nachrichten.txt
+# (without its title, image credit and footer: everything from "Bilder:" on)
+# repeated. One copy is about 7 minutes of speech.
 make_article() {
 	local minutes=$1 out=$2 reps
-	reps=$(( (minutes + 5) / 6 ))
+	reps=$(( (minutes + 6) / 7 ))
 	{
 		echo "Nachrichten im Überblick"
 		echo
 		for ((i = 0; i < reps; i++)); do
-			for f in examples/*.txt; do
-				# body only: drop the title line and everything from the footer marker on
-				awk 'NR > 1 && /^(Unterstützen|Spenden|Kontakt|Impressum)/ { exit } NR > 1' "$f"
-				echo
-			done
+			awk 'NR > 1 && /^(Bilder?|Fotos?):/ { exit } NR > 1' examples/nachrichten.txt
+			echo
 		done
 	} > "$out"
 }
@@ -86,7 +84,8 @@ echo "== sprecher bench on $(nproc) cores ($(date -u +%Y-%m-%d))"
 for m in "${minutes[@]}"; do
 	bench_one "$m"
 	if [ "$m" = 30 ] && command -v espeak-ng >/dev/null && command -v sox >/dev/null && command -v ffmpeg >/dev/null; then
-		timed pipeline "$W/long-30.txt"
+		export -f pipeline; export W
+		timed bash -c 'pipeline "$1"' _ "$W/long-30.txt"
 		printf '%-28s wall %6.2f s  peak RSS %6s MB\n' "shell pipeline 30 min" "$WALL" "$RSS"
 		awk -v p="$WALL" -v s="$SPRECHER_WALL" 'BEGIN { printf "ratio: sprecher is %.1fx faster than the shell pipeline\n", p / s }'
 	elif [ "$m" = 30 ]; then

@@ -396,6 +396,9 @@ static size_t list_marker(const char *s)
 		"\xE2\x80\xA2", "-", "*", "\xE2\x80\x93", "\xC2\xB7", "\xE2\x96\xAA",
 		"\xE2\x97\x8F", "\xE2\x97\xA6", "\xE2\x80\xA3", "+", "\xE2\x81\x83",
 	};
+	unsigned char c0 = (unsigned char)s[0];
+	if (c0 != 0xE2 && c0 != 0xC2 && c0 != '-' && c0 != '*' && c0 != '+' && !a_isdigit(c0))
+		return 0;
 	for (size_t i = 0; i < ARRAY_LEN(bullets); i++) {
 		size_t bn = strlen(bullets[i]);
 		if (!strncmp(s, bullets[i], bn) && s[bn] == ' ' && s[bn + 1])
@@ -425,6 +428,8 @@ static int is_image_credit(const char *s)
 		"Bildquelle:", "Bildquellen:", "Titelbild:", "Beitragsbild:", "Grafik:",
 		"Foto (Symbolbild):", "Symbolbild:", "Bildnachweis:",
 	};
+	if (!strchr("BFGST", s[0]) || !strchr(s, ':'))
+		return 0;
 	for (size_t i = 0; i < ARRAY_LEN(p); i++)
 		if (starts_with(s, p[i]))
 			return 1;
@@ -796,6 +801,8 @@ static int is_url(const char *w, size_t n)
 	if ((n > 7 && !strncmp(w, "http://", 7)) || (n > 8 && !strncmp(w, "https://", 8)) ||
 	    (n > 4 && !strncmp(w, "www.", 4)))
 		return 1;
+	if (n < 4 || !memchr(w, '.', n))
+		return 0;
 	for (size_t i = 0; i < ARRAY_LEN(tlds); i++) {
 		size_t tn = strlen(tlds[i]);
 		const char *p = w;
@@ -860,33 +867,47 @@ static int unspeakable_tokens(const char *s)
 	return n;
 }
 
-/* Words that mark donation, bank and contact material. */
+/*
+ * Words that mark donation, bank and contact material, matched at the start
+ * of a word ("iban" does not match "Libanon"), in lowercase.
+ */
 static const char *const footer_words[] = {
-	"iban", "bic", "spende", "spenden", "bankverbindung", "kontoinhaber",
+	"iban", "bic:", "bic ", "spende", "bankverbindung", "kontoinhaber",
 	"kontonummer", "verwendungszweck", "paypal", "wallet", "bitcoin", "btc",
 	"ethereum", "monero", "litecoin", "patreon", "steady", "impressum",
-	"newsletter", "abonnier", "kontakt", "e-mail", "telegram", "redaktion",
-	"unterstützen sie", "unterstützt uns", "unterstützen uns", "partnerseiten",
-	"partner", "empfänger", "bankleitzahl", "blz", "sparkasse", "volksbank",
-	"postbank", "gls bank", "freie medien", "unabhängige medien", "mitgliedschaft",
-	"fördermitglied", "abo", "schenkung", "krypto", "adresse", "folgen sie uns",
-	"schreiben sie uns", "hinweise an", "©", "copyright", "alle rechte",
+	"newsletter", "abonnier", "kontakt", "e-mail", "telegram", "redaktion@",
+	"unterstützen sie", "unterstützt uns", "unterstützen uns", "partnerseite",
+	"unsere partner", "empfänger:", "bankleitzahl", "blz", "sparkasse",
+	"volksbank", "postbank", "fördermitglied", "mitglied werden", "schenkung",
+	"krypto", "folgen sie uns", "schreiben sie uns", "hinweise an", "©",
+	"copyright", "alle rechte", "werbefrei", "unabhängigen journalismus",
+	"unabhängiger journalismus",
 };
 
+/* Number of footer words in s (each counted once). */
 static int footer_word_hits(const char *s)
 {
 	char *l = lower_dup(s);
 	int n = 0;
 
-	for (size_t i = 0; i < ARRAY_LEN(footer_words); i++)
-		if (strstr(l, footer_words[i]))
-			n++;
+	for (size_t i = 0; i < ARRAY_LEN(footer_words); i++) {
+		const char *p = l;
+		size_t wn = strlen(footer_words[i]);
+		while ((p = strstr(p, footer_words[i])) != NULL) {
+			if (p == l || !(a_isalpha((unsigned char)p[-1]) || ((unsigned char)p[-1] & 0x80))) {
+				n++;
+				break;
+			}
+			p += wn;
+		}
+	}
 	free(l);
 	return n;
 }
 
-/* A footer spans at most this many paragraphs. */
+/* A footer spans at most this many paragraphs, each of at most FOOTER_BLOCKS blocks. */
 #define FOOTER_PARAGRAPHS 30
+#define FOOTER_BLOCKS 60
 
 /*
  * Finds a trailing footer: paragraphs from the end while each is footer
@@ -907,7 +928,7 @@ static void find_footer(struct doc *d, const char *fn, int keep, struct warns *w
 		size_t p = i - 1;
 		while (p > 0 && d->blocks[p - 1].paragraph == d->blocks[i - 1].paragraph)
 			p--;
-		if (d->blocks[p].role == ROLE_TITLE)
+		if (d->blocks[p].role == ROLE_TITLE || i - p > FOOTER_BLOCKS)
 			break;
 		int tok = 0, hits = 0, shortlines = 0, words = 0;
 		for (size_t k = p; k < i; k++) {
@@ -918,7 +939,9 @@ static void find_footer(struct doc *d, const char *fn, int keep, struct warns *w
 			if (word_count(t) <= 6 && !is_sentence_final(last_cp(t)))
 				shortlines++;
 		}
-		int strong = tok > 0 || (hits >= 1 && words <= 40) || hits >= 2;
+		/* one URL in a paragraph of news prose does not make it a footer */
+		int strong = (tok > 0 && (hits > 0 || tok * 4 >= words)) ||
+			     (hits >= 1 && words <= 40) || hits >= 2;
 		int weak = shortlines == (int)(i - p);
 		if (!strong && !weak)
 			break;

@@ -623,6 +623,15 @@ struct afile_writer *afile_create(const char *path, const struct afile_opts *o,
 	w->rf64 = wants_rf64(&w->o);
 	if (sf_format_for(&w->o, w->rf64, &fmt, path, e) < 0)
 		goto fail;
+	memset(&info, 0, sizeof(info));
+	info.samplerate = o->rate;
+	info.channels = o->channels;
+	info.format = fmt;
+	if (!sf_format_check(&info)) {
+		err_set(e, "%s: cannot write %d Hz, %d channel(s) in this format", path,
+			o->rate, o->channels);
+		goto fail;
+	}
 
 	/* ---- the temporary file ---- */
 	if (w->to_stdout) {
@@ -651,7 +660,7 @@ struct afile_writer *afile_create(const char *path, const struct afile_opts *o,
 		goto fail;
 	}
 	w->slot = temp_claim();
-	w->fd = mkstemps(w->tmp, w->to_stdout ? 4 : 4);
+	w->fd = mkstemps(w->tmp, 4);   /* suffix ".tmp" or ".wav" */
 	if (w->fd < 0) {
 		err_set(e, "%s: cannot create: %s", path, strerror(errno));
 		free(w->tmp);
@@ -670,15 +679,6 @@ struct afile_writer *afile_create(const char *path, const struct afile_opts *o,
 	}
 
 	/* ---- libsndfile ---- */
-	memset(&info, 0, sizeof(info));
-	info.samplerate = o->rate;
-	info.channels = o->channels;
-	info.format = fmt;
-	if (!sf_format_check(&info)) {
-		err_set(e, "%s: cannot write %d Hz, %d channel(s) in this format", path,
-			o->rate, o->channels);
-		goto fail;
-	}
 	w->sf = sf_open_fd(w->fd, SFM_WRITE, &info, 0);
 	if (!w->sf) {
 		err_set(e, "%s: cannot create: %s", path, clean_msg(sf_strerror(NULL), msg, sizeof(msg)));

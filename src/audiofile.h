@@ -12,7 +12,8 @@
 /*
  * Reads any file libsndfile reads. Returns 0 and sets *frames (malloc'd,
  * caller frees), *nframes, *channels and *rate; or -1 with
- * "PATH: cannot read: REASON" (missing, unreadable, corrupt, empty).
+ * "PATH: cannot read: REASON" (missing, unreadable, a directory, corrupt,
+ * "file is empty", "no audio frames").
  */
 int afile_read(const char *path, float **frames, size_t *nframes,
 	       int *channels, int *rate, struct err *e);
@@ -67,11 +68,22 @@ struct afile_writer;
 
 /*
  * Opens a writer for `path` ("-" = stdout, WAV). The audio goes to a
- * temporary file in the same directory, which afile_commit renames onto
- * `path`; until then an existing file at `path` is untouched. Fails with a
- * clear message when the directory is not writable or `path` is a directory.
- * The temporary file is registered so that afile_cleanup_temp (called from a
- * SIGINT/SIGTERM handler) can remove it.
+ * temporary file "DIR/.NAME.XXXXXX.tmp" in the same directory (for "-": in
+ * $TMPDIR, copied to stdout on commit, so stdout may be a pipe), which
+ * afile_commit renames onto `path`; until then an existing file at `path` is
+ * untouched. Fails with "PATH: is a directory", "PATH: cannot create: REASON"
+ * (directory missing or not writable), or a message naming what the format
+ * cannot hold (FLAC 32f, Opus at other rates than 48000 Hz, MP3 with more than
+ * two channels). The temporary file is registered so that afile_cleanup_temp
+ * (called from a SIGINT/SIGTERM handler) can remove it; up to 8 writers at once
+ * are registered.
+ *
+ * Output is deterministic: no time stamps (WAV PEAK chunk left out), seeded
+ * dither, and Ogg streams (Vorbis, Opus) get a serial number derived from
+ * `dither_seed` instead of libsndfile's random one. Tags: title, artist, date,
+ * comment, software (LIST/INFO in WAV, Vorbis comments, ID3 in MP3). WAV also
+ * gets bext (BWF v2 with the loudness fields), cart and, with cues, the `cue `
+ * and LIST/adtl chunks.
  */
 struct afile_writer *afile_create(const char *path, const struct afile_opts *o,
 				  const struct afile_meta *m, struct err *e);
@@ -80,7 +92,11 @@ struct afile_writer *afile_create(const char *path, const struct afile_opts *o,
  * output gets TPDF dither, exact zeros stay digital silence).
  */
 int afile_write(struct afile_writer *w, const float *frames, size_t nframes, struct err *e);
-/* Finishes the file (chunks, tags), fsyncs and renames it onto the target; frees `w`. */
+/*
+ * Finishes the file (chunks, tags), fsyncs and renames it onto the target (or
+ * copies it to stdout); frees `w` in every case. On error the temporary file
+ * is removed and the target untouched.
+ */
 int afile_commit(struct afile_writer *w, struct err *e);
 /* Drops the temporary file and frees `w`; afile_abort(NULL) is fine. */
 void afile_abort(struct afile_writer *w);

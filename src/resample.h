@@ -9,6 +9,12 @@
 #include <stddef.h>
 #include "util.h"
 
+/*
+ * libsamplerate's SINC_FASTEST, SINC_MEDIUM_QUALITY and SINC_BEST_QUALITY.
+ * Measured 22050 -> 48000 Hz mono on this machine: fast ~180x real time,
+ * flat to 8 kHz, -1.2 dB at 8.5 kHz, -4.3 dB at 9 kHz; medium ~100x, flat to
+ * 9 kHz, -3.3 dB at 10 kHz; best ~26x, flat to 10 kHz.
+ */
 enum rs_quality { RS_FAST, RS_MEDIUM, RS_BEST };
 
 /* Parses "fast", "medium" or "best"; returns 0, or -1 when unknown. */
@@ -33,6 +39,8 @@ struct resampler *rs_new(int channels, int in_rate, int out_rate,
  * Converts in[0..in_frames) into out (room for out_cap frames). Sets *used to
  * the input frames consumed and *made to the output frames produced. `last`
  * marks the end of input (call again with in_frames 0 until *made is 0).
+ * Unlike rs_convert the total may differ from the exact length by a frame or
+ * two; one resampler belongs to one thread at a time.
  */
 int rs_process(struct resampler *r, const float *in, size_t in_frames,
 	       float *out, size_t out_cap, size_t *used, size_t *made, int last,

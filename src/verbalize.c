@@ -555,8 +555,12 @@ static const char *ord_ending(struct ctx *c, size_t i, size_t noun)
 		static const char *const days[] = { "montag", "dienstag", "mittwoch", "donnerstag",
 			"freitag", "samstag", "sonnabend", "sonntag", NULL };
 		size_t d = pv(c, p), a = pv(c, d);
-		if (d != SIZE_MAX && lower(c, d, w, sizeof w) && in_list(w, days) && a != SIZE_MAX &&
-		    lower(c, a, w, sizeof w) && in_list(w, en_words))
+		int day = d != SIZE_MAX && lower(c, d, w, sizeof w) && in_list(w, days);
+		if (!day && is_sym(c, d, '.') && d > 0 && weekday_abbr(c, d - 1)) {
+			day = 1;
+			a = pv(c, d - 1);
+		}
+		if (day && a != SIZE_MAX && lower(c, a, w, sizeof w) && in_list(w, en_words))
 			return "en";
 	}
 	if (p == SIZE_MAX || !is_t(c, p, T_WORD) || !lower(c, p, w, sizeof w)) {
@@ -988,9 +992,7 @@ static int scale_at(const struct ctx *c, size_t i, size_t *used)
 		if (strcmp(w, scales[k].w))
 			continue;
 		if (scales[k].abbr) {
-			if (!is_sym(c, i + 1, '.'))
-				return -1;
-			*used = 2;
+			*used = is_sym(c, i + 1, '.') ? 2 : 1;
 		} else {
 			*used = 1;
 		}
@@ -1232,10 +1234,18 @@ static size_t rule_numdate(struct ctx *c, size_t i)
 		if (is_t(c, j + 1, T_NUM) || is_t(c, j + 1, T_WORD))
 			return 0;
 	} else {
-		/* "2.3" alone: a date only when nothing numeric-looking follows */
+		/* "2.3" without the final dot: a date only after a date word, or alone */
 		if (quantity_follows(c, j) || is_t(c, j, T_NUM) || is_t(c, j, T_WORD) || is_sym(c, j, ','))
 			return 0;
 		if (teq(c, nx(c, j - 1), "Uhr"))
+			return 0;
+		static const char *const cues[] = { "am", "vom", "zum", "bis", "ab", "seit", "den", "dem",
+			"stand", "montag", "dienstag", "mittwoch", "donnerstag", "freitag", "samstag",
+			"sonntag", "datum", "frist", "termin", NULL };
+		size_t p = pv(c, i);
+		char w[16];
+		if (p != SIZE_MAX && !(is_t(c, p, T_WORD) && lower(c, p, w, sizeof w) && in_list(w, cues)) &&
+		    !is_sym(c, p, ',') && !is_sym(c, p, ':') && !is_sym(c, p, '('))
 			return 0;
 	}
 	size_t e = year ? j + 2 : (is_sym(c, j, '.') ? j + 1 : j);
@@ -1295,13 +1305,24 @@ static size_t rule_time(struct ctx *c, size_t i)
 	size_t u = nx(c, j - 1);
 	int uhr = teq(c, u, "Uhr") || teq(c, u, "h");
 	if (!uhr) {
-		if (!colon)
-			return 0;
 		char w[16];
 		size_t p = pv(c, i);
-		if (se == ULLONG_MAX && !(p != SIZE_MAX && lower(c, p, w, sizeof w) &&
-		      (!strcmp(w, "um") || !strcmp(w, "gegen") || !strcmp(w, "ab") || !strcmp(w, "bis") ||
-		       !strcmp(w, "seit") || !strcmp(w, "zwischen") || !strcmp(w, "und") || !strcmp(w, "von"))))
+		int prep = p != SIZE_MAX && lower(c, p, w, sizeof w) &&
+			   (!strcmp(w, "um") || !strcmp(w, "gegen") || !strcmp(w, "ab") || !strcmp(w, "bis") ||
+			    !strcmp(w, "seit") || !strcmp(w, "zwischen") || !strcmp(w, "von") || !strcmp(w, "vor") ||
+			    !strcmp(w, "nach") || !strcmp(w, "zeit") || !strcmp(w, "beginn") || !strcmp(w, "ende"));
+		/* "9.30 bis 12 Uhr": a time range ending in "Uhr" */
+		int range = 0;
+		if (teq(c, u, "bis") || is_dash(c, u)) {
+			size_t k = nx(c, u);
+			if (is_t(c, k, T_NUM) && tl(c, k) <= 2) {
+				if ((is_sym(c, k + 1, ':') || is_sym(c, k + 1, '.')) && is_t(c, k + 2, T_NUM))
+					k += 2;
+				range = teq(c, nx(c, k), "Uhr");
+			}
+		}
+		if (!(prep || range || (colon && se != ULLONG_MAX) ||
+		      (colon && tp(c, i + 2)[0] == '0' && mi && tl(c, i) == 2)))
 			return 0;
 	}
 	struct sb t;
@@ -1361,6 +1382,16 @@ static size_t rule_fraction(struct ctx *c, size_t i, int minus)
 			say_cardinal(c, tp(c, a + 2), tl(c, a + 2), NW_EINS);
 		else
 			say_year(c, de);
+		return a + 3;
+	}
+	if (nu == 24 && de == 7 && whole == SIZE_MAX) {
+		say(c, "vierundzwanzig sieben");
+		return a + 3;
+	}
+	if (tl(c, a + 2) == 4 && de >= 1900 && de <= 2100 && nu >= 1 && nu <= 12 && whole == SIZE_MAX) {
+		/* "12/2024": month and year */
+		say(c, months[nu - 1]);
+		say_year(c, de);
 		return a + 3;
 	}
 	if (de < 2 || de > 1000000 || tl(c, a) > 6)
@@ -1442,16 +1473,19 @@ static size_t say_quantity(struct ctx *c, struct num *m, const struct currency *
 	size_t used = 0;
 	int sc = scale_at(c, k, &used);
 	const struct scale *s = NULL;
+	int final_dot = 0;
 	if (sc >= 0) {
 		s = &scales[sc];
 		j = k + used;
+		/* "... 5 Mio." at the end: the dot also ends the sentence */
+		final_dot = used == 2 && (j >= c->nt || (c->tk[j].t == T_SPACE && j + 1 >= c->nt));
 		k = j < c->nt && c->tk[j].t == T_SPACE ? j + 1 : j;
 	}
 	const struct currency *cur = pre;
 	const struct unit *un = NULL;
 	int per = 0;
 	if (!cur) {
-		cur = currency_at(c, k, &used, 0);
+		cur = currency_at(c, k, &used, 1);
 		if (cur)
 			j = k + used;
 	}
@@ -1520,6 +1554,8 @@ static size_t say_quantity(struct ctx *c, struct num *m, const struct currency *
 			say(c, "pro");
 		say(c, is_one && !s ? un->sg : un->pl);
 	}
+	if (final_dot && !cur && !un)
+		glue(c, ".");
 	return j;
 }
 
@@ -1547,6 +1583,20 @@ static int is_ordinal(struct ctx *c, size_t i)
 	if (is_t(c, n, T_WORD)) {
 		if (big)
 			return 0;
+		static const char *const fw[] = {
+			"der", "die", "das", "den", "dem", "des", "ein", "eine", "einer", "er", "sie",
+			"es", "ich", "wir", "ihr", "man", "in", "im", "am", "an", "auf", "aus", "bei",
+			"mit", "nach", "seit", "von", "vom", "zu", "zum", "zur", "für", "gegen", "um",
+			"auch", "aber", "doch", "dann", "danach", "damit", "dabei", "zudem", "außerdem",
+			"hier", "dort", "so", "als", "wie", "was", "wer", "wo", "wann", "warum", "dies",
+			"diese", "dieser", "dieses", "jetzt", "heute", "nun", "noch", "schon", "und",
+			"oder", "denn", "trotzdem", "deshalb", "daher", "allerdings", "insgesamt",
+			"bereits", "zuvor", "später", "nachdem", "während", "wenn", "weil", "ob",
+			"laut", "unter", "über", "vor", "nur", "bis", "mehr", "viele", "alle", NULL };
+		char nw2[32];
+		if (is_cap(c, n) && lower(c, n, nw2, sizeof nw2) && in_list(nw2, fw) &&
+		    strcmp(nw2, "bis") && strcmp(nw2, "und") && strcmp(nw2, "oder"))
+			return 0;
 		char nw[32];
 		if (lower(c, n, nw, sizeof nw) && (!strcmp(nw, "bis") || !strcmp(nw, "und") || !strcmp(nw, "oder")))
 			return 1;
@@ -1563,6 +1613,9 @@ static size_t rule_number(struct ctx *c, size_t i)
 	size_t r;
 	int minus = 0;
 	size_t s = i;
+	/* a number glued to capitals: "G7", "CO2" -> "G-sieben", "C-O-zwei" */
+	if (i > 0 && is_t(c, i - 1, T_WORD) && all_caps(c, i - 1) && tl(c, i - 1) <= 5)
+		glue(c, "-");
 	if ((r = rule_time(c, i)))
 		return r;
 	if ((r = rule_numdate(c, i)))
@@ -1578,6 +1631,19 @@ static size_t rule_number(struct ctx *c, size_t i)
 	}
 	if ((r = rule_fraction(c, s, minus)))
 		return r;
+
+	/* version-like "17.2", "1.2.3" (thousands groups have three digits) */
+	if (!minus && is_sym(c, s + 1, '.') && is_t(c, s + 2, T_NUM) && (tl(c, s + 2) != 3 || tl(c, s) > 3)) {
+		size_t k = s;
+		say_cardinal(c, tp(c, k), tl(c, k), NW_EINS);
+		while (is_sym(c, k + 1, '.') && is_t(c, k + 2, T_NUM) && k < s + 16) {
+			start(c, k + 1);
+			say(c, "Punkt");
+			say_cardinal(c, tp(c, k + 2), tl(c, k + 2), NW_EINS);
+			k += 2;
+		}
+		return k + 1;
+	}
 
 	/* ordinal: "12." */
 	if (!minus && is_sym(c, s + 1, '.') && tl(c, s) <= 9 && is_ordinal(c, s)) {
@@ -1620,8 +1686,8 @@ static size_t rule_number(struct ctx *c, size_t i)
 	}
 
 	/* ranges "10–15", "2020-2022" */
-	if (!is_sym(c, s + 1, ',') && is_dash(c, s + 1) && is_t(c, s + 2, T_NUM) && !is_sym(c, s + 3, '.') &&
-	    !is_dash(c, s + 3)) {
+	if (!is_sym(c, s + 1, ',') && is_dash(c, s + 1) && is_t(c, s + 2, T_NUM) &&
+	    !(is_sym(c, s + 3, '.') && month_at(c, nx(c, s + 3), &(size_t){0})) && !is_dash(c, s + 3)) {
 		int years = tl(c, s) == 4 && nval(c, s) >= 1100 && nval(c, s) <= 2099 &&
 			    (tl(c, s + 2) == 4 || tl(c, s + 2) == 2);
 		if (minus)
@@ -1767,7 +1833,16 @@ static const struct abbr abbrs[] = {
 	{ { "Aug" }, "August", NEED_NUM }, { { "Sept" }, "September", NEED_NUM },
 	{ { "Okt" }, "Oktober", NEED_NUM }, { { "Nov" }, "November", NEED_NUM },
 	{ { "Dez" }, "Dezember", NEED_NUM }, { { "Apr" }, "April", NEED_NUM },
-	{ { "St" }, "Stück", NEED_NONE },
+	{ { "St" }, "Stück", NEED_NONE }, { { "h", "c" }, "honoris causa", 0 },
+	{ { "o", "ä" }, "oder ähnliches", 0 }, { { "u", "ä" }, "und ähnliches", 0 },
+	{ { "ggü" }, "gegenüber", 0 }, { { "Jhdt" }, "Jahrhundert", 0 }, { { "rd" }, "rund", NEED_NUM },
+	{ { "zw" }, "zwischen", 0 }, { { "tägl" }, "täglich", 0 }, { { "jährl" }, "jährlich", 0 },
+	{ { "monatl" }, "monatlich", 0 }, { { "insg" }, "insgesamt", 0 }, { { "dgl" }, "dergleichen", 0 },
+	{ { "allg" }, "allgemein", 0 }, { { "bes" }, "besonders", 0 }, { { "Bsp" }, "Beispiel", 0 },
+	{ { "Ltd" }, "Limited", 0 }, { { "Jr" }, "Junior", 0 }, { { "Gebr" }, "Gebrüder", 0 },
+	{ { "verh" }, "verheiratet", 0 }, { { "Tsd" }, "Tausend", 0 }, { { "Mill" }, "Millionen", 0 },
+	{ { "Reg", "Bez" }, "Regierungsbezirk", 0 }, { { "Lkr" }, "Landkreis", 0 },
+	{ { "Präs" }, "Präsident", 0 }, { { "Vors" }, "Vorsitzender", 0 }, { { "Sr" }, "Senior", 0 },
 };
 
 /* Tries the abbreviation table at word token i. */
@@ -1782,7 +1857,13 @@ static size_t rule_abbr(struct ctx *c, size_t i)
 		for (int p = 0; p < 4 && a->parts[p]; p++) {
 			if (p > 0 && j < c->nt && c->tk[j].t == T_SPACE && tl(c, j) == 1)
 				j++;
-			if (!teq(c, j, a->parts[p]) || !is_sym(c, j + 1, '.')) {
+			/* a capital at the start of a sentence: "Z. B.", "Vgl." */
+			int m = teq(c, j, a->parts[p]);
+			if (!m && p == 0 && a_islower((unsigned char)a->parts[0][0]) &&
+			    (unsigned char)tp(c, j)[0] == a_toupper((unsigned char)a->parts[0][0]) &&
+			    tl(c, j) == strlen(a->parts[0]) && !memcmp(tp(c, j) + 1, a->parts[0] + 1, tl(c, j) - 1))
+				m = 1;
+			if (!m || !is_sym(c, j + 1, '.')) {
 				ok = 0;
 				break;
 			}
@@ -1790,9 +1871,9 @@ static size_t rule_abbr(struct ctx *c, size_t i)
 		}
 		if (!ok)
 			continue;
-		/* "z.B" without final dot is handled by the table requiring dots */
-		if (is_t(c, j, T_WORD) || is_t(c, j, T_NUM))
-			continue; /* "S.12" is fine below, "u.a.m"... */
+		/* "u.a.m" is no "u. a."; "S.12" and "Nr.5" are fine */
+		if (is_t(c, j, T_WORD))
+			continue;
 		size_t n = nx(c, j - 1);
 		if (a->need == NEED_NUM && !is_t(c, n, T_NUM))
 			continue;
@@ -1857,15 +1938,21 @@ static size_t rule_roman(struct ctx *c, size_t i)
 	char w[32];
 	static const char *const plain[] = {
 		"teil", "kapitel", "band", "akt", "staffel", "folge", "phase", "stufe",
-		"klasse", "buch", "artikel", "absatz", "typ", "version", "gruppe", "liga",
-		"division", "abschnitt", "anhang", "nummer", "nr", "szene", "episode", "runde",
-		NULL
+		"buch", "artikel", "absatz", "typ", "version", "abschnitt", "anhang",
+		"szene", "episode", "titel", "tome", "vol", NULL
 	};
-	if (lower(c, p, w, sizeof w) && in_list(w, plain) && (v > 1 || !is_sym(c, i + 1, '.'))) {
+	const char *rp = tp(c, i);
+	int letters_ok = tl(c, i) >= 2 || *rp == 'I' || *rp == 'V' || *rp == 'X';
+	if (lower(c, p, w, sizeof w) && in_list(w, plain) && v <= 100 && letters_ok &&
+	    (v > 1 || !is_sym(c, i + 1, '.'))) {
 		say_cardinal_u(c, (unsigned long long)v, NW_EINS);
 		return i + 1;
 	}
-	if (!is_sym(c, i + 1, '.') || !is_cap(c, p) || all_caps(c, p) || v > 50)
+	if (!is_cap(c, p) || all_caps(c, p) || v > 50 || !letters_ok)
+		return 0;
+	/* without the dot ("Elizabeth II") only two or more letters, and no noun after */
+	if (!is_sym(c, i + 1, '.') && (tl(c, i) < 2 || is_cap(c, nx(c, i)) || is_t(c, i + 1, T_WORD) ||
+				       is_t(c, i + 1, T_NUM) || is_sym(c, i + 1, '-')))
 		return 0;
 	if (v == 1 && tl(c, i) == 1) {
 		/* "I." after a name only */
@@ -1914,6 +2001,8 @@ static size_t rule_roman(struct ctx *c, size_t i)
 	t.buf[o] = (char)a_toupper((unsigned char)t.buf[o]);
 	say_sb(c, &t);
 	sb_release(&t);
+	if (!is_sym(c, i + 1, '.'))
+		return i + 1;
 	size_t e = i + 2;
 	if (e >= c->nt || (c->tk[e].t == T_SPACE && e + 1 >= c->nt))
 		glue(c, ".");

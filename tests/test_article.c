@@ -140,6 +140,23 @@ static void test_normalise(void **state)
 	warns_release(&w);
 }
 
+static void test_line_ends(void **state)
+{
+	static const char in[] = "Titel\r\rErste Zeile\rzweite Zeile.\r";
+	struct doc d;
+	struct warns w;
+	struct err e;
+
+	(void)state;
+	warns_init(&w);
+	assert_int_equal(parse(in, sizeof in - 1, 0, 0, &d, &w, &e), 0);
+	assert_int_equal(d.nblocks, 2);
+	assert_string_equal(d.blocks[1].text, "Erste Zeile zweite Zeile.");
+	assert_int_equal(d.blocks[1].line_first, 3);
+	doc_release(&d);
+	warns_release(&w);
+}
+
 static void test_markdown(void **state)
 {
 	static const char in[] =
@@ -278,7 +295,8 @@ static void test_no_false_footer(void **state)
 	static const char in[] =
 		"Hilfe für die Ukraine\n\n"
 		"Die EU will die Ukraine weiter unterstützen. Das sagte die Kommission am Montag.\n\n"
-		"Die Partner in der NATO sehen das ähnlich, auch die Bank sprach von einem guten Signal.\n";
+		"Die Partner in der NATO sehen das ähnlich, auch die Bank sprach von einem guten Signal.\n\n"
+		"Im Libanon blieb es ruhig. Den ganzen Bericht gibt es unter www.example.org im Netz.\n";
 	struct doc d;
 	struct warns w;
 	struct err e;
@@ -286,7 +304,7 @@ static void test_no_false_footer(void **state)
 	(void)state;
 	warns_init(&w);
 	assert_int_equal(parse(in, sizeof in - 1, 0, 0, &d, &w, &e), 0);
-	assert_int_equal(d.nblocks, 3);
+	assert_int_equal(d.nblocks, 4);
 	assert_int_equal(d.footer_first, 0);
 	assert_int_equal(w.n, 0);
 	doc_release(&d);
@@ -386,6 +404,7 @@ int main(void)
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_structure),
 		cmocka_unit_test(test_normalise),
+		cmocka_unit_test(test_line_ends),
 		cmocka_unit_test(test_markdown),
 		cmocka_unit_test(test_image_credit),
 		cmocka_unit_test(test_footer),

@@ -7,6 +7,8 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <math.h>
+#include <pthread.h>
+#include <signal.h>
 #include <sndfile.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -407,6 +409,90 @@ static void test_stdout(void **state)
 	free(p);
 }
 
+struct pipe_reader {
+	int fd;
+	char *buf;
+	size_t len, cap;
+};
+
+static void *read_pipe(void *arg)
+{
+	struct pipe_reader *r = arg;
+	for (;;) {
+		ssize_t n;
+		if (r->len == r->cap) {
+			r->cap = r->cap * 2 + 65536;
+			r->buf = realloc(r->buf, r->cap);
+		}
+		n = read(r->fd, r->buf + r->len, r->cap - r->len);
+		if (n <= 0)
+			break;
+		r->len += (size_t)n;
+	}
+	return NULL;
+}
+
+/* "-" into a pipe (as in `sprecher render ... -o - | aplay`), larger than a pipe buffer. */
+static void test_stdout_pipe(void **state)
+{
+	struct afile_opts o = { .format = AF_WAV, .bits = AF_BITS_16, .rate = 48000, .channels = 2, .quality = -1 };
+	struct err e;
+	float *p = tone(48000, 2, 48000, 0.2);
+	int fds[2], saved = dup(1);
+	struct pipe_reader r = { 0 };
+	pthread_t th;
+	struct afile_writer *w;
+	FILE *f;
+	(void)state;
+	assert_int_equal(pipe(fds), 0);
+	r.fd = fds[0];
+	assert_int_equal(pthread_create(&th, NULL, read_pipe, &r), 0);
+	fflush(stdout);
+	dup2(fds[1], 1);
+	close(fds[1]);
+	w = afile_create("-", &o, NULL, &e);
+	assert_non_null(w);
+	assert_int_equal(afile_write(w, p, 48000, &e), 0);
+	assert_int_equal(afile_commit(w, &e), 0);
+	dup2(saved, 1);
+	close(saved);
+	pthread_join(th, NULL);
+	close(fds[0]);
+	assert_true(r.len > 48000 * 4);
+	f = fopen(tpath("piped.wav"), "wb");
+	fwrite(r.buf, 1, r.len, f);
+	fclose(f);
+	check_file(tpath("piped.wav"), SF_FORMAT_WAV, SF_FORMAT_PCM_16, 48000, 2, 48000, 0, 0);
+	free(r.buf);
+	free(p);
+}
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	afile_cleanup_temp();
+}
+
+/* The cleanup works from a signal handler (as main installs it for SIGINT/SIGTERM). */
+static void test_cleanup_from_signal(void **state)
+{
+	struct afile_opts o = { .format = AF_WAV, .bits = AF_BITS_24, .rate = 48000, .channels = 1, .quality = -1 };
+	struct err e;
+	struct sigaction sa, old;
+	struct afile_writer *w = afile_create(tpath("sig.wav"), &o, NULL, &e);
+	(void)state;
+	assert_non_null(w);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGUSR1, &sa, &old);
+	assert_int_equal(hidden_files(), 1);
+	raise(SIGUSR1);
+	assert_int_equal(hidden_files(), 0);
+	sigaction(SIGUSR1, &old, NULL);
+	afile_abort(w);
+	assert_int_equal(access(tpath("sig.wav"), F_OK), -1);
+}
+
 /* ---- reading ------------------------------------------------------------ */
 
 static void test_read(void **state)
@@ -694,6 +780,8 @@ int main(void)
 		cmocka_unit_test(test_cleanup_temp),
 		cmocka_unit_test(test_create_errors),
 		cmocka_unit_test(test_stdout),
+		cmocka_unit_test(test_stdout_pipe),
+		cmocka_unit_test(test_cleanup_from_signal),
 		cmocka_unit_test(test_read),
 		cmocka_unit_test(test_bwf_chunks),
 		cmocka_unit_test(test_many_cues),

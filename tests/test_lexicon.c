@@ -1,0 +1,133 @@
+/*
+ * test_lexicon.c - the pronunciation lexicon.
+ */
+#include "testutil.h"
+
+#include <unistd.h>
+
+#include "lexicon.h"
+
+/* Writes `text` to a new temporary file; returns its malloc'd path. */
+static char *tmpfile_with(const char *text)
+{
+	char *path = xstrdup("/tmp/sprecher-lex-XXXXXX");
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	size_t n = strlen(text);
+	assert_int_equal(write(fd, text, n), (ssize_t)n);
+	close(fd);
+	return path;
+}
+
+static void test_add_lookup(void **state)
+{
+	(void)state;
+	struct lexicon *lx = lex_new();
+	assert_int_equal(lex_size(lx), 0);
+	lex_add(lx, "Quux", "Kwuchs");
+	lex_add(lx, "blorp", "[[bl'Orp]]");
+	assert_int_equal(lex_size(lx), 2);
+	assert_string_equal(lex_lookup(lx, "Quux", 4), "Kwuchs");
+	/* capitalised entries match only that spelling */
+	assert_null(lex_lookup(lx, "quux", 4));
+	assert_null(lex_lookup(lx, "QUUX", 4));
+	/* lowercase entries also match at sentence start */
+	assert_string_equal(lex_lookup(lx, "blorp", 5), "[[bl'Orp]]");
+	assert_string_equal(lex_lookup(lx, "Blorp", 5), "[[bl'Orp]]");
+	assert_null(lex_lookup(lx, "BLORP", 5));
+	/* whole words only */
+	assert_null(lex_lookup(lx, "Quu", 3));
+	assert_null(lex_lookup(lx, "Quuxe", 5));
+	/* later entries win */
+	lex_add(lx, "Quux", "Kwucks");
+	assert_int_equal(lex_size(lx), 2);
+	assert_string_equal(lex_lookup(lx, "Quux", 4), "Kwucks");
+	/* many entries (table growth) */
+	char w[32];
+	for (int i = 0; i < 5000; i++) {
+		snprintf(w, sizeof w, "Wort%d", i);
+		lex_add(lx, w, "x");
+	}
+	assert_int_equal(lex_size(lx), 5002);
+	assert_string_equal(lex_lookup(lx, "Wort4999", 8), "x");
+	assert_string_equal(lex_lookup(lx, "Quux", 4), "Kwucks");
+	assert_null(lex_lookup(NULL, "Quux", 4));
+	assert_null(lex_lookup(lx, "", 0));
+	lex_free(lx);
+	lex_free(NULL);
+}
+
+static void test_load(void **state)
+{
+	(void)state;
+	struct err e;
+	char *a = tmpfile_with("# comment\n\nÜberlingen\tÜberlingn\r\nblorp\t[[bl'Orp]]\n");
+	char *b = tmpfile_with("blorp\tBlorp\n");
+	struct lexicon *lx = lex_new();
+	assert_int_equal(lex_load(lx, a, &e), 0);
+	assert_int_equal(lex_size(lx), 2);
+	assert_string_equal(lex_lookup(lx, "Überlingen", strlen("Überlingen")), "Überlingn");
+	assert_int_equal(lex_load(lx, b, &e), 0);
+	assert_string_equal(lex_lookup(lx, "blorp", 5), "Blorp");
+	lex_free(lx);
+	unlink(a);
+	unlink(b);
+	free(a);
+	free(b);
+}
+
+static void expect_bad(const char *text, size_t line, const char *reason)
+{
+	struct err e;
+	char *p = tmpfile_with(text);
+	struct lexicon *lx = lex_new();
+	lex_add(lx, "Alt", "alt");
+	assert_int_equal(lex_load(lx, p, &e), -1);
+	char want[512];
+	snprintf(want, sizeof want, "%s:%zu: %s", p, line, reason);
+	assert_string_equal(e.msg, want);
+	/* nothing of a bad file is kept */
+	assert_int_equal(lex_size(lx), 1);
+	lex_free(lx);
+	unlink(p);
+	free(p);
+}
+
+static void test_bad_lines(void **state)
+{
+	(void)state;
+	expect_bad("gut\tgut\nschlecht\n", 2, "missing tab between word and replacement");
+	expect_bad("# x\n\tleer\n", 2, "empty word");
+	expect_bad("wort\t\n", 1, "empty replacement");
+	expect_bad("zwei worte\tx\n", 1, "word contains white space");
+	expect_bad("a\tb\tc\n", 1, "more than two fields");
+	expect_bad("a\t[[abc\n", 1, "unbalanced [[ ]] in replacement");
+	expect_bad("a\t\xFF\n", 1, "invalid UTF-8");
+	struct err e;
+	struct lexicon *lx = lex_new();
+	assert_int_equal(lex_load(lx, "/nonexistent/lexicon.tsv", &e), -1);
+	assert_non_null(strstr(e.msg, "/nonexistent/lexicon.tsv: cannot read"));
+	lex_free(lx);
+}
+
+static void test_shipped_lexicon(void **state)
+{
+	(void)state;
+	struct err e;
+	struct lexicon *lx = lex_new();
+	assert_int_equal(lex_load(lx, "voices/lexicon.tsv", &e), 0);
+	assert_true(lex_size(lx) >= 50);
+	assert_non_null(lex_lookup(lx, "Biden", 5));
+	lex_free(lx);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_add_lookup),
+		cmocka_unit_test(test_load),
+		cmocka_unit_test(test_bad_lines),
+		cmocka_unit_test(test_shipped_lexicon),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
