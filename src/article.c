@@ -446,6 +446,20 @@ static int atx_level(const char *s)
 	return k >= 1 && k <= 6 && s[k] == ' ' && s[k + 1] ? k : 0;
 }
 
+/* The text of an ATX heading of level `lvl`, without closing hashes; caller frees it. */
+static char *atx_text(const char *s, int lvl)
+{
+	size_t n;
+
+	s += lvl + 1;
+	n = strlen(s);
+	while (n > 0 && s[n - 1] == '#')
+		n--;
+	while (n > 0 && s[n - 1] == ' ')
+		n--;
+	return xstrndup(s, n);
+}
+
 /* A setext underline ("===" or "---"), or a horizontal rule. */
 static int is_rule_line(const char *s, char ch)
 {
@@ -498,6 +512,7 @@ struct builder {
 	struct doc *d;
 	int section, paragraph;
 	int markdown;
+	int have_body;   /* a body, list or quote block was emitted */
 };
 
 static void add_block(struct builder *b, enum role r, char *text, int first, int last)
@@ -524,6 +539,8 @@ static void add_block(struct builder *b, enum role r, char *text, int first, int
 	bl->footer = 0;
 	if (r == ROLE_HEADING)
 		b->section++;
+	else if (r != ROLE_TITLE)
+		b->have_body = 1;
 }
 
 /*
@@ -583,16 +600,8 @@ static void paragraph(struct builder *bl, struct line *v, size_t a, size_t b, in
 	/* Markdown headings, quotes and rules are line-level */
 	if (want_title) {
 		int lvl = bl->markdown ? atx_level(v[a].text) : 0;
-		const char *t = v[a].text + (lvl ? lvl + 1 : 0);
-		struct sb tt;
-		sb_init(&tt);
-		sb_adds(&tt, t);
-		while (tt.len && tt.buf[tt.len - 1] == '#')
-			tt.len--;
-		tt.buf[tt.len] = '\0';
-		sb_rtrim(&tt);
-		add_block(bl, ROLE_TITLE, sb_detach(&tt), v[a].lineno, v[a].lineno);
-		sb_release(&tt);
+		add_block(bl, ROLE_TITLE, lvl ? atx_text(v[a].text, lvl) : xstrdup(v[a].text),
+			  v[a].lineno, v[a].lineno);
 		bl->paragraph++;
 		i = a + 1;
 		if (i < b && bl->markdown && is_rule_line(v[i].text, '=')) {
@@ -604,15 +613,7 @@ static void paragraph(struct builder *bl, struct line *v, size_t a, size_t b, in
 		const char *t = v[i].text;
 		int lvl = bl->markdown ? atx_level(t) : 0;
 		if (lvl) {
-			struct sb h;
-			sb_init(&h);
-			sb_adds(&h, t + lvl + 1);
-			while (h.len && h.buf[h.len - 1] == '#')
-				h.len--;
-			h.buf[h.len] = '\0';
-			sb_rtrim(&h);
-			add_block(bl, ROLE_HEADING, sb_detach(&h), v[i].lineno, v[i].lineno);
-			sb_release(&h);
+			add_block(bl, ROLE_HEADING, atx_text(t, lvl), v[i].lineno, v[i].lineno);
 			bl->paragraph++;
 			i++;
 			continue;
@@ -706,9 +707,10 @@ static void paragraph(struct builder *bl, struct line *v, size_t a, size_t b, in
 		 * A heading stands alone between paragraphs; a short first line without
 		 * punctuation directly over a longer paragraph is one too.
 		 */
-		if (j - i == 1 && i == a && j == b && !is_last && heading_like(s.buf)) {
+		if (j - i == 1 && i == a && j == b && !is_last && bl->have_body &&
+		    heading_like(s.buf)) {
 			r = ROLE_HEADING;
-		} else if (i == a && j - i >= 2 && heading_like(v[i].text) &&
+		} else if (i == a && j - i >= 2 && bl->have_body && heading_like(v[i].text) &&
 			   utf8_count(v[i].text, strlen(v[i].text)) <= 60 &&
 			   strlen(v[i].text) * 2 < strlen(v[i + 1].text) &&
 			   !cp_islower(first_cp(v[i + 1].text))) {
@@ -881,7 +883,8 @@ static const char *const footer_words[] = {
 	"volksbank", "postbank", "fördermitglied", "mitglied werden", "schenkung",
 	"krypto", "folgen sie uns", "schreiben sie uns", "hinweise an", "©",
 	"copyright", "alle rechte", "werbefrei", "unabhängigen journalismus",
-	"unabhängiger journalismus",
+	"unabhängiger journalismus", "ihre unterstützung", "ihrer unterstützung",
+	"spendenkonto", "t.me/",
 };
 
 /* Number of footer words in s (each counted once). */
@@ -936,7 +939,7 @@ static void find_footer(struct doc *d, const char *fn, int keep, struct warns *w
 			tok += unspeakable_tokens(t);
 			hits += footer_word_hits(t);
 			words += (int)word_count(t);
-			if (word_count(t) <= 6 && !is_sentence_final(last_cp(t)))
+			if (word_count(t) <= 8 && !is_sentence_final(last_cp(t)))
 				shortlines++;
 		}
 		/* one URL in a paragraph of news prose does not make it a footer */
@@ -1015,6 +1018,7 @@ int doc_parse(const char *text, size_t len, const char *filename,
 	b.section = 0;
 	b.paragraph = 0;
 	b.markdown = opts && opts->markdown >= 0 ? opts->markdown : detect_markdown(fn, &ls);
+	b.have_body = 0;
 	if (body > 0)
 		b.markdown = opts && opts->markdown >= 0 ? opts->markdown : 1;
 
@@ -1030,7 +1034,9 @@ int doc_parse(const char *text, size_t len, const char *filename,
 	while (first < ls.n && !ls.v[first].text[0])
 		first++;
 	int want_title = 1, meta_title = 0;
-	if (out->meta.title && !(first < ls.n && b.markdown && atx_level(ls.v[first].text) == 1)) {
+	int lvl = first < ls.n && b.markdown ? atx_level(ls.v[first].text) : 0;
+	if (out->meta.title && lvl != 1 &&
+	    !(first < ls.n && !strcmp(ls.v[first].text + (lvl ? lvl + 1 : 0), out->meta.title))) {
 		add_block(&b, ROLE_TITLE, xstrdup(out->meta.title), title_line, title_line);
 		b.paragraph++;
 		want_title = 0;

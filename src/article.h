@@ -10,6 +10,22 @@
  * e-mail, wallet addresses, partner-site lists, a bare station-name line) is
  * left out with one warning naming its line range, unless keep_footer is set.
  * Image credit lines ("Bilder: ...", "Foto: ...") are always left out.
+ *
+ * Details of the plain-text rules:
+ *  - the title is the first non-empty line (or "# " in Markdown, or the
+ *    front-matter title when the text does not repeat it);
+ *  - a heading is a one-line paragraph of at most 12 words without final
+ *    punctuation (or a short question) that follows body text and is not the
+ *    last paragraph, or a short such line directly over a longer paragraph;
+ *    Markdown "##" lines and setext underlines are headings anywhere.
+ *    Short lines between the title and the first body paragraph (bylines,
+ *    datelines, subtitles) are body text;
+ *  - list items start with "•", "-", "*", "–", "·", "+" or "1." / "1)"; the
+ *    marker is removed; indented or lowercase lines continue the item;
+ *  - a paragraph whose lines are all short (an address, bank details) gives
+ *    one block per line, all with the same paragraph number;
+ *  - a word hyphenated across a line break is mended ("Bundes-" "regierung"),
+ *    but not before a conjunction ("Gemüse- und").
  */
 #ifndef SPRECHER_ARTICLE_H
 #define SPRECHER_ARTICLE_H

@@ -57,7 +57,6 @@ struct note {
 	double freq;    /* Hz */
 	double amp;
 	double decay;   /* s, time constant of the fundamental */
-	double pan;     /* -1 left .. 1 right */
 };
 
 /* Bell-like partials: ratio to the fundamental, amplitude, decay factor. */
@@ -75,56 +74,64 @@ static const struct { double ratio, amp, decay; } partials[] = {
 #define C6 1046.50
 
 static const struct note intro[] = {
-	{ 0.00, G4, 0.55, 0.9, -0.3 }, { 0.16, C5, 0.55, 0.9, -0.1 },
-	{ 0.32, E5, 0.50, 0.9, 0.1 }, { 0.48, G5, 0.50, 1.0, 0.3 },
-	{ 0.80, C5, 0.35, 1.2, -0.2 }, { 0.80, E5, 0.30, 1.2, 0.0 },
-	{ 0.80, C6, 0.35, 1.1, 0.2 }, { 0.80, C4, 0.30, 1.3, 0.0 },
+	{ 0.00, G4, 0.55, 0.9 }, { 0.16, C5, 0.55, 0.9 },
+	{ 0.32, E5, 0.50, 0.9 }, { 0.48, G5, 0.50, 1.0 },
+	{ 0.80, C5, 0.35, 1.2 }, { 0.80, E5, 0.30, 1.2 },
+	{ 0.80, C6, 0.35, 1.1 }, { 0.80, C4, 0.30, 1.3 },
 };
 static const struct note stinger[] = {
-	{ 0.00, E5, 0.55, 0.35, -0.2 }, { 0.12, C6, 0.55, 0.40, 0.2 },
-	{ 0.12, G5, 0.25, 0.40, 0.0 },
+	{ 0.00, E5, 0.55, 0.35 }, { 0.12, C6, 0.55, 0.40 },
+	{ 0.12, G5, 0.25, 0.40 },
 };
 static const struct note outro[] = {
-	{ 0.00, G5, 0.50, 0.9, 0.3 }, { 0.18, E5, 0.50, 0.9, 0.1 },
-	{ 0.36, C5, 0.50, 0.9, -0.1 }, { 0.54, G4, 0.50, 1.0, -0.3 },
-	{ 0.90, C4, 0.40, 1.3, 0.0 }, { 0.90, G4, 0.30, 1.2, -0.1 },
-	{ 0.90, E4, 0.25, 1.2, 0.1 }, { 0.90, C5, 0.30, 1.2, 0.0 },
+	{ 0.00, G5, 0.50, 0.9 }, { 0.18, E5, 0.50, 0.9 },
+	{ 0.36, C5, 0.50, 0.9 }, { 0.54, G4, 0.50, 1.0 },
+	{ 0.90, C4, 0.40, 1.3 }, { 0.90, G4, 0.30, 1.2 },
+	{ 0.90, E4, 0.25, 1.2 }, { 0.90, C5, 0.30, 1.2 },
 };
 
+/*
+ * Renders the notes into a centred (mono-compatible) jingle: every channel
+ * carries the same signal, so a speech programme with built-in jingles can be
+ * mixed, measured and limited as one channel. Each partial is a recursive
+ * oscillator (a rotating phasor) under a multiplicative exponential decay,
+ * which avoids a sin() and exp() per sample.
+ */
 static void render_notes(const struct note *notes, size_t nn, double len_s, int rate,
 			 int channels, struct jingle *out)
 {
 	size_t n = (size_t)lrint(len_s * rate), ch = (size_t)channels;
-	double *buf = xcalloc(n * 2, sizeof(double)), peak = 0;
+	double *buf = xcalloc(n ? n : 1, sizeof(double)), peak = 0;
 	double attack = 0.004 * rate;
 
 	for (size_t k = 0; k < nn; k++) {
 		const struct note *nt = &notes[k];
 		size_t s0 = (size_t)lrint(nt->start * rate);
-		/* constant-power pan */
-		double a = (nt->pan + 1) * M_PI / 4;
-		double gl = cos(a) * M_SQRT2, gr = sin(a) * M_SQRT2;
 
 		for (size_t p = 0; p < ARRAY_LEN(partials); p++) {
 			double f = nt->freq * partials[p].ratio;
 			double w = 2 * M_PI * f / rate;
 			double tau = nt->decay * partials[p].decay * rate;
 			double amp = nt->amp * partials[p].amp;
+			double cw = cos(w), sw = sin(w), re = 1.0, im = 0.0;
+			double dec = exp(-1.0 / tau), env = amp;
 
 			if (f >= 0.45 * rate)
 				continue;
 			for (size_t i = s0; i < n; i++) {
-				double t = (double)(i - s0);
-				double env = exp(-t / tau) * (t < attack ? t / attack : 1.0);
-				double v = amp * env * sin(w * t);
-				if (env < 1e-5 && t > attack)
+				double t = (double)(i - s0), nre;
+				double a = t < attack ? t / attack : 1.0;
+				if (env < 1e-5 * amp && t > attack)
 					break;
-				buf[2 * i] += v * gl;
-				buf[2 * i + 1] += v * gr;
+				buf[i] += env * a * im;
+				nre = re * cw - im * sw;
+				im = re * sw + im * cw;
+				re = nre;
+				env *= dec;
 			}
 		}
 	}
-	for (size_t i = 0; i < 2 * n; i++)
+	for (size_t i = 0; i < n; i++)
 		if (fabs(buf[i]) > peak)
 			peak = fabs(buf[i]);
 
@@ -134,14 +141,9 @@ static void render_notes(const struct note *notes, size_t nn, double len_s, int 
 	out->rate = rate;
 	{
 		double scale = peak > 0 ? pow(10, PEAK_DBFS / 20) / peak : 0;
-		for (size_t i = 0; i < n; i++) {
-			if (channels == 1) {
-				out->frames[i] = (float)((buf[2 * i] + buf[2 * i + 1]) * 0.5 * scale);
-			} else {
-				for (size_t c = 0; c < ch; c++)
-					out->frames[i * ch + c] = c < 2 ? (float)(buf[2 * i + c] * scale) : 0.0f;
-			}
-		}
+		for (size_t i = 0; i < n; i++)
+			for (size_t c = 0; c < ch; c++)
+				out->frames[i * ch + c] = (float)(buf[i] * scale);
 	}
 	free(buf);
 	fade_ends(out->frames, n, channels, rate);

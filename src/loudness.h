@@ -39,6 +39,13 @@ int meter_result_multiple(struct meter **ms, size_t n, struct loudness *out, str
 void meter_free(struct meter *m);
 
 /*
+ * The true peak (4x oversampled, linear: 1.0 = 0 dBTP) of a short clip on
+ * its own, e.g. one sentence at the synthesizer's rate. Thread-safe; 0 for
+ * an empty clip or when the meter cannot be created.
+ */
+double loudness_true_peak(const float *frames, size_t nframes, int channels, int rate);
+
+/*
  * Parses a number of LUFS in -70..0 ("-23", "-16.5") or a name, case-insensitive:
  * "ebu" or "r128" (-23), "podcast" (-16), "atsc" (-24). Returns 0 or -1.
  */

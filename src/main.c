@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <malloc.h>
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
@@ -678,6 +679,8 @@ int main(int argc, char **argv)
 	}
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
+	/* audio blocks come and go by the thousand: keep them on the heap, not in fresh zeroed mmaps */
+	mallopt(M_MMAP_THRESHOLD, 64 << 20);
 	if (!strcmp(argv[1], "help")) {
 		if (argc < 3) {
 			fputs(usage_main, stdout);

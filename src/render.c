@@ -21,6 +21,7 @@
 #define OUTRO_GAP_MS     600     /* silence between the last sentence and the outro */
 #define QUEUE_LEN        32
 #define BLOCK_FRAMES     16384
+#define NWORKERS         2       /* resampling threads beside eSpeak NG's */
 
 void render_opts_init(struct render_opts *o)
 {
@@ -123,11 +124,16 @@ static int bus_flush(struct bus *b, uint64_t upto, struct err *e)
 	return 0;
 }
 
-/* ==== pass 1: the placement thread ======================================= */
+/* ==== pass 1: synthesis, resampling and placement ====================== */
 
-/* One synthesized sentence on its way from eSpeak to the mix. */
+/*
+ * One synthesized sentence on its way from eSpeak NG to the mix. The main
+ * thread fills the input half; a worker fills the output half (resampled
+ * speech and its true peak) and marks it done; jobs are then placed strictly
+ * in order by whichever worker holds the placing role.
+ */
 struct job {
-	float *samples;
+	float *samples;        /* mono at the synthesizer's rate */
 	size_t n;
 	struct synth_event *ev;
 	size_t nev;
@@ -135,7 +141,10 @@ struct job {
 	const struct script_sentence *sent;
 	int pause_ms;
 	int stinger_before;
-	int end;               /* no more jobs */
+	float *res;            /* mono at the output rate */
+	size_t nres;
+	double tp;             /* linear true peak of the clip */
+	int done;
 };
 
 struct pass1 {
@@ -145,20 +154,36 @@ struct pass1 {
 	struct timeline *tl;
 	uint64_t cursor;       /* where the next clip starts */
 	struct jingle intro, stinger, outro;
+	double tp_intro, tp_stinger, tp_outro;
 	int have_intro, have_stinger, have_outro;
-	int placed_any;
+	/* conservative programme true peak: overlapping clips add up */
+	double tp_max, last_tp;
+	uint64_t last_end;
 
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	struct job q[QUEUE_LEN];
-	size_t qhead, qlen;
-	int failed;
+	uint64_t produced, claimed, placed;   /* job sequence numbers */
+	int end, placing, failed;
 	struct err err;
-	volatile uint64_t progress_frames;
+	uint64_t progress_frames;
 };
 
-static int place_jingle(struct pass1 *p, const struct jingle *j, enum role role, int segment,
-			struct err *e)
+/* Keeps the running true-peak bound of everything placed so far. */
+static void track_peak(struct pass1 *p, uint64_t start, uint64_t frames, double tp)
+{
+	double v = start < p->last_end ? tp + p->last_tp : tp;
+
+	if (v > p->tp_max)
+		p->tp_max = v;
+	if (start + frames >= p->last_end) {
+		p->last_end = start + frames;
+		p->last_tp = tp;
+	}
+}
+
+static int place_jingle(struct pass1 *p, const struct jingle *j, double tp, enum role role,
+			int segment, struct err *e)
 {
 	struct clip c = { .kind = CLIP_JINGLE, .start = p->cursor, .frames = j->nframes,
 			  .segment = segment, .role = role, .source = j->source };
@@ -166,6 +191,7 @@ static int place_jingle(struct pass1 *p, const struct jingle *j, enum role role,
 	if (bus_flush(&p->bus, c.start, e))
 		return -1;
 	bus_add(&p->bus, c.start, j->frames, j->nframes);
+	track_peak(p, c.start, c.frames, tp);
 	timeline_add(p->tl, &c);
 	p->cursor += j->nframes;
 	return 0;
@@ -192,21 +218,28 @@ static size_t written_at(const struct script_sentence *s, size_t spos)
 	return w;
 }
 
+/* Worker half of a job: resampling and the clip's true peak (at the source rate). */
+static int process_job(struct pass1 *p, struct job *j, struct err *e)
+{
+	if (!j->n)
+		return 0;
+	j->tp = loudness_true_peak(j->samples, j->n, 1, p->in_rate);
+	return rs_convert(j->samples, j->n, 1, p->in_rate, p->o->rate, p->o->resample,
+			  &j->res, &j->nres, e);
+}
+
 static int place_speech(struct pass1 *p, struct job *j, struct err *e)
 {
 	const struct render_opts *o = p->o;
-	float *res = NULL;
-	size_t n = 0, nw = 0;
+	size_t nw = 0;
 	struct clip_word *words = NULL;
 	struct clip c;
 
 	if (p->have_stinger && j->stinger_before) {
-		if (place_jingle(p, &p->stinger, ROLE_HEADING, j->seg->number, e))
+		if (place_jingle(p, &p->stinger, p->tp_stinger, ROLE_HEADING, j->seg->number, e))
 			return -1;
 		place_pause(p, STINGER_GAP_MS, j->seg->number, ROLE_HEADING);
 	}
-	if (j->n && rs_convert(j->samples, j->n, 1, p->in_rate, o->rate, o->resample, &res, &n, e))
-		return -1;
 	if (j->nev) {
 		words = xmalloc(j->nev * sizeof(*words));
 		for (size_t i = 0; i < j->nev; i++) {
@@ -214,30 +247,28 @@ static int place_speech(struct pass1 *p, struct job *j, struct err *e)
 				continue;
 			words[nw].frame = (j->ev[i].sample * (uint64_t)o->rate + (uint64_t)p->in_rate / 2) /
 					  (uint64_t)p->in_rate;
-			if (words[nw].frame > n)
-				words[nw].frame = n;
+			if (words[nw].frame > j->nres)
+				words[nw].frame = j->nres;
 			words[nw].written = written_at(j->sent, j->ev[i].text_pos);
 			nw++;
 		}
 	}
-	c = (struct clip){ .kind = CLIP_SPEECH, .start = p->cursor, .frames = n,
+	c = (struct clip){ .kind = CLIP_SPEECH, .start = p->cursor, .frames = j->nres,
 			   .segment = j->seg->number, .role = j->seg->role,
 			   .voice = (char *)j->seg->voice->name, .written = j->sent->written,
 			   .spoken = j->sent->spoken, .words = words, .nwords = nw };
 	if (bus_flush(&p->bus, c.start, e)) {
 		free(words);
-		free(res);
 		return -1;
 	}
-	if (n)
-		bus_add_mono(&p->bus, c.start, res, n);
+	if (j->nres)
+		bus_add_mono(&p->bus, c.start, j->res, j->nres);
+	track_peak(p, c.start, c.frames, j->tp);
 	timeline_add(p->tl, &c);
-	p->cursor += n;
-	p->placed_any = 1;
+	p->cursor += j->nres;
 	free(words);
-	free(res);
 	place_pause(p, j->pause_ms, j->seg->number, j->seg->role);
-	p->progress_frames = p->cursor;
+	__atomic_store_n(&p->progress_frames, p->cursor, __ATOMIC_RELAXED);
 	return 0;
 }
 
@@ -245,11 +276,11 @@ static int place_start(struct pass1 *p, struct err *e)
 {
 	if (!p->have_intro)
 		return 0;
-	if (place_jingle(p, &p->intro, ROLE_TITLE, 0, e))
+	if (place_jingle(p, &p->intro, p->tp_intro, ROLE_TITLE, 0, e))
 		return -1;
 	if (p->o->talkup_ms > 0) {
 		uint64_t t = ms_to_frames(p->o->talkup_ms, p->o->rate);
-		p->cursor = t < p->intro.nframes ? p->cursor - t : p->cursor - p->intro.nframes;
+		p->cursor -= t < p->intro.nframes ? t : p->intro.nframes;
 	} else {
 		place_pause(p, INTRO_GAP_MS, 0, ROLE_TITLE);
 	}
@@ -259,8 +290,8 @@ static int place_start(struct pass1 *p, struct err *e)
 static int place_end(struct pass1 *p, struct err *e)
 {
 	if (p->have_outro) {
-		place_pause(p, OUTRO_GAP_MS, 0, ROLE_BODY);
-		if (place_jingle(p, &p->outro, ROLE_BODY, 0, e))
+		place_pause(p, OUTRO_GAP_MS, 0, ROLE_TITLE);
+		if (place_jingle(p, &p->outro, p->tp_outro, ROLE_TITLE, 0, e))
 			return -1;
 	}
 	/* the talk-up may leave the intro longer than all that follows */
@@ -274,92 +305,169 @@ static void job_free(struct job *j)
 {
 	free(j->samples);
 	free(j->ev);
-	j->samples = NULL;
-	j->ev = NULL;
+	free(j->res);
+	memset(j, 0, sizeof(*j));
 }
 
-static void *pass1_thread(void *arg)
+static void fail_locked(struct pass1 *p, const struct err *e)
+{
+	if (!p->failed) {
+		p->failed = 1;
+		p->err = *e;
+	}
+	pthread_cond_broadcast(&p->cv);
+}
+
+/*
+ * Places every finished job that is next in order. Called with `mu` held by a
+ * worker that found nobody else placing; drops the lock while it works.
+ */
+static void place_ready(struct pass1 *p)
+{
+	struct err e;
+
+	p->placing = 1;
+	while (p->placed < p->claimed && p->q[p->placed % QUEUE_LEN].done) {
+		struct job *j = &p->q[p->placed % QUEUE_LEN];
+		int failed = p->failed;
+		pthread_mutex_unlock(&p->mu);
+		if (!failed && place_speech(p, j, &e)) {
+			pthread_mutex_lock(&p->mu);
+			fail_locked(p, &e);
+			pthread_mutex_unlock(&p->mu);
+		}
+		job_free(j);
+		pthread_mutex_lock(&p->mu);
+		p->placed++;
+		pthread_cond_broadcast(&p->cv);
+	}
+	p->placing = 0;
+}
+
+static void *worker(void *arg)
 {
 	struct pass1 *p = arg;
 	struct err e;
-	int failed = place_start(p, &e);
 
+	pthread_mutex_lock(&p->mu);
 	for (;;) {
-		struct job j;
-		pthread_mutex_lock(&p->mu);
-		while (!p->qlen)
+		struct job *j;
+		int failed;
+		while (p->claimed == p->produced && !p->end)
 			pthread_cond_wait(&p->cv, &p->mu);
-		j = p->q[p->qhead];
-		p->qhead = (p->qhead + 1) % QUEUE_LEN;
-		p->qlen--;
-		pthread_cond_broadcast(&p->cv);
-		pthread_mutex_unlock(&p->mu);
-		if (j.end)
+		if (p->claimed == p->produced)
 			break;
-		if (!failed)
-			failed = place_speech(p, &j, &e);
-		job_free(&j);
-	}
-	if (!failed)
-		failed = place_end(p, &e);
-	if (failed) {
-		pthread_mutex_lock(&p->mu);
-		p->failed = 1;
-		p->err = e;
+		j = &p->q[p->claimed++ % QUEUE_LEN];
+		failed = p->failed;
 		pthread_mutex_unlock(&p->mu);
+		if (!failed && process_job(p, j, &e)) {
+			pthread_mutex_lock(&p->mu);
+			fail_locked(p, &e);
+			pthread_mutex_unlock(&p->mu);
+		}
+		pthread_mutex_lock(&p->mu);
+		j->done = 1;
+		if (!p->placing)
+			place_ready(p);
 	}
+	pthread_mutex_unlock(&p->mu);
 	return NULL;
 }
 
-/* Hands a job to the placement thread; returns -1 when that thread has failed. */
-static int push_job(struct pass1 *p, struct job *j)
+/* Hands a job to the workers (waiting for a free slot); returns -1 once anything has failed. */
+static int push_job(struct pass1 *p, const struct job *j)
 {
 	int failed;
 
 	pthread_mutex_lock(&p->mu);
-	while (p->qlen == QUEUE_LEN && (!p->failed || j->end))
+	while (p->produced - p->placed == QUEUE_LEN && !p->failed)
 		pthread_cond_wait(&p->cv, &p->mu);
-	failed = p->failed && !j->end;
-	if (!failed || j->end) {
-		p->q[(p->qhead + p->qlen) % QUEUE_LEN] = *j;
-		p->qlen++;
+	failed = p->failed;
+	if (!failed) {
+		p->q[p->produced % QUEUE_LEN] = *j;
+		p->produced++;
 		pthread_cond_broadcast(&p->cv);
 	}
 	pthread_mutex_unlock(&p->mu);
-	if (failed)
-		job_free(j);
 	return failed ? -1 : 0;
 }
 
 /* ==== jingles ============================================================ */
 
-/* Brings a jingle to JINGLE_LUFS so it sits just under the speech. */
-static void level_jingle(struct jingle *j, int dual_mono)
+/* Brings a jingle to JINGLE_LUFS so it sits just under the speech; returns its true peak (linear). */
+static double level_jingle(struct jingle *j)
 {
-	struct meter *m = meter_new(j->channels, j->rate, 0, dual_mono, NULL);
+	struct meter *m = meter_new(j->channels, j->rate, 0, j->channels == 1, NULL);
 	struct loudness l;
 
-	if (!m)
-		return;
-	if (!meter_add(m, j->frames, j->nframes, NULL) && !meter_result(m, &l, NULL) &&
+	if (m && !meter_add(m, j->frames, j->nframes, NULL) && !meter_result(m, &l, NULL) &&
 	    isfinite(l.integrated)) {
 		float g = (float)pow(10.0, (JINGLE_LUFS - l.integrated) / 20.0);
 		for (size_t i = 0; i < j->nframes * (size_t)j->channels; i++)
 			j->frames[i] *= g;
 	}
 	meter_free(m);
+	return loudness_true_peak(j->frames, j->nframes, j->channels, j->rate);
 }
 
 static int get_jingle(const struct render_opts *o, const char *path, enum jingle_kind k,
 		      struct jingle *j, struct err *e)
 {
-	if (path) {
-		if (jingle_load(path, o->rate, o->channels, o->resample, j, e))
-			return -1;
-	} else {
-		jingle_builtin(k, o->rate, o->channels, j);
+	if (path)
+		return jingle_load(path, o->rate, o->channels, o->resample, j, e);
+	jingle_builtin(k, o->rate, o->channels, j);
+	return 0;
+}
+
+/* 1 when every frame has the same value on both channels. */
+static int is_centred(const struct jingle *j)
+{
+	if (j->channels != 2)
+		return 1;
+	for (size_t i = 0; i < j->nframes; i++)
+		if (j->frames[2 * i] != j->frames[2 * i + 1])
+			return 0;
+	return 1;
+}
+
+/* Keeps only the first channel of a centred stereo jingle. */
+static void to_mono(struct jingle *j)
+{
+	if (j->channels != 2)
+		return;
+	for (size_t i = 0; i < j->nframes; i++)
+		j->frames[i] = j->frames[2 * i];
+	j->channels = 1;
+}
+
+/*
+ * Loads (or builds) the three jingles and picks the channel count of the mix
+ * bus: one channel when the output is mono or every jingle is centred (speech
+ * is mono), so mixing, measuring and limiting do half the work.
+ */
+static int prepare_jingles(struct pass1 *p, struct err *e)
+{
+	const struct render_opts *o = p->o;
+	struct jingle *js[3] = { &p->intro, &p->stinger, &p->outro };
+	double *tps[3] = { &p->tp_intro, &p->tp_stinger, &p->tp_outro };
+
+	p->bus.ch = o->channels;
+	if (o->seg_first > 0 || o->no_jingles) {
+		p->bus.ch = 1;
+		return 0;
 	}
-	level_jingle(j, o->channels == 1);
+	if (get_jingle(o, o->intro, JINGLE_INTRO, &p->intro, e) ||
+	    get_jingle(o, o->stinger, JINGLE_STINGER, &p->stinger, e) ||
+	    get_jingle(o, o->outro, JINGLE_OUTRO, &p->outro, e))
+		return -1;
+	p->have_intro = p->have_stinger = p->have_outro = 1;
+	if (is_centred(&p->intro) && is_centred(&p->stinger) && is_centred(&p->outro))
+		p->bus.ch = 1;
+	for (int i = 0; i < 3; i++) {
+		if (p->bus.ch == 1)
+			to_mono(js[i]);
+		*tps[i] = level_jingle(js[i]);
+	}
 	return 0;
 }
 
@@ -396,24 +504,41 @@ static void fill_cues(const struct timeline *tl, struct afile_cue **cues, size_t
 	}
 }
 
-static int pass2(FILE *spool, const struct script *s, const struct render_opts *o,
-		 const struct timeline *tl, struct render_result *res, struct err *e)
+/* What pass 2 needs from pass 1 and gives back. */
+struct pass2 {
+	FILE *spool;
+	int bus_ch;
+	uint64_t frames;
+	double gain_db;
+	double tp_in_db;        /* predicted true peak of the mix before gain */
+	struct loudness in;     /* pass-1 measurement */
+	struct loudness out;    /* final measurement */
+	size_t limited_frames;
+};
+
+/*
+ * Reads the spool back, applies the gain (and the limiter when the predicted
+ * peak needs it), measures the result and writes the output file. Returns 0,
+ * or -1 (the output file untouched).
+ */
+static int encode(struct pass2 *p2, const struct script *s, const struct render_opts *o,
+		  const struct timeline *tl, int limit, struct err *e)
 {
 	struct afile_opts ao = { .bits = o->bits, .rate = o->rate, .channels = o->channels,
 				 .quality = o->quality, .bitrate_kbps = o->bitrate_kbps,
-				 .dither_seed = 0x5370726563686572ULL };
+				 .dither_seed = 0x5370726563686572ULL, .expected_frames = p2->frames };
 	struct afile_meta am = { .title = s->title, .artist = o->artist ? o->artist : "sprecher",
 				 .date = o->date, .software = "sprecher " SPRECHER_VERSION,
-				 .comment = "Rendered with eSpeak NG by sprecher" };
+				 .comment = "Rendered with eSpeak NG by sprecher", .out_cue = "Ende" };
 	struct afile_writer *w = NULL;
 	struct limiter *lim = NULL;
 	struct meter *m = NULL;
 	struct afile_cue *cues = NULL;
-	float *buf = NULL;
+	float *buf = NULL, *obuf = NULL;
 	char date[16] = "", time[16] = "";
-	size_t ch = (size_t)o->channels, lat = 0, ncues = 0;
-	uint64_t left = tl->total_frames, skip;
-	float g;
+	size_t bch = (size_t)p2->bus_ch, och = (size_t)o->channels, lat = 0, ncues = 0;
+	uint64_t left = p2->frames, skip;
+	float g = (float)pow(10.0, p2->gain_db / 20.0);
 	int rc = -1;
 
 	if (afile_format_from_name(o->output, &ao.format, e))
@@ -428,38 +553,44 @@ static int pass2(FILE *spool, const struct script *s, const struct render_opts *
 	am.ncues = ncues;
 	am.have_loudness = 1;
 	am.lufs = o->target_lufs;
-	am.lra = res->loud.lra;
-	am.true_peak = fmin(res->loud.true_peak + res->gain_db, o->ceiling_dbtp);
-	am.max_momentary = res->loud.max_momentary + res->gain_db;
-	am.max_short_term = res->loud.max_short_term + res->gain_db;
-	g = (float)pow(10.0, res->gain_db / 20.0);
+	am.lra = p2->in.lra;
+	am.true_peak = fmin(p2->tp_in_db + p2->gain_db, o->ceiling_dbtp);
+	am.max_momentary = p2->in.max_momentary + p2->gain_db;
+	am.max_short_term = p2->in.max_short_term + p2->gain_db;
 
-	/* the limiter is there only when the gain would push the true peak over the ceiling */
-	if (res->loud.true_peak + res->gain_db > o->ceiling_dbtp - 0.05) {
-		lim = lim_new(o->channels, o->rate, res->gain_db, o->ceiling_dbtp, e);
+	if (limit) {
+		lim = lim_new(p2->bus_ch, o->rate, p2->gain_db, o->ceiling_dbtp, e);
 		if (!lim)
 			goto out;
 		lat = lim_latency(lim);
 	}
-	m = meter_new(o->channels, o->rate, 1, o->channels == 1, e);
-	if (!m)
-		goto out;
+	/*
+	 * With the limiter the result is measured again (loudness and true peak);
+	 * without it one linear gain shifts every pass-1 figure by exactly gain_db.
+	 */
+	if (limit) {
+		m = meter_new(p2->bus_ch, o->rate, 1, p2->bus_ch == 1, e);
+		if (!m)
+			goto out;
+	}
 	w = afile_create(o->output, &ao, &am, e);
 	if (!w)
 		goto out;
-	buf = xmalloc(BLOCK_FRAMES * ch * sizeof(float));
-	rewind(spool);
+	buf = xmalloc(BLOCK_FRAMES * bch * sizeof(float));
+	obuf = xmalloc(BLOCK_FRAMES * och * sizeof(float));
+	rewind(p2->spool);
 	skip = lat;
 	left += lat;
 	while (left) {
 		size_t n = left < BLOCK_FRAMES ? (size_t)left : BLOCK_FRAMES, got, off = 0;
-		got = fread(buf, ch * sizeof(float), n, spool);
+		const float *src;
+		got = fread(buf, bch * sizeof(float), n, p2->spool);
 		if (got < n)     /* past the spool: the limiter's look-ahead tail */
-			memset(buf + got * ch, 0, (n - got) * ch * sizeof(float));
+			memset(buf + got * bch, 0, (n - got) * bch * sizeof(float));
 		if (lim) {
 			lim_process(lim, buf, buf, n);
 		} else {
-			for (size_t i = 0; i < n * ch; i++)
+			for (size_t i = 0; i < n * bch; i++)
 				buf[i] *= g;
 		}
 		if (skip) {
@@ -469,14 +600,38 @@ static int pass2(FILE *spool, const struct script *s, const struct render_opts *
 		left -= n;
 		if (off == n)
 			continue;
-		if (meter_add(m, buf + off * ch, n - off, e) ||
-		    afile_write(w, buf + off * ch, n - off, e))
+		if (m && meter_add(m, buf + off * bch, n - off, e))
+			goto out;
+		src = buf + off * bch;
+		if (och != bch) {       /* mono bus, stereo file */
+			for (size_t i = 0; i < n - off; i++)
+				obuf[2 * i] = obuf[2 * i + 1] = src[i];
+			src = obuf;
+		}
+		if (afile_write(w, src, n - off, e))
 			goto out;
 	}
-	if (meter_result(m, &res->loud, e))
+	if (m) {
+		if (meter_result(m, &p2->out, e))
+			goto out;
+	} else {
+		p2->out = p2->in;
+		p2->out.integrated += p2->gain_db;
+		p2->out.max_momentary += p2->gain_db;
+		p2->out.max_short_term += p2->gain_db;
+		p2->out.true_peak = p2->tp_in_db + p2->gain_db;
+	}
+	if (lim) {
+		double maxred;
+		lim_stats(lim, &p2->limited_frames, &maxred);
+	}
+	/* the limiter lowers the loudness a little: the caller may try again with more gain */
+	if (limit && fabs(p2->out.integrated - o->target_lufs) > 0.1 && isfinite(p2->out.integrated)) {
+		afile_abort(w);
+		w = NULL;
+		rc = 1;
 		goto out;
-	if (lim)
-		lim_stats(lim, &res->limited_frames, &(double){0});
+	}
 	if (afile_commit(w, e)) {
 		w = NULL;
 		goto out;
@@ -488,8 +643,27 @@ out:
 	meter_free(m);
 	lim_free(lim);
 	free(buf);
+	free(obuf);
 	free(cues);
 	return rc;
+}
+
+/* Safety between the clip-wise peak prediction and the limiter's threshold, in dB. */
+#define PEAK_PREDICTION_MARGIN 0.5
+
+static int pass2(struct pass2 *p2, const struct script *s, const struct render_opts *o,
+		 const struct timeline *tl, struct err *e)
+{
+	int limit = p2->tp_in_db + p2->gain_db > o->ceiling_dbtp - PEAK_PREDICTION_MARGIN;
+	int rc;
+
+	for (int attempt = 0; attempt < 4; attempt++) {
+		rc = encode(p2, s, o, tl, limit, e);
+		if (rc <= 0)
+			return rc;
+		p2->gain_db += o->target_lufs - p2->out.integrated;
+	}
+	return encode(p2, s, o, tl, 0, e) ? -1 : 0;
 }
 
 /* ==== the whole render =================================================== */
@@ -498,52 +672,49 @@ int render_run(const struct script *s, const struct render_opts *o, struct synth
 	       struct timeline *tl, struct render_result *res, struct warns *w, struct err *e)
 {
 	struct pass1 p;
+	struct pass2 p2;
 	struct synth_audio a;
-	pthread_t th;
+	pthread_t th[NWORKERS];
 	size_t first = 0, last = s->nseg - 1, done = 0;
-	int whole = o->seg_first <= 0, rc = -1;
+	int nth = 0, rc = -1;
 	const struct voice_preset *cur = NULL;
 
 	(void)w;
 	memset(&p, 0, sizeof(p));
+	memset(&p2, 0, sizeof(p2));
 	memset(res, 0, sizeof(*res));
 	synth_audio_init(&a);
-	if (!whole) {
+	if (o->seg_first > 0) {
 		first = (size_t)o->seg_first - 1;
 		last = (size_t)o->seg_last - 1;
 	}
 	p.o = o;
 	p.tl = tl;
 	p.in_rate = synth_rate(syn);
-	p.bus.ch = o->channels;
 	pthread_mutex_init(&p.mu, NULL);
 	pthread_cond_init(&p.cv, NULL);
 
 	/* everything that can fail on bad input is checked before any synthesis */
-	if (whole && !o->no_jingles) {
-		if (get_jingle(o, o->intro, JINGLE_INTRO, &p.intro, e) ||
-		    get_jingle(o, o->stinger, JINGLE_STINGER, &p.stinger, e) ||
-		    get_jingle(o, o->outro, JINGLE_OUTRO, &p.outro, e))
-			goto out;
-		p.have_intro = p.have_stinger = p.have_outro = 1;
-	}
 	{
 		enum afile_format f;
 		if (afile_format_from_name(o->output, &f, e))
 			goto out;
 	}
+	if (prepare_jingles(&p, e))
+		goto out;
 	p.bus.spool = tmpfile();
 	if (!p.bus.spool) {
 		err_set(e, "cannot create a temporary spool file in /tmp");
 		goto out;
 	}
-	p.bus.meter = meter_new(o->channels, o->rate, 1, o->channels == 1, e);
-	if (!p.bus.meter)
+	p.bus.meter = meter_new(p.bus.ch, o->rate, 0, p.bus.ch == 1, e);
+	if (!p.bus.meter || place_start(&p, e))
 		goto out;
-	if (pthread_create(&th, NULL, pass1_thread, &p)) {
-		err_set(e, "cannot start the render thread");
-		goto out;
-	}
+	for (; nth < NWORKERS; nth++)
+		if (pthread_create(&th[nth], NULL, worker, &p)) {
+			err_set(e, "cannot start a render thread");
+			goto stop;
+		}
 
 	for (size_t i = first; i <= last; i++) {
 		const struct script_segment *g = &s->seg[i];
@@ -558,27 +729,35 @@ int render_run(const struct script *s, const struct render_opts *o, struct synth
 					 .stinger_before = k == 0 && g->new_section && i != first };
 			if (i == last && k + 1 == g->nsent)
 				j.pause_ms = 0;
-			if (st->spoken[0] && synth_say(syn, st->spoken, &a, e))
-				goto stop;
 			if (st->spoken[0]) {
+				if (synth_say(syn, st->spoken, &a, e))
+					goto stop;
 				j.samples = a.samples;
 				j.n = a.n;
 				j.ev = a.ev;
 				j.nev = a.nev;
 				synth_audio_init(&a);   /* ownership moves to the job */
 			}
-			if (push_job(&p, &j))
+			if (push_job(&p, &j)) {
+				free(j.samples);
+				free(j.ev);
 				goto stop;
+			}
 		}
-		show_progress(o, ++done, last - first + 1, p.progress_frames);
+		show_progress(o, ++done, last - first + 1,
+			      __atomic_load_n(&p.progress_frames, __ATOMIC_RELAXED));
 	}
 	rc = 0;
 stop:
-	{
-		struct job end = { .end = 1 };
-		push_job(&p, &end);
-		pthread_join(th, NULL);
-	}
+	pthread_mutex_lock(&p.mu);
+	p.end = 1;
+	pthread_cond_broadcast(&p.cv);
+	pthread_mutex_unlock(&p.mu);
+	while (nth > 0)
+		pthread_join(th[--nth], NULL);
+	/* jobs left unplaced after a failure */
+	for (size_t i = 0; i < QUEUE_LEN; i++)
+		job_free(&p.q[i]);
 	if (rc)
 		goto out;
 	rc = -1;
@@ -586,13 +765,20 @@ stop:
 		*e = p.err;
 		goto out;
 	}
-	if (meter_result(p.bus.meter, &res->loud, e))
+	if (place_end(&p, e) || meter_result(p.bus.meter, &p2.in, e))
 		goto out;
-	res->input_lufs = res->loud.integrated;
-	res->gain_db = isfinite(res->input_lufs) ? o->target_lufs - res->input_lufs : 0.0;
+	p2.spool = p.bus.spool;
+	p2.bus_ch = p.bus.ch;
+	p2.frames = tl->total_frames;
+	p2.tp_in_db = p.tp_max > 0 ? 20 * log10(p.tp_max) : -HUGE_VAL;
+	p2.gain_db = isfinite(p2.in.integrated) ? o->target_lufs - p2.in.integrated : 0.0;
+	if (pass2(&p2, s, o, tl, e))
+		goto out;
+	res->loud = p2.out;
+	res->input_lufs = p2.in.integrated;
+	res->gain_db = p2.gain_db;
+	res->limited_frames = p2.limited_frames;
 	res->seconds = (double)tl->total_frames / o->rate;
-	if (pass2(p.bus.spool, s, o, tl, res, e))
-		goto out;
 	rc = 0;
 out:
 	if (p.bus.spool)

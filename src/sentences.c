@@ -95,24 +95,28 @@ static int is_opener(uint32_t c)
  */
 static const char *const abbrevs[] = {
 	"Abb", "Abg", "Abk", "Abs", "Abschn", "Abt", "Adr", "allg", "Anh", "Anl",
-	"Anm", "Apr", "Art", "Aufl", "Aug", "Az", "Bd", "Bde", "Bearb", "beil",
-	"Ber", "bes", "betr", "Betr", "Bez", "Bhf", "Bl", "Bsp", "bspw", "Bt",
-	"bzgl", "bzw", "ca", "Chr", "co", "Co", "dgl", "Dez", "Di", "Dipl",
-	"Dir", "Do", "Doz", "Dr", "Drs", "dt", "ebd", "ehem", "eig", "eigtl",
-	"einschl", "engl", "entspr", "erg", "erw", "ev", "evtl", "exkl", "Fa",
-	"Feb", "Febr", "ff", "Fr", "frz", "geb", "Gebr", "gegr", "gem", "Gen",
-	"Ges", "gesch", "gest", "gez", "ggf", "ggfs", "Hbf", "hg", "hl", "Hl",
-	"Hr", "Hrn", "Hrsg", "hrsg", "Ing", "inkl", "insb", "Inh", "Jan", "Jg",
-	"Jh", "Jhd", "Jhdt", "jun", "jr", "Jr", "Jul", "Jun", "Kap", "kath",
-	"Kfm", "kfm", "kgl", "Kl", "Komm", "Kr", "Kt", "lat", "lfd", "Lfg", "Lkr",
-	"lt", "Ltd", "luth", "Mag", "max", "MdB", "MdL", "MdEP", "med", "Mi",
-	"Mill", "min", "Mio", "Mo", "Mr", "Mrd", "Mrs", "Ms", "Msgr", "mtl",
-	"MwSt", "Mwst", "Nachf", "Nov", "Nr", "Nrn", "Okt", "op", "Pfr", "phil",
-	"Pkt", "Pl", "pp", "Prof", "Prov", "Rd", "rd", "Reg", "Rel", "resp", "röm",
-	"Sa", "Sek", "sen", "Sen", "Sep", "Sept", "sog", "Sr", "St", "Std", "Str",
-	"stv", "Tab", "Tel", "techn", "Tsd", "tsd", "ugs", "urspr", "usf", "usw",
-	"Verf", "Verl", "verh", "vgl", "vs", "Vors", "Wdh", "Ziff", "zit", "zzgl",
-	"zt", "zw", "etc", "Jahrh", "Mär", "Mrz",
+	"Anm", "Aufl", "Az", "Bd", "Bde", "Bearb", "beil", "Ber", "bes", "betr",
+	"Betr", "Bez", "Bhf", "Bl", "Bsp", "bspw", "Bt", "bzgl", "bzw", "ca",
+	"Chr", "co", "Co", "Corp", "dgl", "Di", "Dipl", "Do", "Doz", "Dr", "Drs",
+	"dt", "ebd", "ehem", "eig", "eigtl", "einschl", "engl", "entspr", "erg",
+	"erw", "ev", "evtl", "exkl", "Fa", "ff", "Fr", "frz", "geb", "Gebr",
+	"gegr", "gem", "Ges", "gesch", "gest", "gez", "ggf", "ggfs", "Hbf", "hg",
+	"hl", "Hl", "Hr", "Hrn", "Hrsg", "hrsg", "Inc", "Ing", "inkl", "insb",
+	"Inh", "Jg", "Jh", "Jhd", "Jhdt", "jun", "jr", "Jr", "Kap", "kath", "Kfm",
+	"kfm", "kgl", "Kl", "Komm", "Kr", "Kt", "lat", "lfd", "Lfg", "Lkr", "lt",
+	"Ltd", "luth", "max", "MdB", "MdL", "MdEP", "med", "Mi", "Mill", "min",
+	"Mio", "Mo", "Mr", "Mrd", "Mrs", "Ms", "Msgr", "mtl", "MwSt", "Mwst",
+	"Nachf", "Nr", "Nrn", "op", "Pfr", "phil", "Pkt", "Pl", "pp", "Prof",
+	"Prov", "Rd", "rd", "Reg", "Rel", "resp", "röm", "Sa", "Sek", "sen",
+	"Sen", "sog", "Sr", "St", "Std", "Str", "stv", "Tab", "Tel", "techn",
+	"Tsd", "tsd", "ugs", "urspr", "usf", "usw", "Verf", "Verl", "verh", "vgl",
+	"vs", "Vors", "Wdh", "Ziff", "zit", "zzgl", "zt", "zw", "etc", "Jahrh",
+};
+
+/* Abbreviations that are also words or names ("Art", "Jan"): only before a number. */
+static const char *const number_abbrevs[] = {
+	"Art", "Jan", "Feb", "Febr", "Mär", "Mrz", "Apr", "Jun", "Jul", "Aug",
+	"Sep", "Sept", "Okt", "Nov", "Dez", "Bd", "Nr", "Abs", "Ziff", "Kap",
 };
 
 /* Abbreviations that commonly end a sentence: they end it before a capital. */
@@ -407,6 +411,15 @@ static int is_boundary(const struct cand *k)
 		if (in_table(final_abbrevs, ARRAY_LEN(final_abbrevs), tok, tn))
 			return cp_isupper(next) || next == 0;
 		if (in_table_cap(abbrevs, ARRAY_LEN(abbrevs), tok, tn))
+			return 0;
+		if (in_table(number_abbrevs, ARRAY_LEN(number_abbrevs), tok, tn) &&
+		    a_isdigit((int)next))
+			return 0;     /* "Art. 5", "12. Jan. 2025" */
+		/* the last part of a compound: "Dipl.-Ing.", "Reg.-Bez." */
+		size_t cut = tn;
+		while (cut > 0 && tok[cut - 1] != '-' && tok[cut - 1] != '/')
+			cut--;
+		if (cut > 0 && cut < tn && in_table_cap(abbrevs, ARRAY_LEN(abbrevs), tok + cut, tn - cut))
 			return 0;
 		/* "Hauptstr. 12": a street name */
 		if (tn > 3 && !memcmp(tok + tn - 3, "str", 3) && a_isdigit((int)next))

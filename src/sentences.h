@@ -5,6 +5,14 @@
  * ("J.D. Vance"), decimals, URLs, ellipses and quotes: none of them end a
  * sentence; a sentence-final number ("seit 1998.") does. Quotes and ellipses
  * stay with their sentence. Pure text code: no allocation beyond the list.
+ *
+ * Rules in brief: a lowercase word after "." continues the sentence; "12."
+ * before a month name, an ordinal noun ("19. Jahrhundert", "3. Platz") or
+ * after an article/preposition ("am", "der") is an ordinal; "Art." and month
+ * abbreviations count as abbreviations only before a number; a detached "…"
+ * is a pause, not an end; a quotation of up to 600 bytes keeps its inner
+ * sentences together ("„A. B.“, sagte er"); "!" or "?" inside brackets
+ * ("ein(!) Satz") never ends a sentence. Running time is linear.
  */
 #ifndef SPRECHER_SENTENCES_H
 #define SPRECHER_SENTENCES_H

@@ -43,6 +43,7 @@ struct ctx {
 	int anchor_pending;
 	int glued;           /* the token being spoken follows the previous one without space */
 	int said;            /* the last output came from a rule (not copied) */
+	int headline;        /* most words are written in capitals */
 	const char *last_ord; /* ending of the last ordinal, for ranges */
 	size_t last_ord_tok;  /* token index after that ordinal */
 };
@@ -331,8 +332,18 @@ static void pass(struct ctx *c, size_t i)
 		sep(c);
 	add_anchor(c);
 	c->said = 0;
-	if (c->tk[i].t == T_SYM && c->tk[i].cp == 0)
-		return; /* invalid byte */
+	if (c->tk[i].t == T_SYM) {
+		uint32_t cp = c->tk[i].cp;
+		/* invalid bytes, C1 controls, byte-order marks and direction marks are silent */
+		if (cp == 0 || (cp >= 0x80 && cp < 0xA0) || cp == 0xFEFF || cp == 0x200E || cp == 0x200F ||
+		    (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2060 && cp <= 0x206F) || cp == 0xFFFD ||
+		    (cp >= 0x1F000 && cp <= 0x1FAFF) || (cp >= 0x2600 && cp <= 0x27BF) || (cp >= 0xFE00 && cp <= 0xFE0F))
+			return;
+		/* "[[" in the text must not open eSpeak phoneme input */
+		struct sb *o = &c->out->spoken;
+		if ((cp == '[' || cp == ']') && o->len && o->buf[o->len - 1] == (char)cp)
+			return;
+	}
 	sb_add(&c->out->spoken, tp(c, i), tl(c, i));
 }
 
@@ -586,7 +597,10 @@ static const char *ord_ending(struct ctx *c, size_t i, size_t noun)
 }
 
 static int chunk_start(const struct ctx *c, size_t i);
+static int has_vowel(const char *p, size_t n);
 static int quantity_follows(const struct ctx *c, size_t j);
+struct currency;
+static const struct currency *currency_at(const struct ctx *c, size_t i, size_t *used, int words);
 static void say_spelled(struct ctx *c, const char *p, size_t n);
 
 /* Chunks longer than this many tokens are no addresses (keeps the pass linear). */
@@ -715,7 +729,8 @@ static size_t rule_address(struct ctx *c, size_t i, size_t e)
 			else if (!(c->tk[j].t == T_WORD || c->tk[j].t == T_NUM || is_sym(c, j, '-') || is_sym(c, j, '/')))
 				return 0;
 		}
-		if (last == SIZE_MAX || last + 2 != e || !is_tld(c, last + 1) || !is_t(c, i, T_WORD) || tl(c, i) < 2)
+		if (last == SIZE_MAX || last + 2 != e || !is_tld(c, last + 1) || !is_lowerword(c, last + 1) ||
+		    !is_t(c, i, T_WORD) || tl(c, i) < 2)
 			return 0;
 		/* "z.B"-like abbreviations: every label must be longer than one letter */
 		for (size_t j = i; j < e; j++)
@@ -791,7 +806,6 @@ static size_t rule_secret(struct ctx *c, size_t i, size_t e)
 		s = i; /* 0x... hex */
 	if (!alnum_stats(c, s, e, &L, &D, &n))
 		return 0;
-	const char *p = tp(c, i);
 	/* IBAN: two capitals, two check digits, then more */
 	if (is_t(c, i, T_WORD) && tl(c, i) == 2 && all_caps(c, i) && is_t(c, i + 1, T_NUM) && tl(c, i + 1) >= 2) {
 		size_t j = e, tot = n;
@@ -810,7 +824,6 @@ static size_t rule_secret(struct ctx *c, size_t i, size_t e)
 			return j;
 		}
 	}
-	(void)p;
 	size_t pw = pv(c, i);
 	if (n >= 8 && n <= 11 && !D && all_caps(c, i) && e == i + 1 && pw != SIZE_MAX &&
 	    (teq(c, pw, "BIC") || teq(c, pw, "SWIFT") || (is_sym(c, pw, ':') && pw > 0 && (teq(c, pv(c, pw), "BIC")))) ) {
@@ -822,7 +835,14 @@ static size_t rule_secret(struct ctx *c, size_t i, size_t e)
 		return e;
 	}
 	/* hashes and wallet addresses: long runs that mix letters and digits */
-	if ((n >= 20 && L && D) || (n >= 26 && L && e - i == 1 && !all_caps(c, i) && !is_lowerword(c, i) && 0)) {
+	/* letters only but with case changing all the time (base58 without digits) */
+	size_t flips = 0;
+	if (n >= 26 && !D && e == i + 1) {
+		const char *q = tp(c, i);
+		for (size_t k = 1; k < tl(c, i); k++)
+			flips += a_isupper((unsigned char)q[k]) != a_isupper((unsigned char)q[k - 1]);
+	}
+	if ((n >= 20 && L && D) || (n >= 26 && flips >= n / 3)) {
 		warn(c, "a hash or wallet address", c->tk[i].b, c->tk[e - 1].e);
 		return e;
 	}
@@ -848,7 +868,7 @@ static size_t rule_phone(struct ctx *c, size_t i)
 {
 	size_t j = i;
 	struct sb t;
-	int plus = 0, area = 0;
+	int plus = 0;
 	if (is_sym(c, i, '+') && is_t(c, i + 1, T_NUM) && tl(c, i + 1) <= 3 && tp(c, i + 1)[0] != '0' &&
 	    i + 2 < c->nt && (c->tk[i + 2].t == T_SPACE || is_sym(c, i + 2, '(') || is_dash(c, i + 2)) &&
 	    is_t(c, nx(c, i + 1), T_NUM)) {
@@ -856,14 +876,14 @@ static size_t rule_phone(struct ctx *c, size_t i)
 		j = i + 2;
 	} else if (is_sym(c, i, '(') && is_t(c, i + 1, T_NUM) && tp(c, i + 1)[0] == '0' && tl(c, i + 1) >= 3 &&
 		   is_sym(c, i + 2, ')') && is_t(c, nx(c, i + 2), T_NUM)) {
-		area = 1;
+		plus = 0;
 	} else if (is_t(c, i, T_NUM) && tp(c, i)[0] == '0' && tl(c, i) >= 3 &&
 		   (is_sym(c, i + 1, '/') || is_dash(c, i + 1)) && is_t(c, i + 2, T_NUM) && tl(c, i + 2) >= 3) {
-		area = 1;
+		plus = 0;
 	} else if (is_t(c, i, T_NUM) && tp(c, i)[0] == '0' && tl(c, i) >= 3 && tl(c, i) <= 6 &&
 		   i + 1 < c->nt && c->tk[i + 1].t == T_SPACE && is_t(c, i + 2, T_NUM) && tl(c, i + 2) >= 4 &&
 		   !quantity_follows(c, i + 3)) {
-		area = 1;
+		plus = 0;
 	} else {
 		return 0;
 	}
@@ -872,7 +892,6 @@ static size_t rule_phone(struct ctx *c, size_t i)
 		sb_adds(&t, "plus ");
 		nw_cardinal(&t, tp(c, i + 1), tl(c, i + 1), NW_EINS);
 	}
-	(void)area;
 	size_t groups = 0, k = j;
 	while (k < c->nt) {
 		if (c->tk[k].t == T_NUM) {
@@ -912,6 +931,25 @@ struct num {
 	int grouped;
 };
 
+/* Is there a currency right before number token i, or at token j (after an optional space)? */
+static int money_before(const struct ctx *c, size_t i)
+{
+	size_t p = pv(c, i), u;
+	if (p == SIZE_MAX)
+		return 0;
+	if (currency_at(c, p, &u, 0))
+		return 1;
+	return p > 0 && currency_at(c, p - 1, &u, 0) && u == 2;
+}
+
+static int money_after(const struct ctx *c, size_t j)
+{
+	size_t u;
+	if (j < c->nt && c->tk[j].t == T_SPACE)
+		j++;
+	return currency_at(c, j, &u, 1) != NULL;
+}
+
 /* Parses an integer with "." or space thousands groups and an optional ",decimals" at token i. */
 static void parse_num(const struct ctx *c, size_t i, struct num *m)
 {
@@ -948,6 +986,11 @@ static void parse_num(const struct ctx *c, size_t i, struct num *m)
 	}
 	if (is_sym(c, j, ',') && is_t(c, j + 1, T_NUM)) {
 		sb_add(&m->fp, tp(c, j + 1), tl(c, j + 1));
+		j += 2;
+	} else if (is_sym(c, j, '.') && is_t(c, j + 1, T_NUM) && tl(c, j + 1) == 2 && !is_sym(c, j + 2, '.') &&
+		   (money_before(c, i) || money_after(c, j + 2))) {
+		/* Swiss and English money: "CHF 10.50", "$1.50" */
+		sb_add(&m->fp, tp(c, j + 1), 2);
 		j += 2;
 	}
 	m->end = j;
@@ -1177,16 +1220,13 @@ static int reads_as_year(const struct ctx *c, size_t i, size_t end)
 		return 0;
 	size_t n = nx(c, end - 1);
 	if (is_cap(c, n) && !month_at(c, n, &(size_t){0})) {
-		/* "1500 Menschen" is a count; "1989 Der ..." rarely occurs inside a sentence */
-		if (!year_before(c, i))
-			return 0;
+		/* "1500 Menschen" is a count, "im Jahr 1990 Kanzler" a year */
+		static const char *const yn[] = { "jahr", "jahre", "jahres", "jahrs", "sommer", "herbst",
+			"winter", "frühjahr", "frühling", "januar", "februar", "märz", "april", "mai", "juni",
+			"juli", "august", "september", "oktober", "november", "dezember", NULL };
 		char w[32];
 		size_t p = pv(c, i);
-		if (p != SIZE_MAX && lower(c, p, w, sizeof w) && (!strcmp(w, "seit") || !strcmp(w, "um") ||
-		    !strcmp(w, "bis") || !strcmp(w, "von") || !strcmp(w, "ab") || !strcmp(w, "und") ||
-		    !strcmp(w, "zwischen") || !strcmp(w, "vor") || !strcmp(w, "nach")))
-			return 0;
-		return 1;
+		return p != SIZE_MAX && lower(c, p, w, sizeof w) && in_list(w, yn);
 	}
 	if (year_before(c, i))
 		return 1;
@@ -1633,7 +1673,8 @@ static size_t rule_number(struct ctx *c, size_t i)
 		return r;
 
 	/* version-like "17.2", "1.2.3" (thousands groups have three digits) */
-	if (!minus && is_sym(c, s + 1, '.') && is_t(c, s + 2, T_NUM) && (tl(c, s + 2) != 3 || tl(c, s) > 3)) {
+	if (!minus && is_sym(c, s + 1, '.') && is_t(c, s + 2, T_NUM) && (tl(c, s + 2) != 3 || tl(c, s) > 3) &&
+	    !(tl(c, s + 2) == 2 && (money_before(c, s) || money_after(c, s + 3)))) {
 		size_t k = s;
 		say_cardinal(c, tp(c, k), tl(c, k), NW_EINS);
 		while (is_sym(c, k + 1, '.') && is_t(c, k + 2, T_NUM) && k < s + 16) {
@@ -1748,6 +1789,11 @@ static size_t rule_number(struct ctx *c, size_t i)
 	/* a capital letter glued to the number: "3D" -> "drei-D" */
 	if (is_t(c, r, T_WORD) && r == s + 1 && is_cap(c, r))
 		glue(c, "-");
+	/* "7x" -> "siebenmal" */
+	if (teq(c, r, "x") && r == s + 1 && !is_t(c, r + 1, T_NUM)) {
+		glue(c, "mal");
+		return r + 1;
+	}
 	/* a single small letter: "25d" -> "fünfundzwanzig D" */
 	if (is_t(c, r, T_WORD) && r == s + 1 && tl(c, r) == 1 && !is_cap(c, r)) {
 		start(c, r);
@@ -1881,7 +1927,16 @@ static size_t rule_abbr(struct ctx *c, size_t i)
 			continue;
 		if (!strcmp(a->spoken, "Stück") && !is_t(c, pv(c, i), T_NUM))
 			continue;
-		say(c, a->spoken);
+		/* "in der 90. Min." is one minute */
+		size_t pp = pv(c, i);
+		if (is_sym(c, pp, '.') && pp > 0 && is_t(c, pp - 1, T_NUM) &&
+		    (!strcmp(a->spoken, "Minuten") || !strcmp(a->spoken, "Stunden") || !strcmp(a->spoken, "Sekunden"))) {
+			char one[16];
+			snprintf(one, sizeof one, "%.*s", (int)strlen(a->spoken) - 1, a->spoken);
+			say(c, one);
+		} else {
+			say(c, a->spoken);
+		}
 		/* the dot of an abbreviation at the very end also ends the sentence */
 		if (j >= c->nt || (c->tk[j].t == T_SPACE && j + 1 >= c->nt))
 			glue(c, ".");
@@ -1954,9 +2009,6 @@ static size_t rule_roman(struct ctx *c, size_t i)
 	if (!is_sym(c, i + 1, '.') && (tl(c, i) < 2 || is_cap(c, nx(c, i)) || is_t(c, i + 1, T_WORD) ||
 				       is_t(c, i + 1, T_NUM) || is_sym(c, i + 1, '-')))
 		return 0;
-	if (v == 1 && tl(c, i) == 1) {
-		/* "I." after a name only */
-	}
 	/* case from the word before the name(s) */
 	size_t q = p;
 	for (int k = 0; k < 3; k++) {
@@ -1984,13 +2036,6 @@ static size_t rule_roman(struct ctx *c, size_t i)
 			art = "des";
 			end = "en";
 		}
-	}
-	/* genitive "Ludwigs XIV." */
-	const char *pw = tp(c, p);
-	size_t pl = tl(c, p);
-	if (!strcmp(art, "der") && pl > 3 && pw[pl - 1] == 's' && pw[pl - 2] != 's') {
-		art = "des";
-		end = "en";
 	}
 	struct sb t;
 	sb_init(&t);
@@ -2024,6 +2069,32 @@ static const char *const acro_special[][2] = {
 	{ "ADAC", "A-D-A-C" }, { "NRW", "N-R-W" }, { "SAP", "S-A-P" }, { "BASF", "B-A-S-F" },
 	{ "HUK", "H-U-K" }, { "UK", "U-K" },
 };
+
+/* Acronyms that are spelled even inside an all-capital headline. */
+static const char *const acro_spelled[] = {
+	"EU", "USA", "US", "UN", "UK", "BND", "CDU", "CSU", "SPD", "FDP", "AFD", "ARD", "ZDF",
+	"BBC", "CNN", "WHO", "IWF", "EZB", "BIP", "KI", "ICE", "DFB", "FC", "DGB", "IG", "SPÖ",
+	"ÖVP", "FPÖ", "SVP", "BVB", "HSV", "VW", "BMW", "PKW", "LKW", "ADAC", "BKA", "LKA",
+	"BGH", "EM", "WM", "TV", "DDR", "BRD", "NRW", "ÖPNV", "SUV", "IT", "PC", "USB", "SMS",
+	"GPS", "DNA", "AG", "GMBH", "IS", "RAF", "NS", "KZ", "GB",
+	"AKW", "EKD", "MDR", "NDR", "WDR", "SWR", "BR", "HR", "RBB", "ORF", "SRF", NULL
+};
+
+static int in_list_bytes(const char *p, size_t n, const char *const *list)
+{
+	for (; *list; list++)
+		if (strlen(*list) == n && !memcmp(*list, p, n))
+			return 1;
+	return 0;
+}
+
+static int has_vowel(const char *p, size_t n)
+{
+	for (size_t k = 0; k < n; k++)
+		if (is_vowel_ascii((unsigned char)p[k]) || (unsigned char)p[k] >= 0x80)
+			return 1;
+	return 0;
+}
 
 static void say_spelled(struct ctx *c, const char *p, size_t n)
 {
@@ -2086,7 +2157,24 @@ static size_t rule_acronym(struct ctx *c, size_t i)
 			sb_release(&t);
 			return i + 1;
 		}
-	if (!lowers && caps <= 5 && !(caps == 5 && 0)) {
+	if (!lowers && c->headline && !in_list_bytes(p, n, acro_spelled) &&
+	    !(n <= 3 && !has_vowel(p, n))) {
+		/* an all-capital headline: "WAHL IN BERLIN" is read as words */
+		struct sb t;
+		sb_init(&t);
+		for (size_t k = 0; k < n;) {
+			uint32_t cp;
+			int m = utf8_decode(p + k, n - k, &cp);
+			if (m <= 0)
+				break;
+			sb_addcp(&t, k ? cp_tolower(cp) : cp);
+			k += (size_t)m;
+		}
+		say_sb(c, &t);
+		sb_release(&t);
+		return i + 1;
+	}
+	if (!lowers && caps <= 5) {
 		if (caps == 5) {
 			/* five capitals: spell only when there is no vowel to carry a word */
 			int vow = 0;
@@ -2119,7 +2207,7 @@ static size_t rule_weekday(struct ctx *c, size_t i)
 		return 0;
 	size_t n = nx(c, i + 1);
 	size_t p = pv(c, i);
-	int ok = is_t(c, n, T_NUM) || is_sym(c, n, ',') || ((is_dash(c, n) || teq(c, n, "bis") || is_sym(c, n, '/')) && weekday_abbr(c, nx(c, n))) ||
+	int ok = (is_t(c, n, T_NUM) && is_sym(c, n + 1, '.')) || is_sym(c, n, ',') || ((is_dash(c, n) || teq(c, n, "bis") || is_sym(c, n, '/')) && weekday_abbr(c, nx(c, n))) ||
 		 (p != SIZE_MAX && (is_dash(c, p) || teq(c, p, "bis") || is_sym(c, p, '/')) && p > 1 &&
 		  is_sym(c, pv(c, p), '.') && weekday_abbr(c, pv(c, p) - 1));
 	if (!ok)
@@ -2159,6 +2247,9 @@ static size_t rule_lexicon(struct ctx *c, size_t i)
 		return 0;
 	if ((i > 0 && c->tk[i - 1].t == T_SPACE) || c->said)
 		sep(c);
+	struct sb *o = &c->out->spoken;
+	if (o->len && (o->buf[o->len - 1] == '[' || o->buf[o->len - 1] == ']') && r[0] == '[')
+		sb_addc(o, ' ');
 	add_anchor(c);
 	size_t rl = strlen(r);
 	if (gen && rl >= 4 && !strcmp(r + rl - 2, "]]")) {
@@ -2291,6 +2382,18 @@ void verb_sentence(const char *written, size_t len, const struct verb_opts *o,
 	tokenize(&c);
 	c.nextsp = xmalloc((c.nt + 1) * sizeof *c.nextsp);
 	c.nextsp[c.nt] = c.nt;
+	size_t words = 0, capw = 0, longw = 0;
+	for (size_t i = 0; i < c.nt; i++) {
+		if (c.tk[i].t != T_WORD || tl(&c, i) < 2)
+			continue;
+		words++;
+		if (all_caps(&c, i)) {
+			capw++;
+			longw += tl(&c, i) >= 4 && has_vowel(tp(&c, i), tl(&c, i)) &&
+				 !(i + 1 < c.nt && c.tk[i + 1].t == T_NUM);
+		}
+	}
+	c.headline = capw >= 3 && longw >= 2 && capw * 3 > words * 2;
 	for (size_t i = c.nt; i-- > 0;)
 		c.nextsp[i] = c.tk[i].t == T_SPACE ? i : c.nextsp[i + 1];
 
@@ -2339,6 +2442,10 @@ void verb_sentence(const char *written, size_t len, const struct verb_opts *o,
 		if (!r) {
 			pass(&c, i);
 			r = i + 1;
+			/* "gut.Es geht": a missing space after a full stop */
+			if (is_sym(&c, i, '.') && i > 0 && is_t(&c, i - 1, T_WORD) && tl(&c, i - 1) > 1 &&
+			    is_cap(&c, i + 1) && tl(&c, i + 1) > 1)
+				sb_addc(&out->spoken, ' ');
 		}
 		i = r;
 	}

@@ -48,7 +48,10 @@ void verb_release(struct verbalized *v);
 /*
  * Verbalizes written[0..len) (one sentence or one line) into `out`, replacing
  * its previous contents. Never fails; unknown material is passed through,
- * left-out material adds a line to `w` (which may be NULL).
+ * left-out material adds a line to `w` (which may be NULL). `o` may be NULL
+ * (no lexicon). Invalid UTF-8 bytes, control characters and emoji are
+ * dropped; the output is valid UTF-8 without '\n', and "[[" occurs in it only
+ * where a lexicon entry put phonemes. Time and memory are linear in `len`.
  */
 void verb_sentence(const char *written, size_t len, const struct verb_opts *o,
 		   struct verbalized *out, struct warns *w);

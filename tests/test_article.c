@@ -117,6 +117,27 @@ static void test_structure(void **state)
 	warns_release(&w);
 }
 
+/* Short lines before the first paragraph (byline, dateline) are not headings. */
+static void test_byline(void **state)
+{
+	static const char in[] =
+		"Titel der Meldung\n\nVon Ana Lima\n\nErster Absatz.\n\nZwischenzeile\n\nZweiter Absatz.\n";
+	struct doc d;
+	struct warns w;
+	struct err e;
+
+	(void)state;
+	warns_init(&w);
+	assert_int_equal(parse(in, sizeof in - 1, 0, 0, &d, &w, &e), 0);
+	assert_int_equal(d.nblocks, 5);
+	assert_int_equal(d.blocks[1].role, ROLE_BODY);
+	assert_string_equal(d.blocks[1].text, "Von Ana Lima");
+	assert_int_equal(d.blocks[3].role, ROLE_HEADING);
+	assert_int_equal(d.blocks[4].section, 1);
+	doc_release(&d);
+	warns_release(&w);
+}
+
 static void test_normalise(void **state)
 {
 	static const char in[] =
@@ -403,6 +424,7 @@ int main(void)
 		cmocka_unit_test(test_roles),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_structure),
+		cmocka_unit_test(test_byline),
 		cmocka_unit_test(test_normalise),
 		cmocka_unit_test(test_line_ends),
 		cmocka_unit_test(test_markdown),

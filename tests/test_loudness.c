@@ -5,6 +5,7 @@
 #include "testutil.h"
 
 #include <complex.h>
+#include <ebur128.h>
 #include <math.h>
 
 #include "loudness.h"
@@ -147,6 +148,30 @@ static void test_dual_mono(void **state)
 	free(st);
 }
 
+/* Maximum momentary and short-term loudness agree with libebur128 polled every 100 ms. */
+static void test_maxima_reference(void **state)
+{
+	size_t n = 48000 * 12, step = 4800;
+	float *p = speechy(n, 2);
+	struct loudness l = measure(p, n, 2, 0, 0);
+	ebur128_state *st = ebur128_init(2, 48000, EBUR128_MODE_S);
+	double mm = -HUGE_VAL, ms = -HUGE_VAL, v;
+	(void)state;
+	for (size_t d = 0; d < n; d += step) {
+		ebur128_add_frames_float(st, p + d * 2, step);
+		ebur128_loudness_momentary(st, &v);
+		if (v > mm)
+			mm = v;
+		ebur128_loudness_shortterm(st, &v);
+		if (v > ms)
+			ms = v;
+	}
+	ebur128_destroy(&st);
+	assert_float_equal(l.max_momentary, mm, 0.001);
+	assert_float_equal(l.max_short_term, ms, 0.001);
+	free(p);
+}
+
 static void test_silence_and_short(void **state)
 {
 	float *z = calloc(48000 * 2 * 3, sizeof(float));
@@ -222,6 +247,7 @@ int main(void)
 		cmocka_unit_test(test_sine_levels),
 		cmocka_unit_test(test_true_peak),
 		cmocka_unit_test(test_dual_mono),
+		cmocka_unit_test(test_maxima_reference),
 		cmocka_unit_test(test_silence_and_short),
 		cmocka_unit_test(test_multiple),
 		cmocka_unit_test(test_target_parse),

@@ -55,6 +55,12 @@ static void test_abbreviations(void **state)
 	      "Gemeint sind Äpfel, Birnen usw.", "Die Ernte war gut.");
 	SPLIT("Vgl. dazu Abs. 3 der Satzung.", "Vgl. dazu Abs. 3 der Satzung.");
 	SPLIT("Er wohnt in der Hauptstr. 12 in Bonn.", "Er wohnt in der Hauptstr. 12 in Bonn.");
+	/* abbreviations that are also words only count before a number */
+	SPLIT("Das ist eine neue Art. Sie lebt im Wald. Laut Art. 5 GG gilt das.",
+	      "Das ist eine neue Art.", "Sie lebt im Wald.", "Laut Art. 5 GG gilt das.");
+	SPLIT("Sein Sohn heißt Jan. Am 12. Jan. 2025 war er krank.",
+	      "Sein Sohn heißt Jan.", "Am 12. Jan. 2025 war er krank.");
+	SPLIT("Dipl.-Ing. Sara Olsen leitet das Amt.", "Dipl.-Ing. Sara Olsen leitet das Amt.");
 }
 
 static void test_numbers_and_dates(void **state)

@@ -163,6 +163,32 @@ static void test_times(void **state)
 	check("Um 0:10 Uhr.", "Um null Uhr zehn.");
 	check("Von 10 bis 12 Uhr.", "Von zehn bis zwölf Uhr.");
 	check("Es steht 2:0.", "Es steht zwei zu null.");
+	check("Geöffnet 8.30 bis 17 Uhr.", "Geöffnet acht Uhr dreißig bis siebzehn Uhr.");
+	check("Um 18:45 beginnt es.", "Um achtzehn Uhr fünfundvierzig beginnt es.");
+}
+
+static void test_misc(void **state)
+{
+	(void)state;
+	check("Der G7-Gipfel und der CO2-Preis.", "Der G-sieben-Gipfel und der C-O-zwei-Preis.");
+	check("Version 3.2 ist da.", "Version drei Punkt zwei ist da.");
+	check("Am Mi., 4. Juni.", "Am Mittwoch, vierten Juni.");
+	check("Stand 11/2025", "Stand November zweitausend fünfundzwanzig");
+	check("Er wurde 70. Danach ging er.", "Er wurde siebzig. Danach ging er.");
+	check("Die Saison 2025/26 beginnt.", "Die Saison zweitausend fünfundzwanzig sechsundzwanzig beginnt.");
+	check("Queen Elizabeth II starb.", "Queen Elizabeth der Zweite starb.");
+	check("Die NGOs warnen.", "Die N-G-Os warnen.");
+	check("WAHL IN BERLIN: SPD VORN", "Wahl In Berlin: S-P-D Vorn");
+	check("Gut 👍 gemacht", "Gut gemacht");
+	check("Es – so hieß es – bleibt.", "Es, so hieß es, bleibt.");
+	check("Sie lebte (1901–1980) hier.", "Sie lebte (neunzehnhunderteins bis neunzehnhundertachtzig) hier.");
+	struct warns w;
+	warns_init(&w);
+	char *s = spoken_lex("BIC: GENODEF1ABC danke", NULL, &w);
+	assert_string_equal(s, "B-I-C: danke");
+	assert_int_equal(w.n, 1);
+	free(s);
+	warns_release(&w);
 }
 
 static void test_money_units(void **state)
@@ -324,6 +350,7 @@ int main(void)
 		cmocka_unit_test(test_dates),
 		cmocka_unit_test(test_times),
 		cmocka_unit_test(test_money_units),
+		cmocka_unit_test(test_misc),
 		cmocka_unit_test(test_legal_roman),
 		cmocka_unit_test(test_abbreviations_acronyms),
 		cmocka_unit_test(test_addresses_secrets),
