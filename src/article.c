@@ -474,6 +474,13 @@ static int is_rule_line(const char *s, char ch)
 	return n >= 3;
 }
 
+/* A horizontal rule or underline: "---", "***", "___", "===". */
+static int any_rule(const char *s)
+{
+	return is_rule_line(s, '-') || is_rule_line(s, '*') || is_rule_line(s, '_') ||
+	       is_rule_line(s, '=');
+}
+
 /* A paragraph that is entirely one quotation: „…“, »…«, “…”, "…". */
 static int is_quotation(const char *s)
 {
@@ -618,7 +625,7 @@ static void paragraph(struct builder *bl, struct line *v, size_t a, size_t b, in
 			i++;
 			continue;
 		}
-		if (is_rule_line(t, '-') || is_rule_line(t, '*') || is_rule_line(t, '_')) {
+		if (any_rule(t)) {
 			i++;
 			continue;
 		}
@@ -669,10 +676,10 @@ static void paragraph(struct builder *bl, struct line *v, size_t a, size_t b, in
 		/* body text up to the next list, heading or quotation line */
 		size_t j = i;
 		sb_reset(&s);
-		while (j < b && (j == i || (!list_marker(v[j].text) &&
+		while (j < b && (j == i || (!list_marker(v[j].text) && !any_rule(v[j].text) &&
 		       !(bl->markdown && (atx_level(v[j].text) || v[j].text[0] == '>'))))) {
 			/* a setext heading: "Text" over "----" or "====" */
-			if (bl->markdown && j + 1 < b && j == i &&
+			if (j + 1 < b && j == i &&
 			    (is_rule_line(v[j + 1].text, '=') || is_rule_line(v[j + 1].text, '-'))) {
 				break;
 			}

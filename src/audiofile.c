@@ -898,3 +898,13 @@ void afile_abort(struct afile_writer *w)
 	if (w)
 		writer_discard(w);
 }
+
+int afile_check(const char *path, const struct afile_opts *o, struct err *e)
+{
+	struct afile_writer *w = afile_create(path, o, NULL, e);
+
+	if (!w)
+		return -1;
+	afile_abort(w);
+	return 0;
+}

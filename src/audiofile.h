@@ -88,6 +88,12 @@ struct afile_writer;
 struct afile_writer *afile_create(const char *path, const struct afile_opts *o,
 				  const struct afile_meta *m, struct err *e);
 /*
+ * Checks before any work is done that a writer for `path` with `o` can be
+ * created (format, bit depth, directory, permissions) by opening one and
+ * dropping it. Returns 0, or -1 with the error afile_create would give.
+ */
+int afile_check(const char *path, const struct afile_opts *o, struct err *e);
+/*
  * Writes `nframes` frames (values in -1..1, clipped beyond; 16-bit WAV/FLAC
  * output gets TPDF dither, exact zeros stay digital silence).
  */

@@ -504,6 +504,18 @@ static void fill_cues(const struct timeline *tl, struct afile_cue **cues, size_t
 	}
 }
 
+/* The writer's options; `frames` is the expected length (RF64 beyond 4 GiB). */
+static struct afile_opts file_opts(const struct render_opts *o, uint64_t frames)
+{
+	struct afile_opts ao = { .bits = o->bits, .rate = o->rate, .channels = o->channels,
+				 .quality = o->quality, .bitrate_kbps = o->bitrate_kbps,
+				 .dither_seed = 0x5370726563686572ULL, .expected_frames = frames };
+
+	if (afile_format_from_name(o->output, &ao.format, NULL))
+		ao.format = AF_WAV;
+	return ao;
+}
+
 /* What pass 2 needs from pass 1 and gives back. */
 struct pass2 {
 	FILE *spool;
@@ -524,9 +536,7 @@ struct pass2 {
 static int encode(struct pass2 *p2, const struct script *s, const struct render_opts *o,
 		  const struct timeline *tl, int limit, struct err *e)
 {
-	struct afile_opts ao = { .bits = o->bits, .rate = o->rate, .channels = o->channels,
-				 .quality = o->quality, .bitrate_kbps = o->bitrate_kbps,
-				 .dither_seed = 0x5370726563686572ULL, .expected_frames = p2->frames };
+	struct afile_opts ao = file_opts(o, p2->frames);
 	struct afile_meta am = { .title = s->title, .artist = o->artist ? o->artist : "sprecher",
 				 .date = o->date, .software = "sprecher " SPRECHER_VERSION,
 				 .comment = "Rendered with eSpeak NG by sprecher", .out_cue = "Ende" };
@@ -541,8 +551,6 @@ static int encode(struct pass2 *p2, const struct script *s, const struct render_
 	float g = (float)pow(10.0, p2->gain_db / 20.0);
 	int rc = -1;
 
-	if (afile_format_from_name(o->output, &ao.format, e))
-		return -1;
 	if (o->date) {
 		sscanf(o->date, "%10s %8s", date, time);
 		am.orig_date = date[0] ? date : NULL;
@@ -697,7 +705,8 @@ int render_run(const struct script *s, const struct render_opts *o, struct synth
 	/* everything that can fail on bad input is checked before any synthesis */
 	{
 		enum afile_format f;
-		if (afile_format_from_name(o->output, &f, e))
+		struct afile_opts ao = file_opts(o, 0);
+		if (afile_format_from_name(o->output, &f, e) || afile_check(o->output, &ao, e))
 			goto out;
 	}
 	if (prepare_jingles(&p, e))

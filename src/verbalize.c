@@ -1599,6 +1599,23 @@ static size_t say_quantity(struct ctx *c, struct num *m, const struct currency *
 	return j;
 }
 
+/* Is token n a capitalised function word, so that a full stop before it ends a sentence? */
+static int starts_sentence(const struct ctx *c, size_t n)
+{
+	static const char *const fw[] = {
+		"der", "die", "das", "den", "dem", "des", "ein", "eine", "einer", "er", "sie",
+		"es", "ich", "wir", "ihr", "man", "in", "im", "am", "an", "auf", "aus", "bei",
+		"mit", "nach", "seit", "von", "vom", "zu", "zum", "zur", "für", "gegen", "um",
+		"auch", "aber", "doch", "dann", "danach", "damit", "dabei", "zudem", "außerdem",
+		"hier", "dort", "so", "als", "wie", "was", "wer", "wo", "wann", "warum", "dies",
+		"diese", "dieser", "dieses", "jetzt", "heute", "nun", "noch", "schon", "und",
+		"oder", "denn", "trotzdem", "deshalb", "daher", "allerdings", "insgesamt",
+		"bereits", "zuvor", "später", "nachdem", "während", "wenn", "weil", "ob",
+		"laut", "unter", "über", "vor", "nur", "bis", "mehr", "viele", "alle", NULL };
+	char w[32];
+	return is_cap(c, n) && lower(c, n, w, sizeof w) && in_list(w, fw);
+}
+
 /*
  * The ordinal at number token i followed by "." at i+1: is it one? (Dates
  * with a month are handled before.)
@@ -1623,18 +1640,8 @@ static int is_ordinal(struct ctx *c, size_t i)
 	if (is_t(c, n, T_WORD)) {
 		if (big)
 			return 0;
-		static const char *const fw[] = {
-			"der", "die", "das", "den", "dem", "des", "ein", "eine", "einer", "er", "sie",
-			"es", "ich", "wir", "ihr", "man", "in", "im", "am", "an", "auf", "aus", "bei",
-			"mit", "nach", "seit", "von", "vom", "zu", "zum", "zur", "für", "gegen", "um",
-			"auch", "aber", "doch", "dann", "danach", "damit", "dabei", "zudem", "außerdem",
-			"hier", "dort", "so", "als", "wie", "was", "wer", "wo", "wann", "warum", "dies",
-			"diese", "dieser", "dieses", "jetzt", "heute", "nun", "noch", "schon", "und",
-			"oder", "denn", "trotzdem", "deshalb", "daher", "allerdings", "insgesamt",
-			"bereits", "zuvor", "später", "nachdem", "während", "wenn", "weil", "ob",
-			"laut", "unter", "über", "vor", "nur", "bis", "mehr", "viele", "alle", NULL };
 		char nw2[32];
-		if (is_cap(c, n) && lower(c, n, nw2, sizeof nw2) && in_list(nw2, fw) &&
+		if (starts_sentence(c, n) && lower(c, n, nw2, sizeof nw2) &&
 		    strcmp(nw2, "bis") && strcmp(nw2, "und") && strcmp(nw2, "oder"))
 			return 0;
 		char nw[32];
@@ -1879,7 +1886,7 @@ static const struct abbr abbrs[] = {
 	{ { "Aug" }, "August", NEED_NUM }, { { "Sept" }, "September", NEED_NUM },
 	{ { "Okt" }, "Oktober", NEED_NUM }, { { "Nov" }, "November", NEED_NUM },
 	{ { "Dez" }, "Dezember", NEED_NUM }, { { "Apr" }, "April", NEED_NUM },
-	{ { "St" }, "Stück", NEED_NONE }, { { "h", "c" }, "honoris causa", 0 },
+	{ { "St" }, "Stück", NEED_NONE }, { { "h", "c" }, "honoris causa", 0 }, { { "f" }, "folgende", 0 },
 	{ { "o", "ä" }, "oder ähnliches", 0 }, { { "u", "ä" }, "und ähnliches", 0 },
 	{ { "ggü" }, "gegenüber", 0 }, { { "Jhdt" }, "Jahrhundert", 0 }, { { "rd" }, "rund", NEED_NUM },
 	{ { "zw" }, "zwischen", 0 }, { { "tägl" }, "täglich", 0 }, { { "jährl" }, "jährlich", 0 },
@@ -1925,7 +1932,7 @@ static size_t rule_abbr(struct ctx *c, size_t i)
 			continue;
 		if (a->need == NEED_CAP && !is_cap(c, n))
 			continue;
-		if (!strcmp(a->spoken, "Stück") && !is_t(c, pv(c, i), T_NUM))
+		if ((!strcmp(a->spoken, "Stück") || !strcmp(a->parts[0], "f")) && !is_t(c, pv(c, i), T_NUM))
 			continue;
 		/* "in der 90. Min." is one minute */
 		size_t pp = pv(c, i);
@@ -1938,7 +1945,8 @@ static size_t rule_abbr(struct ctx *c, size_t i)
 			say(c, a->spoken);
 		}
 		/* the dot of an abbreviation at the very end also ends the sentence */
-		if (j >= c->nt || (c->tk[j].t == T_SPACE && j + 1 >= c->nt))
+		if (j >= c->nt || (c->tk[j].t == T_SPACE && j + 1 >= c->nt) ||
+		    (a->need != NEED_CAP && starts_sentence(c, nx(c, j - 1))))
 			glue(c, ".");
 		return j;
 	}
