@@ -4,6 +4,7 @@
  */
 #include "render.h"
 
+#include <errno.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -122,6 +123,32 @@ static int bus_flush(struct bus *b, uint64_t upto, struct err *e)
 	b->len -= n;
 	b->base = upto;
 	return 0;
+}
+
+/*
+ * An anonymous temporary file in $TMPDIR (or /tmp) for the mixed frames; it
+ * is unlinked at once, so it disappears with the process whatever happens.
+ */
+static FILE *spool_open(struct err *e)
+{
+	const char *dir = getenv("TMPDIR");
+	char path[4096];
+	FILE *f;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/sprecher-spool-XXXXXX", dir && *dir ? dir : "/tmp");
+	fd = mkstemp(path);
+	if (fd < 0) {
+		err_set(e, "%s: cannot create the temporary spool file: %s", path, strerror(errno));
+		return NULL;
+	}
+	unlink(path);
+	f = fdopen(fd, "w+b");
+	if (!f) {
+		close(fd);
+		err_set(e, "cannot open the temporary spool file: %s", strerror(errno));
+	}
+	return f;
 }
 
 /* ==== pass 1: synthesis, resampling and placement ====================== */
@@ -711,11 +738,9 @@ int render_run(const struct script *s, const struct render_opts *o, struct synth
 	}
 	if (prepare_jingles(&p, e))
 		goto out;
-	p.bus.spool = tmpfile();
-	if (!p.bus.spool) {
-		err_set(e, "cannot create a temporary spool file in /tmp");
+	p.bus.spool = spool_open(e);
+	if (!p.bus.spool)
 		goto out;
-	}
 	p.bus.meter = meter_new(p.bus.ch, o->rate, 0, p.bus.ch == 1, e);
 	if (!p.bus.meter || place_start(&p, e))
 		goto out;

@@ -340,6 +340,25 @@ static void test_jingle_files(void **state)
 	free(e.frames);
 }
 
+static void test_talkup(void **state)
+{
+	const char *a = tpath("t0.wav"), *b = tpath("t1.wav");
+	struct decoded x, y;
+	double diff;
+
+	(void)state;
+	assert_int_equal(RUN("render", ARTICLE, "-o", a, "-q"), 0);
+	assert_int_equal(RUN("render", ARTICLE, "-o", b, "-q", "--talkup", "1000"), 0);
+	decode(a, &x);
+	decode(b, &y);
+	/* speech starts 1 s before the intro ends instead of 350 ms after it */
+	diff = (double)(x.n - y.n) / 48000;
+	if (fabs(diff - 1.35) > 0.01)
+		fail_msg("talk-up shortened the programme by %.3f s, expected 1.350 s", diff);
+	free(x.frames);
+	free(y.frames);
+}
+
 static void test_mono_44k_16bit(void **state)
 {
 	struct decoded d;
@@ -497,6 +516,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_pauses_and_duration, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_deterministic, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_jingle_files, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_talkup, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mono_44k_16bit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_segment_to_stdout, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lexicon_changes_audio, setup, teardown),
