@@ -641,8 +641,16 @@ static int cmd_preview(int argc, char **argv)
 			execvp(av[0], (char *const *)av);
 			_exit(127);
 		}
-		if (pid > 0)
-			waitpid(pid, NULL, 0);
+		if (pid > 0) {
+			int status = 0;
+			waitpid(pid, &status, 0);
+			if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+				fprintf(stderr, "sprecher: %s could not play the segment (no sound device?); "
+					"pipe it instead: sprecher render %s --segment %s -o - | aplay\n",
+					player, o.article, seg);
+				rc = EXIT_FAILURE;
+			}
+		}
 	}
 	unlink(tmp);
 	return rc;
