@@ -15,7 +15,7 @@
  * R * SPOKEN_CHARS_PER_WORD characters of spoken text a minute (measured on
  * the examples with `make bench`; spaces count).
  */
-#define SPOKEN_CHARS_PER_WORD 7.2
+#define SPOKEN_CHARS_PER_WORD 6.25
 
 double script_estimate(const char *spoken, const struct voice_preset *v)
 {
