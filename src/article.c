@@ -48,6 +48,7 @@ static size_t dec(const char *t, size_t len, size_t i, uint32_t *cp)
 	return (size_t)n;
 }
 
+/* Whether s begins with prefix. */
 static int starts_with(const char *s, const char *prefix)
 {
 	return strncmp(s, prefix, strlen(prefix)) == 0;
@@ -68,6 +69,7 @@ static uint32_t last_cp(const char *s)
 	return c;
 }
 
+/* The first code point of s (0 when s is empty). */
 static uint32_t first_cp(const char *s)
 {
 	uint32_t c = 0;
@@ -109,6 +111,7 @@ static char *lower_dup(const char *s)
 	return sb_detach(&o);
 }
 
+/* Punctuation that ends a sentence or a clause: such a line is no heading. */
 static int is_sentence_final(uint32_t c)
 {
 	return c == '.' || c == '!' || c == '?' || c == ':' || c == ';' || c == ',' ||
@@ -231,6 +234,7 @@ static void split_lines(const char *text, size_t len, struct lines *ls)
 	}
 }
 
+/* Frees the line list and its text buffer. */
 static void free_lines(struct lines *ls)
 {
 	free(ls->v);
@@ -304,17 +308,12 @@ static size_t front_matter(struct lines *ls, struct doc_meta *m, int *title_line
 
 /* ---- Markdown inline markup -------------------------------------------- */
 
+/* Whether c may stand beside an emphasis marker on its outer side. */
 static int is_punct_or_space(char c)
 {
 	return c == '\0' || c == ' ' || (c > 0 && strchr(".,;:!?()[]{}\"'-/", c));
 }
 
-/*
- * Reduces Markdown inline markup of s to text: emphasis markers (* and _ at
- * word edges, so "Lehrer*innen" and "a_b" stay), `code`, links [text](url)
- * to their text, images ![alt](src) and HTML comments to nothing, autolinks
- * <url> to the url, backslash escapes to the character.
- */
 /* Markdown constructs (links, autolinks, comments) are looked for this far ahead. */
 #define MD_REACH 1024
 
@@ -329,6 +328,13 @@ static const char *find_near(const char *s, size_t from, size_t n, const char *n
 	return NULL;
 }
 
+/*
+ * Reduces Markdown inline markup of s to text: emphasis markers (* and _ at
+ * word edges, so "Lehrer*innen" and "a_b" stay), `code`, links [text](url)
+ * to their text, images ![alt](src) and HTML comments to nothing, autolinks
+ * <url> to the url, backslash escapes to the character.
+ * Returns a new string (caller frees it), trimmed, single-spaced.
+ */
 static char *md_inline(const char *s)
 {
 	struct sb o;
@@ -522,6 +528,10 @@ struct builder {
 	int have_body;   /* a body, list or quote block was emitted */
 };
 
+/*
+ * Appends a block, taking ownership of `text` (Markdown markup is reduced
+ * first); an empty text adds nothing. Headings advance the section count.
+ */
 static void add_block(struct builder *b, enum role r, char *text, int first, int last)
 {
 	struct doc *d = b->d;
@@ -791,6 +801,7 @@ static int is_wallet(const char *w, size_t n)
 	return digits >= 3 && (upper + lower) >= 3;
 }
 
+/* "name@domain.tld" */
 static int is_email(const char *w, size_t n)
 {
 	const char *at = memchr(w, '@', n);

@@ -583,6 +583,31 @@ static void set_quality(struct afile_writer *w)
 	}
 }
 
+/*
+ * libsndfile hands MP3 tag text to LAME as Latin-1 (its ID3 frames say so), so
+ * UTF-8 would show as mojibake: convert to Latin-1 ('?' beyond U+00FF). The
+ * ID3v2.3 year frame takes the year only. Returns `buf`.
+ */
+static const char *id3_text(char *buf, size_t size, const char *utf8, int year_only)
+{
+	size_t i = 0, o = 0, len = strlen(utf8);
+
+	if (year_only)
+		len = len > 4 ? 4 : len;
+	while (i < len && o + 1 < size) {
+		uint32_t cp;
+		int n = utf8_decode(utf8 + i, len - i, &cp);
+		if (n <= 0) {
+			cp = '?';
+			n = 1;
+		}
+		buf[o++] = (char)(unsigned char)(cp <= 0xFF ? cp : '?');
+		i += (size_t)n;
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
 /* Splits `path` into a malloc'd directory ("." when none) and a base name pointer. */
 static char *dir_of(const char *path, const char **base)
 {
@@ -701,6 +726,9 @@ struct afile_writer *afile_create(const char *path, const struct afile_opts *o,
 		};
 		for (size_t i = 0; i < ARRAY_LEN(strs); i++) {
 			const char *v = *(const char *const *)((const char *)m + strs[i].off);
+			char tag[512];
+			if (v && *v && w->o.format == AF_MP3)
+				v = id3_text(tag, sizeof(tag), v, strs[i].id == SF_STR_DATE);
 			if (v && *v && sf_set_string(w->sf, strs[i].id, v) != 0) {
 				err_set(e, "%s: cannot set tags: %s", path,
 					clean_msg(sf_strerror(w->sf), msg, sizeof(msg)));

@@ -57,6 +57,7 @@ static size_t prev_start(const char *t, size_t i)
 	return k;
 }
 
+/* White space, including NBSP, the Unicode spaces and zero-width ones. */
 static int is_space(uint32_t c)
 {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
@@ -64,6 +65,7 @@ static int is_space(uint32_t c)
 	       c == 0x202F || c == 0x205F || c == 0x3000 || c == 0xFEFF;
 }
 
+/* Sentence terminators: . ! ? and the ellipsis character. */
 static int is_term(uint32_t c)
 {
 	return c == '.' || c == '!' || c == '?' || c == 0x2026;
@@ -185,6 +187,28 @@ static int is_ordinal_noun(const char *t, size_t n)
 	return 0;
 }
 
+/*
+ * Words that typically start a sentence and hardly ever follow a scale word
+ * or an initial inside one ("3 Mrd. Die Summe", "Plan B. Die Regierung").
+ */
+static const char *const starters[] = {
+	"Die", "Der", "Das", "Den", "Dem", "Des", "Ein", "Eine", "Einer", "Es",
+	"Er", "Sie", "Wir", "Ich", "Ihr", "Man", "Im", "In", "Am", "An", "Auf",
+	"Aus", "Bei", "Mit", "Nach", "Vor", "Von", "Zu", "Zum", "Zur", "Für",
+	"Um", "Über", "Unter", "Seit", "Bis", "Auch", "Aber", "Doch", "Dann",
+	"Denn", "Da", "Dort", "Damit", "Dabei", "Dazu", "Daher", "Deshalb",
+	"Trotzdem", "Zudem", "Außerdem", "Allerdings", "Jedoch", "Nun", "Jetzt",
+	"Heute", "Gestern", "So", "Wie", "Was", "Wer", "Wo", "Warum", "Wenn",
+	"Als", "Ob", "Dies", "Diese", "Dieser", "Dieses", "Laut", "Nicht",
+	"Kein", "Keine", "Viele", "Alle", "Und", "Oder", "Insgesamt", "Zuvor",
+	"Danach", "Inzwischen", "Bislang", "Bisher",
+};
+
+/* Scale words and units after which a starter word begins a new sentence. */
+static const char *const scale_abbrevs[] = {
+	"Mio", "Mrd", "Tsd", "tsd", "Mill", "Std", "min", "Min", "max",
+};
+
 /* Whether t[0..n) equals one of the table entries. */
 static int in_table(const char *const *tab, size_t ntab, const char *t, size_t n)
 {
@@ -253,6 +277,7 @@ static int is_initials(const char *t, size_t n)
 	return groups >= 2 && group > 0;
 }
 
+/* Only Roman numeral letters ("II", "XIV"); validity is not checked ("IIXC" counts). */
 static int is_roman(const char *t, size_t n)
 {
 	if (n == 0 || n > 7)
@@ -309,6 +334,21 @@ static size_t token_start(const char *t, size_t lo, size_t end)
 
 /* ---- the boundary decision --------------------------------------------- */
 
+/* Whether the word (letters only) starting at t[at] is in the table. */
+static int next_word_in(const char *t, size_t len, size_t at, const char *const *tab, size_t ntab)
+{
+	size_t e = at;
+	uint32_t c;
+
+	while (e < len && e - at < TOKEN_MAX) {
+		size_t n = dec(t, len, e, &c);
+		if (!cp_isalpha(c))
+			break;
+		e += n;
+	}
+	return in_table(tab, ntab, t + at, e - at);
+}
+
 struct cand {
 	const char *t;
 	size_t len;
@@ -332,6 +372,11 @@ static int only_bullets_before(const char *t, size_t from, size_t at)
 	return 1;
 }
 
+/*
+ * Whether the candidate ends a sentence: decided by the terminators, the
+ * character and word after them, and for a single period by the token
+ * before it (see the rules in sentences.h).
+ */
 static int is_boundary(const struct cand *k)
 {
 	const char *t = k->t;
@@ -410,6 +455,8 @@ static int is_boundary(const struct cand *k)
 	if (!a_isdigit((unsigned char)tok[0]) && tn < 12) {
 		if (in_table(final_abbrevs, ARRAY_LEN(final_abbrevs), tok, tn))
 			return cp_isupper(next) || next == 0;
+		if (in_table(scale_abbrevs, ARRAY_LEN(scale_abbrevs), tok, tn))
+			return next_word_in(t, len, word_at, starters, ARRAY_LEN(starters));
 		if (in_table_cap(abbrevs, ARRAY_LEN(abbrevs), tok, tn))
 			return 0;
 		if (in_table(number_abbrevs, ARRAY_LEN(number_abbrevs), tok, tn) &&
@@ -426,8 +473,12 @@ static int is_boundary(const struct cand *k)
 			return 0;
 	}
 	size_t other, letters = count_letters(tok, tn, &other);
-	if (letters == 1 && other == 0)
-		return 0;                 /* an initial or "z.", "S." */
+	if (letters == 1 && other == 0) {
+		/* an initial or "z.", "S."; "Plan B. Die ..." ends a sentence */
+		uint32_t l0;
+		dec(tok, tn, 0, &l0);
+		return cp_isupper(l0) && next_word_in(t, len, word_at, starters, ARRAY_LEN(starters));
+	}
 	if (is_initials(tok, tn))
 		return 0;
 	/* the word before the token */
@@ -482,8 +533,8 @@ static int is_boundary(const struct cand *k)
 			return 0;         /* "am 12. Februar" */
 		if (is_ordinal_noun(t + word_at, we - word_at))
 			return 0;         /* "im 19. Jahrhundert" */
-		if (a_isdigit((int)next) || next == '-' || next == 0x2013)
-			return 0;         /* "1. -3. Jahrhundert", "3. 4." */
+		if ((a_isdigit((int)next) && tn <= 2) || next == '-' || next == 0x2013)
+			return 0;         /* "1. -3. Jahrhundert", "3. 4. Mai" */
 		if (tn <= 3 || is_day_month(tok, tn)) {
 			if (pn > 0 && in_table_cap(ordinal_before, ARRAY_LEN(ordinal_before), pw, pn))
 				return 0; /* "in der 1. Bundesliga" */
@@ -672,6 +723,7 @@ static void add_collapsed(struct sb *out, const char *t, size_t a, size_t b)
 	}
 }
 
+/* Splits the collected unit, writes its sentences one per line, empties it. */
 static void flush_unit(struct sb *unit, struct sentlist *sl, struct sb *out)
 {
 	if (!unit->len)

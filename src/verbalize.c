@@ -2211,13 +2211,21 @@ static size_t rule_acronym(struct ctx *c, size_t i)
 static size_t rule_weekday(struct ctx *c, size_t i)
 {
 	const char *wd = weekday_abbr(c, i);
-	if (!wd || !is_sym(c, i + 1, '.'))
+	if (!wd)
 		return 0;
-	size_t n = nx(c, i + 1);
+	int dot = is_sym(c, i + 1, '.');
+	size_t n = dot ? nx(c, i + 1) : i + 1;
 	size_t p = pv(c, i);
-	int ok = (is_t(c, n, T_NUM) && is_sym(c, n + 1, '.')) || is_sym(c, n, ',') || ((is_dash(c, n) || teq(c, n, "bis") || is_sym(c, n, '/')) && weekday_abbr(c, nx(c, n))) ||
-		 (p != SIZE_MAX && (is_dash(c, p) || teq(c, p, "bis") || is_sym(c, p, '/')) && p > 1 &&
-		  is_sym(c, pv(c, p), '.') && weekday_abbr(c, pv(c, p) - 1));
+	int ok;
+	if (dot)
+		ok = (is_t(c, n, T_NUM) && is_sym(c, n + 1, '.')) || is_sym(c, n, ',') ||
+		     ((is_dash(c, n) || teq(c, n, "bis") || is_sym(c, n, '/')) && weekday_abbr(c, nx(c, n))) ||
+		     (p != SIZE_MAX && (is_dash(c, p) || teq(c, p, "bis") || is_sym(c, p, '/')) && p > 1 &&
+		      is_sym(c, pv(c, p), '.') && weekday_abbr(c, pv(c, p) - 1)) ||
+		     (i > 1 && (is_dash(c, i - 1) || is_sym(c, i - 1, '/')) && weekday_abbr(c, i - 2));
+	else /* "Mo–Fr" without dots: only as a range */
+		ok = ((is_dash(c, n) || is_sym(c, n, '/')) && weekday_abbr(c, n + 1)) ||
+		     (i > 1 && (is_dash(c, i - 1) || is_sym(c, i - 1, '/')) && weekday_abbr(c, i - 2));
 	if (!ok)
 		return 0;
 	say(c, wd);
@@ -2226,7 +2234,9 @@ static size_t rule_weekday(struct ctx *c, size_t i)
 		say(c, "bis");
 		return nx(c, n);
 	}
-	return i + 2;
+	if (dot && (i + 2 >= c->nt || (c->tk[i + 2].t == T_SPACE && i + 3 >= c->nt) || starts_sentence(c, nx(c, i + 1))))
+		glue(c, ".");
+	return dot ? i + 2 : i + 1;
 }
 
 /* Looks a word up in the lexicon (whole hyphenated compound first). */

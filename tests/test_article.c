@@ -418,6 +418,31 @@ static void test_megabyte(void **state)
 	}
 }
 
+/* A megabyte of invalid UTF-8 is refused at once, with the position of the first bad byte. */
+static void test_megabyte_invalid(void **state)
+{
+	size_t n = 1 << 20;
+	char *b = xmalloc(n);
+	struct doc d;
+	struct warns w;
+	struct err e;
+	struct sentlist sl;
+
+	(void)state;
+	for (size_t i = 0; i < n; i++)
+		b[i] = i % 2 ? '(' : '\xc3';
+	warns_init(&w);
+	sent_init(&sl);
+	double t0 = seconds();
+	assert_int_equal(parse(b, n, -1, 0, &d, &w, &e), -1);
+	assert_string_equal(e.msg, "a.txt:1:1: invalid UTF-8");
+	sent_split(b, n, &sl);
+	assert_true(seconds() - t0 < MB_SECONDS);
+	sent_release(&sl);
+	warns_release(&w);
+	free(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -433,6 +458,7 @@ int main(void)
 		cmocka_unit_test(test_no_false_footer),
 		cmocka_unit_test(test_examples),
 		cmocka_unit_test(test_megabyte),
+		cmocka_unit_test(test_megabyte_invalid),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

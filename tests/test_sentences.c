@@ -79,6 +79,11 @@ static void test_numbers_and_dates(void **state)
 	      "Die Rate stieg auf 2,5 Prozent.", "Das ist viel.");
 	SPLIT("1. Vorbereitung des Treffens", "1. Vorbereitung des Treffens");
 	SPLIT("Die Kosten liegen bei 1.250.000 Euro.", "Die Kosten liegen bei 1.250.000 Euro.");
+	SPLIT("Das war 1989. 2005 zog er nach Kiel.", "Das war 1989.", "2005 zog er nach Kiel.");
+	SPLIT("Der Umsatz lag bei 3 Mrd. Im Vorjahr war es weniger. Er bekam 3 Mio. Euro.",
+	      "Der Umsatz lag bei 3 Mrd.", "Im Vorjahr war es weniger.", "Er bekam 3 Mio. Euro.");
+	SPLIT("Wir brauchen Plan B. Die Regierung zögert.",
+	      "Wir brauchen Plan B.", "Die Regierung zögert.");
 }
 
 static void test_names(void **state)
@@ -194,7 +199,7 @@ static void test_bounded_time(void **state)
 {
 	static const char *const patterns[] = {
 		"0123456789", "abc def ghi ", "x", "a. ", "1. ", "„a. ", "z.B. ", "...", "\xe2\x80\xa6 ",
-		"\n", "\xc2\xa0", "A.", "u. ", "12.3.",
+		"\n", "\xc2\xa0", "A.", "u. ", "12.3.", "\xff", "\xc3(. ", "\xe2\x80",
 	};
 
 	(void)state;
