@@ -519,6 +519,19 @@ static const char *meta_path(const char *article, const char *p, char *buf, size
 	return buf;
 }
 
+/* --bitrate and --quality only mean something for some codecs: say when they are ignored. */
+static void warn_unused_codec_opts(const struct render_opts *r, struct warns *w)
+{
+	enum afile_format f;
+
+	if (afile_format_from_name(r->output, &f, NULL))
+		return;
+	if (r->bitrate_kbps > 0 && f != AF_MP3 && f != AF_OPUS)
+		warns_add(w, "%s: --bitrate applies to .mp3 and .opus only; ignored", r->output);
+	if (r->quality >= 0 && (f == AF_WAV))
+		warns_add(w, "%s: --quality applies to compressed formats only; ignored", r->output);
+}
+
 static int do_render(struct opts *o, const char *segment, int for_preview)
 {
 	struct loaded l;
@@ -549,6 +562,7 @@ static int do_render(struct opts *o, const char *segment, int for_preview)
 	if (!o->r.stinger)
 		o->r.stinger = meta_path(o->article, l.doc.meta.stinger, sb_, sizeof(sb_));
 	o->r.date = pick_date(o, &l.doc);
+	warn_unused_codec_opts(&o->r, &w);
 	o->r.progress = !o->quiet && isatty(2) && strcmp(o->r.output, "-");
 	syn = synth_new(&e);
 	if (!syn)
