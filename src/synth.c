@@ -75,6 +75,9 @@ static int on_synth(short *wav, int n, espeak_EVENT *ev)
 		struct synth_event *se;
 		if (ev->type != espeakEVENT_WORD && ev->type != espeakEVENT_SENTENCE)
 			continue;
+		/* eSpeak ends a clause with an empty word event pointing back at its comma */
+		if (ev->type == espeakEVENT_WORD && ev->length <= 0)
+			continue;
 		XGROW(a->ev, a->evcap, a->nev + 1);
 		se = &a->ev[a->nev++];
 		se->type = ev->type == espeakEVENT_WORD ? SYNTH_WORD : SYNTH_SENTENCE;

@@ -330,7 +330,23 @@ size_t utf8_count(const char *s, size_t len)
 	return n;
 }
 
-/* Latin-1 Supplement and Latin Extended-A cover German and most European names. */
+/*
+ * Latin-1 Supplement and Latin Extended-A cover German and most European names.
+ * In Extended-A, capitals are the even code points of U+0100..U+0137 and
+ * U+014A..U+0177 and the odd ones of U+0139..U+0148 and U+0179..U+017E;
+ * U+0178 is the capital of U+00FF; U+0138, U+0149 and U+017F have no capital.
+ */
+static int ext_a_upper(uint32_t c)
+{
+	if (c == 0x138 || c == 0x149 || c == 0x17F)
+		return 0;
+	if (c == 0x178)
+		return 1;
+	if ((c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17E))
+		return (c & 1) == 1;
+	return (c & 1) == 0;
+}
+
 int cp_isupper(uint32_t c)
 {
 	if (c < 0x80)
@@ -338,7 +354,7 @@ int cp_isupper(uint32_t c)
 	if (c >= 0xC0 && c <= 0xDE && c != 0xD7)
 		return 1;
 	if (c >= 0x100 && c <= 0x17F)
-		return (c & 1) == 0 ? !(c >= 0x138 && c <= 0x148) : (c >= 0x139 && c <= 0x148);
+		return ext_a_upper(c);
 	return c == 0x1E9E;
 }
 
@@ -349,7 +365,7 @@ int cp_islower(uint32_t c)
 	if (c >= 0xDF && c <= 0xFF && c != 0xF7)
 		return 1;
 	if (c >= 0x100 && c <= 0x17F)
-		return !cp_isupper(c);
+		return !ext_a_upper(c);
 	return 0;
 }
 
@@ -365,7 +381,9 @@ uint32_t cp_tolower(uint32_t c)
 		return (uint32_t)a_tolower((int)c);
 	if (c >= 0xC0 && c <= 0xDE && c != 0xD7)
 		return c + 0x20;
-	if (c >= 0x100 && c <= 0x17F && cp_isupper(c))
+	if (c == 0x178)
+		return 0xFF;
+	if (c >= 0x100 && c <= 0x17F && ext_a_upper(c))
 		return c + 1;
 	if (c == 0x1E9E)
 		return 0xDF;
@@ -378,7 +396,9 @@ uint32_t cp_toupper(uint32_t c)
 		return (uint32_t)a_toupper((int)c);
 	if (c >= 0xE0 && c <= 0xFE && c != 0xF7)
 		return c - 0x20;
-	if (c >= 0x100 && c <= 0x17F && cp_islower(c))
+	if (c == 0xFF)
+		return 0x178;
+	if (c >= 0x100 && c <= 0x17F && !ext_a_upper(c) && c != 0x138 && c != 0x149 && c != 0x17F)
 		return c - 1;
 	return c;
 }

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <ini.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,8 +59,36 @@ const char *voice_dir(void)
 
 struct parse_ctx {
 	struct voice_preset *p;
+	FILE *f;
+	int line;           /* lines read so far: the line of the key being handled */
+	int bad_line;       /* line of the first message in `bad`, 0 = none */
 	char bad[256];
 };
+
+/* inih's reader: fgets that counts lines, so messages name the right one. */
+static char *read_line(char *buf, int size, void *user)
+{
+	struct parse_ctx *c = user;
+	char *r = fgets(buf, size, c->f);
+	if (r)
+		c->line++;
+	return r;
+}
+
+/* Keeps the first problem found, with its line. */
+__attribute__((format(printf, 2, 3)))
+static int bad(struct parse_ctx *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!c->bad_line) {
+		va_start(ap, fmt);
+		vsnprintf(c->bad, sizeof(c->bad), fmt, ap);
+		va_end(ap);
+		c->bad_line = c->line;
+	}
+	return 0;
+}
 
 static int parse_int(const char *v, int lo, int hi, int *out)
 {
@@ -89,11 +118,8 @@ static int on_key(void *user, const char *section, const char *name, const char 
 	for (size_t i = 0; i < ARRAY_LEN(ints); i++) {
 		if (strcmp(section, ints[i].sec) || strcmp(name, ints[i].key))
 			continue;
-		if (parse_int(value, ints[i].lo, ints[i].hi, (int *)((char *)p + ints[i].off))) {
-			snprintf(c->bad, sizeof(c->bad), "%s must be a number from %d to %d",
-				 name, ints[i].lo, ints[i].hi);
-			return 0;
-		}
+		if (parse_int(value, ints[i].lo, ints[i].hi, (int *)((char *)p + ints[i].off)))
+			return bad(c, "%s must be a number from %d to %d", name, ints[i].lo, ints[i].hi);
 		return 1;
 	}
 	if (!strcmp(section, "voice") && !strcmp(name, "espeak"))
@@ -104,14 +130,11 @@ static int on_key(void *user, const char *section, const char *name, const char 
 		snprintf(p->description, sizeof(p->description), "%s", value);
 	else if (!strcmp(section, "roles")) {
 		int r = role_parse(name);
-		if (r < 0) {
-			snprintf(c->bad, sizeof(c->bad), "unknown role '%s'", name);
-			return 0;
-		}
+		if (r < 0)
+			return bad(c, "unknown role '%s'", name);
 		snprintf(p->role[r], sizeof(p->role[r]), "%s", value);
 	} else {
-		snprintf(c->bad, sizeof(c->bad), "unknown key '%s' in [%s]", name, section);
-		return 0;
+		return bad(c, "unknown key '%s' in [%s]", name, section);
 	}
 	return 1;
 }
@@ -160,10 +183,19 @@ int voice_load(const char *name_or_file, struct voice_preset *out, struct err *e
 			return err_set(e, "unknown voice preset '%s' (see sprecher voices)", name_or_file);
 		return err_set(e, "%s: cannot read: %s", out->path, strerror(errno));
 	}
-	line = ini_parse_file(f, on_key, &c);
+	{
+		struct stat st;
+		if (fstat(fileno(f), &st) == 0 && !S_ISREG(st.st_mode)) {
+			fclose(f);
+			return err_set(e, "%s: not a voice preset file", out->path);
+		}
+	}
+	c.f = f;
+	line = ini_parse_stream(read_line, &c, on_key, &c);
 	fclose(f);
 	if (line > 0)
-		return err_set(e, "%s:%d: %s", out->path, line, c.bad[0] ? c.bad : "syntax error");
+		return err_set(e, "%s:%d: %s", out->path, line,
+			       c.bad_line == line ? c.bad : "syntax error");
 	if (line < 0)
 		return err_set(e, "%s: cannot read", out->path);
 	return 0;
