@@ -72,7 +72,7 @@ demo: deps
 	@scripts/demo.sh
 
 test: deps
-	@$(MAKE) --no-print-directory check
+	@$(MAKE) --no-print-directory -j2 check
 
 check: sprecher build-asan/sprecher $(TESTS) $(ASAN_TESTS)
 	@scripts/run-tests.sh
