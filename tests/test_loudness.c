@@ -241,11 +241,44 @@ static void test_errors(void **state)
 	meter_free(NULL);
 }
 
+/* The windowed clip true peak equals libebur128's over the whole clip. */
+static void test_clip_true_peak_matches_full(void **state)
+{
+	size_t n = 22050 * 4;
+	float *x = malloc(n * sizeof(float));
+	unsigned seed = 12345;
+	struct meter *m;
+	struct loudness l;
+
+	(void)state;
+	for (size_t i = 0; i < n; i++) {
+		double env = 0.2 + 0.8 * fabs(sin((double)i / 3000.0));
+		seed = seed * 1103515245u + 12345u;
+		x[i] = (float)(env * (0.5 * sin(i * 0.9) + 0.3 * sin(i * 2.7 + 1) +
+				      0.15 * ((double)(seed >> 8 & 0xffff) / 65535.0 - 0.5)));
+	}
+	/* a near-Nyquist burst whose inter-sample peak is well above its samples */
+	for (size_t i = 50000; i < 50040; i++)
+		x[i] = (float)(0.6 * sin(i * 0.97 * M_PI + 0.8));
+	m = meter_new(1, 22050, 1, 0, NULL);
+	assert_non_null(m);
+	assert_int_equal(meter_add(m, x, n, NULL), 0);
+	assert_int_equal(meter_result(m, &l, NULL), 0);
+	{
+		double full = l.true_peak, clip = 20 * log10(loudness_true_peak(x, n, 1, 22050));
+		if (clip < full - 1e-6 || clip > full + 0.01)
+			fail_msg("clip true peak %.4f dBTP, whole-signal meter %.4f dBTP", clip, full);
+	}
+	meter_free(m);
+	free(x);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sine_levels),
 		cmocka_unit_test(test_true_peak),
+		cmocka_unit_test(test_clip_true_peak_matches_full),
 		cmocka_unit_test(test_dual_mono),
 		cmocka_unit_test(test_maxima_reference),
 		cmocka_unit_test(test_silence_and_short),
