@@ -124,12 +124,7 @@ static void add_oneline(struct sb *out, const char *s)
 
 	while (i < n) {
 		uint32_t cp;
-		int k = utf8_decode(s + i, n - i, &cp);
-		if (k <= 0) {
-			cp = 0xFFFD;
-			k = 1;
-		}
-		i += (size_t)k;
+		i += utf8_step(s, n, i, &cp);
 		if (cp < 0x20 || cp == ' ' || cp == 0x7F) {
 			space = 1;
 			continue;
@@ -448,13 +443,9 @@ static void add_tokens(struct sb *out, const struct sent *s, const char *w, size
 			sb_addc(out, ' ');
 		for (size_t b = s->t[k].beg; b < s->t[k].end;) {
 			uint32_t cp;
-			int n = utf8_decode(w + b, s->t[k].end - b, &cp);
-			if (n <= 0) {
-				cp = 0xFFFD;
-				n = 1;
-			}
+			size_t n = utf8_step(w, s->t[k].end, b, &cp);
 			sb_addcp(out, cp < 0x20 || cp == 0x7F ? ' ' : cp);
-			b += (size_t)n;
+			b += n;
 		}
 	}
 }
@@ -591,12 +582,7 @@ static void add_json_str(struct sb *out, const char *s)
 	sb_addc(out, '"');
 	while (i < n) {
 		uint32_t cp;
-		int k = utf8_decode(s + i, n - i, &cp);
-		if (k <= 0) {
-			cp = 0xFFFD;
-			k = 1;
-		}
-		i += (size_t)k;
+		i += utf8_step(s, n, i, &cp);
 		if (cp == '"' || cp == '\\') {
 			sb_addc(out, '\\');
 			sb_addc(out, (char)cp);

@@ -266,6 +266,17 @@ int utf8_decode(const char *str, size_t len, uint32_t *cp)
 	return n;
 }
 
+size_t utf8_step(const char *s, size_t len, size_t i, uint32_t *cp)
+{
+	int n = utf8_decode(s + i, len - i, cp);
+
+	if (n <= 0) {
+		*cp = 0xFFFD;
+		return 1;
+	}
+	return (size_t)n;
+}
+
 int utf8_encode(uint32_t cp, char *out)
 {
 	if (cp < 0x80) {

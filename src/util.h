@@ -99,6 +99,12 @@ int read_file(const char *path, char **out, size_t *len, struct err *e);
  * (overlongs and surrogates are invalid). len == 0 returns 0.
  */
 int utf8_decode(const char *s, size_t len, uint32_t *cp);
+/*
+ * Decodes the code point at s[i] (i < len) into *cp and returns its length;
+ * an invalid or truncated sequence decodes as U+FFFD of length 1, so a loop
+ * `for (i = 0; i < len; i += utf8_step(s, len, i, &cp))` always advances.
+ */
+size_t utf8_step(const char *s, size_t len, size_t i, uint32_t *cp);
 /* Encodes cp into out (4 bytes room); returns the byte count. */
 int utf8_encode(uint32_t cp, char *out);
 /* Appends the code point to the string. */

@@ -272,6 +272,24 @@ static void say_sb(struct ctx *c, const struct sb *t)
 	c->said = 1;
 }
 
+/* Says p[0..n) as a word with only its first letter capital: "NATO" -> "Nato" (eSpeak reads it as a word). */
+static void say_capitalised(struct ctx *c, const char *p, size_t n)
+{
+	struct sb t;
+
+	sb_init(&t);
+	for (size_t k = 0; k < n;) {
+		uint32_t cp;
+		int m = utf8_decode(p + k, n - k, &cp);
+		if (m <= 0)
+			break;
+		sb_addcp(&t, k ? cp_tolower(cp) : cp);
+		k += (size_t)m;
+	}
+	say_sb(c, &t);
+	sb_release(&t);
+}
+
 /* Appends w to the previous word without a space. */
 static void glue(struct ctx *c, const char *w)
 {
@@ -2151,35 +2169,13 @@ static size_t rule_acronym(struct ctx *c, size_t i)
 	for (const char *const *w = acro_words; *w; w++)
 		if (teq(c, i, *w)) {
 			/* "NATO" -> "Nato": eSpeak reads a capitalised word as a word */
-			struct sb t;
-			sb_init(&t);
-			for (size_t k = 0; k < n;) {
-				uint32_t cp;
-				int m = utf8_decode(p + k, n - k, &cp);
-				if (m <= 0)
-					break;
-				sb_addcp(&t, k ? cp_tolower(cp) : cp);
-				k += (size_t)m;
-			}
-			say_sb(c, &t);
-			sb_release(&t);
+			say_capitalised(c, p, n);
 			return i + 1;
 		}
 	if (!lowers && c->headline && !in_list_bytes(p, n, acro_spelled) &&
 	    !(n <= 3 && !has_vowel(p, n))) {
 		/* an all-capital headline: "WAHL IN BERLIN" is read as words */
-		struct sb t;
-		sb_init(&t);
-		for (size_t k = 0; k < n;) {
-			uint32_t cp;
-			int m = utf8_decode(p + k, n - k, &cp);
-			if (m <= 0)
-				break;
-			sb_addcp(&t, k ? cp_tolower(cp) : cp);
-			k += (size_t)m;
-		}
-		say_sb(c, &t);
-		sb_release(&t);
+		say_capitalised(c, p, n);
 		return i + 1;
 	}
 	if (!lowers && caps <= 5) {
