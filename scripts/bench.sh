@@ -60,10 +60,10 @@ pipeline() {
 	local list=() pad
 	for t in "$dir"/p*.txt; do
 		espeak-ng -v de -s 158 -w "${t%.txt}.wav" -f "$t"
-		sox "${t%.txt}.wav" -r 48000 -c 2 -b 24 "${t%.txt}.48k.wav" pad 0 0.9
+		sox -q -G "${t%.txt}.wav" -r 48000 -c 2 -b 24 "${t%.txt}.48k.wav" pad 0 0.9
 		list+=("${t%.txt}.48k.wav")
 	done
-	sox "${list[@]}" "$dir/joined.wav"
+	sox -q "${list[@]}" "$dir/joined.wav"
 	local json
 	json=$(ffmpeg -hide_banner -nostats -i "$dir/joined.wav" \
 		-af loudnorm=I=-23:TP=-1:LRA=20:print_format=json -f null - 2>&1 | sed -n '/^{/,/^}/p')

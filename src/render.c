@@ -20,7 +20,7 @@
 #define INTRO_GAP_MS     350     /* silence between intro and speech when there is no talk-up */
 #define STINGER_GAP_MS   300     /* silence between a stinger and the heading after it */
 #define OUTRO_GAP_MS     600     /* silence between the last sentence and the outro */
-#define QUEUE_LEN        32
+#define QUEUE_LEN        8       /* sentences in flight: bounds memory (about 1.5 MB each) */
 #define BLOCK_FRAMES     16384
 #define NWORKERS         2       /* resampling threads beside eSpeak NG's */
 
