@@ -771,8 +771,16 @@ static size_t rule_address(struct ctx *c, size_t i, size_t e)
 	}
 	if (e - i > 200)
 		return 0;
-	for (size_t j = i; j < e; j++) {
-		c->anchor_w = c->tk[j].b;
+	/* a listener needs no "https://" and no closing slash */
+	size_t from = i;
+	if (has_scheme) {
+		from = i + 3;
+		while (from < e && is_sym(c, from, '/'))
+			from++;
+	}
+	size_t end = e > from + 1 && is_sym(c, e - 1, '/') ? e - 1 : e;
+	for (size_t j = from; j < end; j++) {
+		c->anchor_w = c->tk[j == from ? i : j].b;
 		c->anchor_pending = 1;
 		switch (c->tk[j].t) {
 		case T_WORD:
