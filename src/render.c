@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "jingle.h"
@@ -734,6 +735,14 @@ static int pass2(struct pass2 *p2, const struct script *s, const struct render_o
 	return encode(p2, s, o, tl, 0, e) ? -1 : 0;
 }
 
+/* Seconds on the monotonic clock, for SPRECHER_TIMING. */
+static double now_s(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + t.tv_nsec * 1e-9;
+}
+
 /* ==== the whole render =================================================== */
 
 int render_run(const struct script *s, const struct render_opts *o, struct synth *syn,
@@ -746,6 +755,7 @@ int render_run(const struct script *s, const struct render_opts *o, struct synth
 	size_t first = 0, last = s->nseg - 1, done = 0;
 	int nth = 0, rc = -1;
 	const struct voice_preset *cur = NULL;
+	double t0 = now_s(), t1;
 
 	(void)w;
 	memset(&p, 0, sizeof(p));
@@ -839,8 +849,11 @@ stop:
 	p2.frames = tl->total_frames;
 	p2.tp_in_db = p.tp_max > 0 ? 20 * log10(p.tp_max) : -HUGE_VAL;
 	p2.gain_db = isfinite(p2.in.integrated) ? o->target_lufs - p2.in.integrated : 0.0;
+	t1 = now_s();
 	if (pass2(&p2, s, o, tl, e))
 		goto out;
+	if (getenv("SPRECHER_TIMING"))
+		fprintf(stderr, "sprecher: timing: pass 1 %.2f s, pass 2 %.2f s\n", t1 - t0, now_s() - t1);
 	res->loud = p2.out;
 	res->input_lufs = p2.in.integrated;
 	res->gain_db = p2.gain_db;
