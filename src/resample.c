@@ -8,7 +8,9 @@
  */
 #include "resample.h"
 
+#include <math.h>
 #include <samplerate.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,9 +67,9 @@ static size_t target_frames(size_t in_frames, int in_rate, int out_rate)
 	return (size_t)((2 * num + (uint64_t)in_rate) / (2 * (uint64_t)in_rate));
 }
 
-int rs_convert(const float *in, size_t in_frames, int channels, int in_rate,
-	       int out_rate, enum rs_quality q, float **out, size_t *out_frames,
-	       struct err *e)
+static int src_convert(const float *in, size_t in_frames, int channels, int in_rate,
+		       int out_rate, enum rs_quality q, float **out, size_t *out_frames,
+		       struct err *e)
 {
 	size_t want, cap, made = 0, used = 0;
 	float *buf;
@@ -133,76 +135,97 @@ int rs_convert(const float *in, size_t in_frames, int channels, int in_rate,
 	return 0;
 }
 
-/* ---- streaming --------------------------------------------------------- */
+/* ---- fast: libsamplerate to half the rate, then an exact 2x half-band --- */
 
-struct resampler {
-	SRC_STATE *st;
-	int channels;
-	double ratio;
-	int copy;       /* equal rates: plain copy */
-};
+/*
+ * For `fast` conversions that go up to more than twice the input rate (eSpeak
+ * NG's 22050 Hz to 48000 Hz), libsamplerate converts to half the output rate
+ * and a linear-phase half-band filter doubles the rate. libsamplerate's cost
+ * grows with the number of frames it makes, so this halves its work; the
+ * half-band filter (HB_PAIRS symmetric pairs of windowed-sinc taps, Kaiser
+ * beta HB_BETA) passes the band libsamplerate keeps (up to 80% of the input's
+ * Nyquist frequency) and rejects the images above the middle rate's Nyquist
+ * frequency by about 70 dB. Measured in tests/test_resample.c against
+ * SINC_BEST on the direct path.
+ */
+#define HB_PAIRS 26
+#define HB_BETA 7.0
 
-struct resampler *rs_new(int channels, int in_rate, int out_rate,
-			 enum rs_quality q, struct err *e)
+/* Zeroth-order modified Bessel function, for the Kaiser window. */
+static double bessel_i0(double x)
 {
-	struct resampler *r;
-	int rc;
+	double sum = 1.0, term = 1.0;
+	for (int k = 1; k < 40; k++) {
+		term *= (x / (2.0 * k)) * (x / (2.0 * k));
+		sum += term;
+	}
+	return sum;
+}
 
-	if (check_args(channels, in_rate, out_rate, e) < 0)
-		return NULL;
-	r = xcalloc(1, sizeof(*r));
-	r->channels = channels;
-	r->ratio = (double)out_rate / in_rate;
-	r->copy = in_rate == out_rate;
-	if (!r->copy) {
-		r->st = src_new(converter_type(q), channels, &rc);
-		if (!r->st) {
-			err_set(e, "resample: %s", src_strerror(rc));
-			free(r);
-			return NULL;
+static void halfband_design(float h[HB_PAIRS])
+{
+	double sum = 0, c[HB_PAIRS];
+
+	for (int j = 0; j < HB_PAIRS; j++) {
+		double t = j + 0.5, r = t / HB_PAIRS;
+		double w = bessel_i0(HB_BETA * sqrt(1.0 - r * r)) / bessel_i0(HB_BETA);
+		c[j] = sin(M_PI * t) / (M_PI * t) * w;
+		sum += 2 * c[j];
+	}
+	for (int j = 0; j < HB_PAIRS; j++)
+		h[j] = (float)(c[j] / sum);
+}
+
+/*
+ * Doubles the rate of `n` frames: even outputs are the input frames, odd ones
+ * are interpolated halfway. Returns 2n frames (malloc'd).
+ */
+static float *halfband_x2(const float *in, size_t n, int channels)
+{
+	size_t ch = (size_t)channels, pad = HB_PAIRS;
+	float h[HB_PAIRS];
+	float *x = xcalloc((n + 2 * pad) * ch, sizeof(float));
+	float *out = xmalloc((n ? 2 * n : 1) * ch * sizeof(float));
+
+	halfband_design(h);
+	memcpy(x + pad * ch, in, n * ch * sizeof(float));
+	for (size_t c = 0; c < ch; c++) {
+		for (size_t k = 0; k < n; k++) {
+			const float *a = x + (pad + k) * ch + c;       /* x[k], going back */
+			const float *b = x + (pad + k + 1) * ch + c;   /* x[k+1], going on */
+			float acc = 0.0f;
+			for (size_t j = 0; j < HB_PAIRS; j++)
+				acc += h[j] * (a[-(ptrdiff_t)(j * ch)] + b[j * ch]);
+			out[2 * k * ch + c] = *a;
+			out[(2 * k + 1) * ch + c] = acc;
 		}
 	}
-	return r;
+	free(x);
+	return out;
 }
 
-int rs_process(struct resampler *r, const float *in, size_t in_frames,
-	       float *out, size_t out_cap, size_t *used, size_t *made, int last,
+int rs_convert(const float *in, size_t in_frames, int channels, int in_rate,
+	       int out_rate, enum rs_quality q, float **out, size_t *out_frames,
 	       struct err *e)
 {
-	SRC_DATA d;
-	int rc;
+	size_t want, mid_frames;
+	float *mid;
+	int half = out_rate / 2;
 
-	if (r->copy) {
-		size_t n = in_frames < out_cap ? in_frames : out_cap;
-		if (n)
-			memmove(out, in, n * (size_t)r->channels * sizeof(float));
-		*used = *made = n;
-		return 0;
+	if (q != RS_FAST || out_rate % 2 || half <= in_rate || in_frames == 0)
+		return src_convert(in, in_frames, channels, in_rate, out_rate, q, out, out_frames, e);
+	if (check_args(channels, in_rate, out_rate, e) < 0)
+		return -1;
+	if (src_convert(in, in_frames, channels, in_rate, half, q, &mid, &mid_frames, e))
+		return -1;
+	want = target_frames(in_frames, in_rate, out_rate);
+	*out = halfband_x2(mid, mid_frames, channels);
+	free(mid);
+	if (want > 2 * mid_frames) {
+		*out = xrealloc(*out, want * (size_t)channels * sizeof(float));
+		memset(*out + 2 * mid_frames * (size_t)channels, 0,
+		       (want - 2 * mid_frames) * (size_t)channels * sizeof(float));
 	}
-	if (in_frames > ((size_t)1 << 30))
-		in_frames = (size_t)1 << 30;
-	if (out_cap > ((size_t)1 << 30))
-		out_cap = (size_t)1 << 30;
-	memset(&d, 0, sizeof(d));
-	d.data_in = in;
-	d.input_frames = (long)in_frames;
-	d.data_out = out;
-	d.output_frames = (long)out_cap;
-	d.end_of_input = last != 0;
-	d.src_ratio = r->ratio;
-	rc = src_process(r->st, &d);
-	if (rc)
-		return err_set(e, "resample: %s", src_strerror(rc));
-	*used = (size_t)d.input_frames_used;
-	*made = (size_t)d.output_frames_gen;
+	*out_frames = want;
 	return 0;
-}
-
-void rs_free(struct resampler *r)
-{
-	if (!r)
-		return;
-	if (r->st)
-		src_delete(r->st);
-	free(r);
 }
