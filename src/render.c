@@ -565,6 +565,115 @@ static void fill_cues(const struct timeline *tl, struct afile_cue **cues, size_t
 	}
 }
 
+/* ---- the encoder thread: converts and writes blocks while the next is made ---- */
+
+#define ENC_BUFS 3
+
+struct encq {
+	struct afile_writer *w;
+	size_t ch;
+	pthread_t th;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	float *buf[ENC_BUFS];
+	size_t frames[ENC_BUFS];
+	int full[ENC_BUFS];
+	size_t head, tail;
+	int closing, failed, started, inited;
+	struct err err;
+};
+
+static void *enc_thread(void *arg)
+{
+	struct encq *q = arg;
+
+	pthread_mutex_lock(&q->mu);
+	for (;;) {
+		size_t t = q->tail;
+		int bad = 0;
+		while (!q->full[t] && !q->closing)
+			pthread_cond_wait(&q->cv, &q->mu);
+		if (!q->full[t])
+			break;
+		pthread_mutex_unlock(&q->mu);
+		if (!q->failed)
+			bad = afile_write(q->w, q->buf[t], q->frames[t], &q->err);
+		pthread_mutex_lock(&q->mu);
+		q->failed |= bad != 0;
+		q->full[t] = 0;
+		q->tail = (t + 1) % ENC_BUFS;
+		pthread_cond_broadcast(&q->cv);
+	}
+	pthread_mutex_unlock(&q->mu);
+	return NULL;
+}
+
+static int enc_start(struct encq *q, struct afile_writer *w, size_t ch, struct err *e)
+{
+	memset(q, 0, sizeof(*q));
+	q->w = w;
+	q->ch = ch;
+	for (int i = 0; i < ENC_BUFS; i++)
+		q->buf[i] = xmalloc(BLOCK_FRAMES * ch * sizeof(float));
+	pthread_mutex_init(&q->mu, NULL);
+	pthread_cond_init(&q->cv, NULL);
+	q->inited = 1;
+	if (pthread_create(&q->th, NULL, enc_thread, q))
+		return err_set(e, "cannot start the encoder thread");
+	q->started = 1;
+	return 0;
+}
+
+/* The next buffer to fill (room for BLOCK_FRAMES frames); NULL once writing has failed. */
+static float *enc_get(struct encq *q)
+{
+	float *b;
+
+	pthread_mutex_lock(&q->mu);
+	while (q->full[q->head] && !q->failed)
+		pthread_cond_wait(&q->cv, &q->mu);
+	b = q->failed ? NULL : q->buf[q->head];
+	pthread_mutex_unlock(&q->mu);
+	return b;
+}
+
+/* Hands the buffer from enc_get, holding `frames` frames, to the encoder. */
+static void enc_put(struct encq *q, size_t frames)
+{
+	pthread_mutex_lock(&q->mu);
+	q->frames[q->head] = frames;
+	q->full[q->head] = 1;
+	q->head = (q->head + 1) % ENC_BUFS;
+	pthread_cond_broadcast(&q->cv);
+	pthread_mutex_unlock(&q->mu);
+}
+
+/* Waits for every block to be written and stops the thread; returns -1 with the write error. */
+static int enc_finish(struct encq *q, struct err *e)
+{
+	int failed;
+
+	if (q->started) {
+		pthread_mutex_lock(&q->mu);
+		q->closing = 1;
+		pthread_cond_broadcast(&q->cv);
+		pthread_mutex_unlock(&q->mu);
+		pthread_join(q->th, NULL);
+		q->started = 0;
+	}
+	failed = q->failed;
+	if (failed && e)
+		*e = q->err;
+	if (q->inited) {
+		for (int i = 0; i < ENC_BUFS; i++)
+			free(q->buf[i]);
+		pthread_mutex_destroy(&q->mu);
+		pthread_cond_destroy(&q->cv);
+		q->inited = 0;
+	}
+	return failed ? -1 : 0;
+}
+
 /* The writer's options; `frames` is the expected length (RF64 beyond 4 GiB). */
 static struct afile_opts file_opts(const struct render_opts *o, uint64_t frames)
 {
@@ -605,7 +714,8 @@ static int encode(struct pass2 *p2, const struct script *s, const struct render_
 	struct limiter *lim = NULL;
 	struct meter *m = NULL;
 	struct afile_cue *cues = NULL;
-	float *buf = NULL, *obuf = NULL;
+	float *buf = NULL;
+	struct encq q = { 0 };
 	char date[16] = "", time[16] = "";
 	size_t bch = (size_t)p2->bus_ch, och = (size_t)o->channels, lat = 0, ncues = 0;
 	uint64_t left = p2->frames, skip;
@@ -646,13 +756,15 @@ static int encode(struct pass2 *p2, const struct script *s, const struct render_
 	if (!w)
 		goto out;
 	buf = xmalloc(BLOCK_FRAMES * bch * sizeof(float));
-	obuf = xmalloc(BLOCK_FRAMES * och * sizeof(float));
+	if (enc_start(&q, w, och, e))
+		goto out;
 	rewind(p2->spool);
 	skip = lat;
 	left += lat;
 	while (left) {
 		size_t n = left < BLOCK_FRAMES ? (size_t)left : BLOCK_FRAMES, got, off = 0;
 		const float *src;
+		float *dst;
 		got = fread(buf, bch * sizeof(float), n, p2->spool);
 		if (got < n)     /* past the spool: the limiter's look-ahead tail */
 			memset(buf + got * bch, 0, (n - got) * bch * sizeof(float));
@@ -672,14 +784,19 @@ static int encode(struct pass2 *p2, const struct script *s, const struct render_
 		if (m && meter_add(m, buf + off * bch, n - off, e))
 			goto out;
 		src = buf + off * bch;
+		dst = enc_get(&q);
+		if (!dst)
+			break;          /* the write error comes from enc_finish */
 		if (och != bch) {       /* mono bus, stereo file */
 			for (size_t i = 0; i < n - off; i++)
-				obuf[2 * i] = obuf[2 * i + 1] = src[i];
-			src = obuf;
+				dst[2 * i] = dst[2 * i + 1] = src[i];
+		} else {
+			memcpy(dst, src, (n - off) * och * sizeof(float));
 		}
-		if (afile_write(w, src, n - off, e))
-			goto out;
+		enc_put(&q, n - off);
 	}
+	if (enc_finish(&q, e))
+		goto out;
 	if (m) {
 		if (meter_result(m, &p2->out, e))
 			goto out;
@@ -708,11 +825,11 @@ static int encode(struct pass2 *p2, const struct script *s, const struct render_
 	w = NULL;
 	rc = 0;
 out:
+	enc_finish(&q, NULL);
 	afile_abort(w);
 	meter_free(m);
 	lim_free(lim);
 	free(buf);
-	free(obuf);
 	free(cues);
 	return rc;
 }
