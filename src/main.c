@@ -446,8 +446,10 @@ static int cmd_voices(int argc, char **argv)
 		sb_release(&out);
 		return fail(&e);
 	}
-	sb_adds(&out, "\nGerman eSpeak NG voices (use as 'espeak' in a preset; variants as de+m3, de+f2 ...):\n");
+	sb_adds(&out, "\nGerman eSpeak NG voices (preset key 'espeak'):\n");
 	synth_list_voices(s, "de", &out);
+	sb_adds(&out, "\nVariants (preset key 'variant'):");
+	synth_list_variants(s, &out);
 	synth_free(s);
 	fwrite(out.buf, 1, out.len, stdout);
 	sb_release(&out);

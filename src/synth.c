@@ -3,11 +3,13 @@
  */
 #include "synth.h"
 
+#include <dirent.h>
 #include <espeak-ng/speak_lib.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 struct synth {
 	int rate;
@@ -130,6 +132,16 @@ int synth_set_voice(struct synth *s, const struct voice_preset *p, struct err *e
 		snprintf(name, sizeof(name), "%s+%s", p->espeak, p->variant);
 	else
 		snprintf(name, sizeof(name), "%s", p->espeak);
+	/* eSpeak NG quietly ignores an unknown variant: look for its file ourselves */
+	if (p->variant[0]) {
+		const char *data = NULL;
+		char vpath[1024];
+		espeak_Info(&data);
+		snprintf(vpath, sizeof(vpath), "%s/voices/!v/%s", data ? data : "", p->variant);
+		if (!data || strchr(p->variant, '/') || access(vpath, R_OK) != 0)
+			return err_set(e, "%s: unknown eSpeak NG voice variant '%s' (see sprecher voices)",
+				       p->path[0] ? p->path : p->name, p->variant);
+	}
 	if (espeak_SetVoiceByName(name) != EE_OK)
 		return err_set(e, "%s: unknown eSpeak NG voice '%s' (see sprecher voices)",
 			       p->path[0] ? p->path : p->name, name);
@@ -195,6 +207,41 @@ int synth_phonemes(struct synth *s, const char *text, struct sb *out, struct err
 		sb_adds(out, ph);
 	}
 	return 0;
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void synth_list_variants(struct synth *s, struct sb *out)
+{
+	const char *data = NULL;
+	char dir[1024];
+	struct dirent *de;
+	char **names = NULL;
+	size_t n = 0, cap = 0;
+	DIR *d;
+
+	(void)s;
+	espeak_Info(&data);
+	snprintf(dir, sizeof(dir), "%s/voices/!v", data ? data : "");
+	d = data ? opendir(dir) : NULL;
+	if (!d)
+		return;
+	while ((de = readdir(d)))
+		if (de->d_name[0] != '.') {
+			XGROW(names, cap, n + 1);
+			names[n++] = xstrdup(de->d_name);
+		}
+	closedir(d);
+	qsort(names, n, sizeof(*names), cmp_name);
+	for (size_t i = 0; i < n; i++) {
+		sb_addf(out, "%s%s", i % 12 ? " " : "\n  ", names[i]);
+		free(names[i]);
+	}
+	sb_addc(out, '\n');
+	free(names);
 }
 
 void synth_list_voices(struct synth *s, const char *lang, struct sb *out)

@@ -62,4 +62,7 @@ int synth_phonemes(struct synth *s, const char *text, struct sb *out, struct err
 /* Appends one line per installed eSpeak voice for language `lang`: "name<TAB>identifier<TAB>gender". */
 void synth_list_voices(struct synth *s, const char *lang, struct sb *out);
 
+/* Appends the eSpeak NG voice variants installed (for a preset's `variant` key), wrapped in lines. */
+void synth_list_variants(struct synth *s, struct sb *out);
+
 #endif
