@@ -37,17 +37,6 @@ int role_parse(const char *name)
 
 /* ---- small helpers ----------------------------------------------------- */
 
-static size_t dec(const char *t, size_t len, size_t i, uint32_t *cp)
-{
-	int n = utf8_decode(t + i, len - i, cp);
-
-	if (n <= 0) {
-		*cp = 0xFFFD;
-		return 1;
-	}
-	return (size_t)n;
-}
-
 /* Whether s begins with prefix. */
 static int starts_with(const char *s, const char *prefix)
 {
@@ -65,7 +54,7 @@ static uint32_t last_cp(const char *s)
 	k = n - 1;
 	while (k > 0 && ((unsigned char)s[k] & 0xC0) == 0x80)
 		k--;
-	dec(s, n, k, &c);
+	utf8_step(s, n, k, &c);
 	return c;
 }
 
@@ -75,7 +64,7 @@ static uint32_t first_cp(const char *s)
 	uint32_t c = 0;
 
 	if (*s)
-		dec(s, strlen(s), 0, &c);
+		utf8_step(s, strlen(s), 0, &c);
 	return c;
 }
 
@@ -105,7 +94,7 @@ static char *lower_dup(const char *s)
 
 	sb_init(&o);
 	while (i < n) {
-		i += dec(s, n, i, &c);
+		i += utf8_step(s, n, i, &c);
 		sb_addcp(&o, cp_tolower(c));
 	}
 	return sb_detach(&o);
@@ -178,7 +167,7 @@ static void normalise_line(const char *raw, size_t n, char *out, int *indent)
 	uint32_t c;
 
 	while (i < n) {
-		size_t k = dec(raw, n, i, &c);
+		size_t k = utf8_step(raw, n, i, &c);
 		if (c == '\r' || is_invisible(c)) {
 			i += k;
 			continue;

@@ -196,6 +196,7 @@ struct afile_writer {
 	uint64_t rng;           /* dither state */
 	short *sbuf;            /* 16-bit conversion buffer of SBUF_FRAMES frames */
 	int *ibuf;              /* 24-bit PCM: conversion buffer of SBUF_FRAMES frames */
+	size_t unsynced;        /* frames written since the last background writeback */
 	uint64_t frames;        /* frames written */
 	int rf64;
 	/* cue labels for the LIST/adtl chunk (WAV) */
@@ -204,6 +205,7 @@ struct afile_writer {
 };
 
 #define SBUF_FRAMES 4096
+#define WRITEBACK_FRAMES (1u << 22)    /* about 24 MB of 24-bit stereo */
 
 static void writer_free(struct afile_writer *w)
 {
@@ -847,6 +849,15 @@ int afile_write(struct afile_writer *w, const float *frames, size_t nframes, str
 			goto fail;
 	}
 	w->frames += nframes;
+	/*
+	 * Start the disk writes of what is written so far in the background, so
+	 * the fsync at commit does not wait for the whole file at once.
+	 */
+	w->unsynced += nframes;
+	if (w->fd >= 0 && w->unsynced >= WRITEBACK_FRAMES) {
+		sync_file_range(w->fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+		w->unsynced = 0;
+	}
 	return 0;
 fail:
 	return err_set(e, "%s: cannot write: %s", w->to_stdout ? "stdout" : w->target,

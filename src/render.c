@@ -148,7 +148,9 @@ static FILE *spool_open(struct err *e)
 	if (!f) {
 		close(fd);
 		err_set(e, "cannot open the temporary spool file: %s", strerror(errno));
+		return NULL;
 	}
+	setvbuf(f, NULL, _IOFBF, 1 << 20);     /* fewer, larger writes and reads */
 	return f;
 }
 

@@ -32,18 +32,6 @@ void sent_release(struct sentlist *l)
 
 /* ---- characters -------------------------------------------------------- */
 
-/* Decodes the code point at t[i]; an invalid byte decodes as U+FFFD of length 1. */
-static size_t dec(const char *t, size_t len, size_t i, uint32_t *cp)
-{
-	int n = utf8_decode(t + i, len - i, cp);
-
-	if (n <= 0) {
-		*cp = 0xFFFD;
-		return 1;
-	}
-	return (size_t)n;
-}
-
 /* Start of the code point that ends just before t[i] (i > 0). */
 static size_t prev_start(const char *t, size_t i)
 {
@@ -168,8 +156,9 @@ static int is_ordinal_noun(const char *t, size_t n)
 {
 	char w[TOKEN_MAX];
 	static const char *const endings[] = { "", "s", "es", "n", "en", "e" };
+	uint32_t c0;
 
-	if (n == 0 || n > sizeof w || !cp_isupper((unsigned char)t[0]))
+	if (n == 0 || n > sizeof w || (utf8_step(t, n, 0, &c0), !cp_isupper(c0)))
 		return 0;
 	for (size_t i = 0; i < n; i++)
 		w[i] = (char)a_tolower((unsigned char)t[i]);
@@ -244,7 +233,7 @@ static size_t count_letters(const char *t, size_t n, size_t *other)
 
 	*other = 0;
 	while (i < n) {
-		i += dec(t, n, i, &c);
+		i += utf8_step(t, n, i, &c);
 		if (cp_isalpha(c))
 			letters++;
 		else
@@ -260,7 +249,7 @@ static int is_initials(const char *t, size_t n)
 	uint32_t c;
 
 	while (i < n) {
-		i += dec(t, n, i, &c);
+		i += utf8_step(t, n, i, &c);
 		if (c == '.') {
 			if (group == 0)
 				return 0;
@@ -324,7 +313,7 @@ static size_t token_start(const char *t, size_t lo, size_t end)
 		size_t p = prev_start(t, i);
 		if (p < lo)
 			break;
-		dec(t, end, p, &c);
+		utf8_step(t, end, p, &c);
 		if (is_space(c))
 			break;
 		i = p;
@@ -341,7 +330,7 @@ static int next_word_in(const char *t, size_t len, size_t at, const char *const 
 	uint32_t c;
 
 	while (e < len && e - at < TOKEN_MAX) {
-		size_t n = dec(t, len, e, &c);
+		size_t n = utf8_step(t, len, e, &c);
 		if (!cp_isalpha(c))
 			break;
 		e += n;
@@ -364,7 +353,7 @@ static int only_bullets_before(const char *t, size_t from, size_t at)
 	uint32_t c;
 
 	while (i < at) {
-		i += dec(t, at, i, &c);
+		i += utf8_step(t, at, i, &c);
 		if (!is_space(c) && !is_opener(c) && c != 0x2022 && c != '-' &&
 		    c != '*' && c != 0x2013 && c != 0xB7)
 			return 0;
@@ -387,7 +376,7 @@ static int is_boundary(const struct cand *k)
 	if (k->end >= len)
 		return 1;
 	for (i = k->run; i < k->run_end;) {
-		i += dec(t, len, i, &c);
+		i += utf8_step(t, len, i, &c);
 		if (c == '.')
 			dots++;
 		else if (c == 0x2026)
@@ -398,22 +387,22 @@ static int is_boundary(const struct cand *k)
 	/* the word after: skip space, remember the first character, skip openers */
 	i = k->end;
 	while (i < len) {
-		size_t n = dec(t, len, i, &c);
+		size_t n = utf8_step(t, len, i, &c);
 		if (!is_space(c))
 			break;
 		i += n;
 	}
 	if (i >= len)
 		return 1;
-	dec(t, len, i, &first_next);
+	utf8_step(t, len, i, &first_next);
 	while (i < len) {
-		size_t n = dec(t, len, i, &c);
+		size_t n = utf8_step(t, len, i, &c);
 		if (!is_opener(c))
 			break;
 		i += n;
 	}
 	if (i < len)
-		dec(t, len, i, &next);
+		utf8_step(t, len, i, &next);
 	size_t word_at = i;
 
 	/* a comma or semicolon cannot start a sentence */
@@ -421,7 +410,7 @@ static int is_boundary(const struct cand *k)
 		return 0;
 	uint32_t before = 0;
 	if (k->run > k->unit)
-		dec(t, len, prev_start(t, k->run), &before);
+		utf8_step(t, len, prev_start(t, k->run), &before);
 	/* "ein(!) Satz": a parenthetical interjection */
 	if (before == '(' || before == '[')
 		return 0;
@@ -443,7 +432,7 @@ static int is_boundary(const struct cand *k)
 	size_t ts = token_start(t, k->unit, k->run);
 	size_t te = k->run;
 	while (ts < te) {               /* strip opening quotes and brackets */
-		size_t n = dec(t, te, ts, &c);
+		size_t n = utf8_step(t, te, ts, &c);
 		if (!is_opener(c))
 			break;
 		ts += n;
@@ -476,7 +465,7 @@ static int is_boundary(const struct cand *k)
 	if (letters == 1 && other == 0) {
 		/* an initial or "z.", "S."; "Plan B. Die ..." ends a sentence */
 		uint32_t l0;
-		dec(tok, tn, 0, &l0);
+		utf8_step(tok, tn, 0, &l0);
 		return cp_isupper(l0) && next_word_in(t, len, word_at, starters, ARRAY_LEN(starters));
 	}
 	if (is_initials(tok, tn))
@@ -488,14 +477,14 @@ static int is_boundary(const struct cand *k)
 		size_t pe = ts;
 		while (pe > k->unit) {
 			size_t p = prev_start(t, pe);
-			dec(t, len, p, &c);
+			utf8_step(t, len, p, &c);
 			if (!is_space(c))
 				break;
 			pe = p;
 		}
 		size_t ps = token_start(t, k->unit, pe);
 		while (ps < pe) {
-			size_t n = dec(t, pe, ps, &c);
+			size_t n = utf8_step(t, pe, ps, &c);
 			if (!is_opener(c))
 				break;
 			ps += n;
@@ -505,7 +494,7 @@ static int is_boundary(const struct cand *k)
 	}
 	if (is_roman(tok, tn) && pn > 0) {
 		uint32_t pc;
-		dec(pw, pn, 0, &pc);
+		utf8_step(pw, pn, 0, &pc);
 		if (cp_isupper(pc))
 			return 0;         /* "Friedrich II." */
 	}
@@ -524,7 +513,7 @@ static int is_boundary(const struct cand *k)
 			return 0;         /* "1. Punkt" at the start: an enumerator */
 		size_t we = word_at;
 		while (we < len && we - word_at < TOKEN_MAX) {
-			size_t n = dec(t, len, we, &c);
+			size_t n = utf8_step(t, len, we, &c);
 			if (!cp_isalpha(c))
 				break;
 			we += n;
@@ -551,7 +540,7 @@ static void push(const char *t, size_t a, size_t b, struct sentlist *out)
 	uint32_t c;
 
 	while (a < b) {
-		size_t n = dec(t, b, a, &c);
+		size_t n = utf8_step(t, b, a, &c);
 		if (!is_space(c))
 			break;
 		a += n;
@@ -560,7 +549,7 @@ static void push(const char *t, size_t a, size_t b, struct sentlist *out)
 		size_t p = prev_start(t, b);
 		if (p < a)
 			break;
-		dec(t, b, p, &c);
+		utf8_step(t, b, p, &c);
 		if (!is_space(c))
 			break;
 		b = p;
@@ -597,9 +586,9 @@ static size_t next_closer(const char *t, size_t len, size_t from, size_t *cache)
 		return *cache;
 	i = from;
 	if (i > 0)
-		dec(t, len, prev_start(t, i), &p);
+		utf8_step(t, len, prev_start(t, i), &p);
 	while (i < len) {
-		size_t n = dec(t, len, i, &c);
+		size_t n = utf8_step(t, len, i, &c);
 		if (is_quote(c) && c != 0x201E && !is_space(p))
 			break;
 		p = c;
@@ -615,7 +604,7 @@ void sent_split(const char *text, size_t len, struct sentlist *out)
 	uint32_t c, prev = ' ';
 
 	while (i < len) {
-		size_t n = dec(text, len, i, &c);
+		size_t n = utf8_step(text, len, i, &c);
 		if (!is_term(c)) {
 			if (is_quote(c)) {
 				if (c == 0x201E || is_space(prev) || prev == '(')
@@ -630,14 +619,14 @@ void sent_split(const char *text, size_t len, struct sentlist *out)
 		struct cand k = { text, len, start, i, i, i };
 		size_t j = i;
 		while (j < len) {
-			size_t m = dec(text, len, j, &c);
+			size_t m = utf8_step(text, len, j, &c);
 			if (!is_term(c))
 				break;
 			j += m;
 		}
 		k.run_end = j;
 		while (j < len) {
-			size_t m = dec(text, len, j, &c);
+			size_t m = utf8_step(text, len, j, &c);
 			if (!is_closer(c))
 				break;
 			j += m;
@@ -647,7 +636,7 @@ void sent_split(const char *text, size_t len, struct sentlist *out)
 		if (j > k.run_end)
 			open = (size_t)-1;   /* a closing quote or bracket */
 		if (j < len) {
-			dec(text, len, j, &c);
+			utf8_step(text, len, j, &c);
 			if (!is_space(c)) {
 				i = k.run_end;
 				continue;
@@ -683,13 +672,13 @@ struct line {
 static int starts_item(const char *t, size_t a, size_t b)
 {
 	uint32_t c;
-	size_t n = dec(t, b, a, &c);
+	size_t n = utf8_step(t, b, a, &c);
 
 	if (c == 0x2022 || c == 0x2023 || c == 0x25AA || c == 0x25CF || c == 0xB7 ||
 	    c == 0x2013 || c == '-' || c == '*') {
 		if (a + n >= b)
 			return 1;
-		dec(t, b, a + n, &c);
+		utf8_step(t, b, a + n, &c);
 		return is_space(c);
 	}
 	size_t d = a;
@@ -699,7 +688,7 @@ static int starts_item(const char *t, size_t a, size_t b)
 		return 0;
 	if (d + 1 >= b)
 		return 1;
-	dec(t, b, d + 1, &c);
+	utf8_step(t, b, d + 1, &c);
 	return is_space(c);
 }
 
@@ -710,7 +699,7 @@ static void add_collapsed(struct sb *out, const char *t, size_t a, size_t b)
 	uint32_t c;
 
 	while (a < b) {
-		size_t n = dec(t, b, a, &c);
+		size_t n = utf8_step(t, b, a, &c);
 		if (is_space(c)) {
 			sp = 1;
 		} else {
@@ -757,7 +746,7 @@ static int joins(const char *t, const struct line *a, const struct line *b, size
 		return 0;
 	if (a->trailing)
 		return 1;
-	dec(t, b->b, b->a, &c);
+	utf8_step(t, b->b, b->a, &c);
 	if (cp_islower(c))
 		return 1;
 	char last = t[a->b - 1];
@@ -781,7 +770,7 @@ void sent_split_text(const char *text, size_t len, struct sb *out)
 		size_t e = nl ? (size_t)(nl - text) : len;
 		struct line ln = { i, e, 0, 0 };
 		while (ln.a < ln.b) {
-			size_t n = dec(text, ln.b, ln.a, &c);
+			size_t n = utf8_step(text, ln.b, ln.a, &c);
 			if (!is_space(c))
 				break;
 			ln.a += n;
@@ -790,7 +779,7 @@ void sent_split_text(const char *text, size_t len, struct sb *out)
 			size_t p = prev_start(text, ln.b);
 			if (p < ln.a)
 				break;
-			dec(text, ln.b, p, &c);
+			utf8_step(text, ln.b, p, &c);
 			if (!is_space(c))
 				break;
 			ln.b = p;
