@@ -71,7 +71,7 @@ static const char usage_render[] =
 "      --talkup MS        start speaking over the last MS ms of the intro\n"
 "      --segment N[-M]    render only these segments of the script\n"
 "      --date DATE        'YYYY-MM-DD[ HH:MM:SS]' for tags (else SOURCE_DATE_EPOCH)\n"
-"      --artist NAME      artist tag (default sprecher)\n"
+"      --artist NAME      artist tag (default: the front matter's author, else sprecher)\n"
 "      --captions FILE    captions, .vtt or .srt\n"
 "      --timeline FILE    every clip as JSON\n"
 "      --labels FILE      Audacity label track\n"
@@ -564,6 +564,8 @@ static int do_render(struct opts *o, const char *segment, int for_preview)
 	if (!o->r.stinger)
 		o->r.stinger = meta_path(o->article, l.doc.meta.stinger, sb_, sizeof(sb_));
 	o->r.date = pick_date(o, &l.doc);
+	if (!o->r.artist)
+		o->r.artist = l.doc.meta.author;
 	warn_unused_codec_opts(&o->r, &w);
 	o->r.progress = !o->quiet && isatty(2) && strcmp(o->r.output, "-");
 	syn = synth_new(&e);
