@@ -24,12 +24,37 @@ double script_estimate(const char *spoken, const struct voice_preset *v)
 	return chars ? chars / (rate * SPOKEN_CHARS_PER_WORD / 60.0) : 0.0;
 }
 
+/*
+ * 1 when the verbalizer left out everything after a label's colon ("IBAN:
+ * DE80 ...", "Oder per Bitcoin an: 1MASi..."): a label read on its own, followed by
+ * silence, helps no listener, so the sentence is dropped.
+ */
+static int only_label_left(const char *written, size_t wlen, const char *spoken, size_t slen)
+{
+	const char *colon = NULL;
+
+	while (slen && a_isspace((unsigned char)spoken[slen - 1]))
+		slen--;
+	if (!slen || spoken[slen - 1] != ':')
+		return 0;
+	for (size_t i = 0; i < wlen; i++)
+		if (written[i] == ':')
+			colon = written + i;
+	for (colon = colon ? colon + 1 : written + wlen; colon < written + wlen; colon++)
+		if (!a_isspace((unsigned char)*colon))
+			return 1;
+	return 0;
+}
+
+/* Verbalizes one sentence and appends it to the segment (unless nothing worth saying is left). */
 static void add_sentence(struct script_segment *seg, size_t *cap, const char *written, size_t len,
 			 const struct verb_opts *vo, struct verbalized *v, struct warns *w)
 {
 	struct script_sentence *s;
 
 	verb_sentence(written, len, vo, v, w);
+	if (only_label_left(written, len, v->spoken.buf, v->spoken.len))
+		return;
 	XGROW(seg->sent, *cap, seg->nsent + 1);
 	s = &seg->sent[seg->nsent++];
 	s->written = xstrndup(written, len);
@@ -96,6 +121,11 @@ int script_build(const struct doc *d, const struct voice_preset voices[ROLE__COU
 			add_sentence(seg, &scap, b->text, strlen(b->text), &vo, &v, w);
 		for (size_t k = 0; k < sl.n; k++)
 			add_sentence(seg, &scap, b->text + sl.v[k].start, sl.v[k].len, &vo, &v, w);
+		if (!seg->nsent) {      /* nothing left to say in this block */
+			free(seg->sent);
+			out->nseg--;
+			continue;
+		}
 		seg->sent[seg->nsent - 1].pause_ms = pause_after(d, i, seg->voice);
 		for (size_t k = 0; k < seg->nsent; k++)
 			seg->est_seconds += script_estimate(seg->sent[k].spoken, seg->voice) +

@@ -443,6 +443,32 @@ static void test_lexicon(void **state)
 	lex_free(lx);
 }
 
+/* A label whose value the verbalizer leaves out ("IBAN: ...") is not read on its own. */
+static void test_label_without_value(void **state)
+{
+	struct doc d;
+	struct script s;
+	struct err e;
+	struct warns w;
+
+	(void)state;
+	memset(&d, 0, sizeof d);
+	warns_init(&w);
+	add_block(&d, ROLE_TITLE, "Spendenaufruf", 1, 0, 0);
+	add_block(&d, ROLE_BODY, "Bitte unterstützen Sie uns.", 3, 0, 1);
+	add_block(&d, ROLE_BODY, "IBAN: DE80 3705 0299 0004 7118 15", 5, 0, 2);
+	add_block(&d, ROLE_BODY, "Oder per Bitcoin an: 1MASi45ub7Qe4ZE36UT5G6cU4ud8Fhhe4d", 6, 0, 3);
+	add_block(&d, ROLE_BODY, "Verwendungszweck: Spende", 7, 0, 4);
+	assert_int_equal(script_build(&d, roles, NULL, "spende.txt", &s, &w, &e), 0);
+	assert_int_equal(s.nseg, 3);
+	assert_int_equal(s.seg[2].line, 7);
+	assert_int_equal(s.seg[2].number, 3);
+	assert_true(w.n >= 2);   /* both left-out values are reported */
+	script_release(&s);
+	warns_release(&w);
+	doc_release(&d);
+}
+
 static void test_empty(void **state)
 {
 	struct doc d;
@@ -520,6 +546,7 @@ int main(void)
 		cmocka_unit_test(test_title_from_meta),
 		cmocka_unit_test(test_warnings),
 		cmocka_unit_test(test_lexicon),
+		cmocka_unit_test(test_label_without_value),
 		cmocka_unit_test(test_empty),
 		cmocka_unit_test(test_range),
 	};
