@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -320,11 +321,39 @@ static size_t span_cps(const struct sent *s, size_t i, size_t j)
 }
 
 /*
- * Whether tokens i..j-1 fit in two lines of CAP_LINE_MAX code points. Returns
- * 1 and sets *brk to the token that starts the second line (j for one line),
- * chosen so the lines are as even as possible; returns 0 when they do not fit.
+ * Whether tokens i..j-1 (of the written text w) fit in two lines of
+ * CAP_LINE_MAX code points. Returns 1 and sets *brk to the token that starts
+ * the second line (j for one line), chosen so the lines are as even as
+ * possible without a bad break; returns 0 when they do not fit.
  */
-static int cue_fits(const struct sent *s, size_t i, size_t j, size_t *brk)
+/*
+ * Code points of penalty for starting a caption line at token m: a line
+ * should not end on an ordinal or abbreviation with its dot ("am 1." / "Juni",
+ * "Dr." / "Weber") or on a short word that belongs to the next one (an
+ * article, preposition or conjunction).
+ */
+#define BREAK_PENALTY 8
+
+static size_t break_penalty(const struct sent *s, const char *w, size_t m)
+{
+	static const char *const binders[] = {
+		"der", "die", "das", "dem", "den", "des", "ein", "eine", "einer", "einem", "einen",
+		"am", "im", "zum", "zur", "vom", "beim", "ins", "ans", "an", "in", "auf", "mit",
+		"von", "zu", "bei", "für", "aus", "nach", "über", "um", "und", "oder", "bis", "ab",
+	};
+	const struct tok *t = &s->t[m - 1];
+	size_t n = t->end - t->beg;
+	const char *p = w + t->beg;
+
+	if (n >= 2 && p[n - 1] == '.' && (a_isdigit((unsigned char)p[n - 2]) || n <= 4))
+		return BREAK_PENALTY;
+	for (size_t k = 0; k < sizeof(binders) / sizeof(binders[0]); k++)
+		if (strlen(binders[k]) == n && !strncasecmp(p, binders[k], n))
+			return BREAK_PENALTY;
+	return 0;
+}
+
+static int cue_fits(const struct sent *s, const char *w, size_t i, size_t j, size_t *brk)
 {
 	size_t best = 0, bestmax = (size_t)-1;
 
@@ -339,6 +368,7 @@ static int cue_fits(const struct sent *s, size_t i, size_t j, size_t *brk)
 			break;
 		if (l2 > CAP_LINE_MAX)
 			continue;
+		mx += break_penalty(s, w, m);
 		if (mx < bestmax || (mx == bestmax && !s->t[m].glue && s->t[best].glue)) {
 			bestmax = mx;
 			best = m;
@@ -381,7 +411,7 @@ static size_t sent_cuts(const struct sent *s, const struct timeline *tl, uint64_
 				size_t l = span_cps(s, i, j);
 				if (l > 2 * CAP_LINE_MAX + 1)
 					break;
-				if (cost[i] < 0 || !cue_fits(s, i, j, &brk))
+				if (cost[i] < 0 || !cue_fits(s, w, i, j, &brk))
 					continue;
 				if (strict && frames_ms(tl, start + s->time[i]) >=
 					      frames_ms(tl, start + s->time[j]))
@@ -391,6 +421,8 @@ static size_t sent_cuts(const struct sent *s, const struct timeline *tl, uint64_
 					c += 1e8;
 				if (j < s->n && !ends_clause(s, w, j - 1))
 					c += 2000;
+				if (j < s->n && break_penalty(s, w, j))
+					c += 1500;
 				if (cost[j] < 0 || c < cost[j]) {
 					cost[j] = c;
 					from[j] = i;
@@ -469,7 +501,7 @@ static void clip_cues(const struct timeline *tl, const struct clip *c, struct cu
 		size_t brk;
 
 		sb_init(&text);
-		if (!cue_fits(&s, cut[k], cut[k + 1], &brk))
+		if (!cue_fits(&s, c->written, cut[k], cut[k + 1], &brk))
 			brk = cut[k + 1];
 		add_tokens(&text, &s, c->written, cut[k], brk);
 		if (brk < cut[k + 1]) {
