@@ -176,6 +176,24 @@ static void temp_release(int slot)
 		__atomic_store_n(&temps[slot].state, 0, __ATOMIC_SEQ_CST);
 }
 
+int afile_temp_register(const char *path)
+{
+	int slot = temp_claim();
+
+	if (slot < 0 || strlen(path) >= PATH_MAX) {
+		temp_release(slot);
+		return -1;
+	}
+	memcpy(temps[slot].path, path, strlen(path) + 1);
+	__atomic_store_n(&temps[slot].state, 2, __ATOMIC_SEQ_CST);
+	return slot;
+}
+
+void afile_temp_forget(int slot)
+{
+	temp_release(slot);
+}
+
 void afile_cleanup_temp(void)
 {
 	for (int i = 0; i < MAX_TEMPS; i++)
@@ -677,6 +695,12 @@ struct afile_writer *afile_create(const char *path, const struct afile_opts *o,
 		if (*base == '\0' || (stat(path, &st) == 0 && S_ISDIR(st.st_mode))) {
 			free(dir);
 			err_set(e, "%s: is a directory", path);
+			goto fail;
+		}
+		if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+			/* renaming over a device or pipe would replace it with a file */
+			free(dir);
+			err_set(e, "%s: not a regular file (use -o - to write to a pipe)", path);
 			goto fail;
 		}
 		sb_init(&s);

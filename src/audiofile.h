@@ -106,6 +106,12 @@ int afile_write(struct afile_writer *w, const float *frames, size_t nframes, str
 int afile_commit(struct afile_writer *w, struct err *e);
 /* Drops the temporary file and frees `w`; afile_abort(NULL) is fine. */
 void afile_abort(struct afile_writer *w);
+/*
+ * Registers another temporary file (e.g. a preview) for afile_cleanup_temp;
+ * returns a slot for afile_temp_forget, or -1 when none is free.
+ */
+int afile_temp_register(const char *path);
+void afile_temp_forget(int slot);
 /* Async-signal-safe: unlinks the temporary file of any open writer. */
 void afile_cleanup_temp(void);
 

@@ -487,10 +487,16 @@ static void default_output(const char *article, char *out, size_t n)
 	snprintf(out, n, "%.*s.wav", (int)(dot && dot != base ? dot - base : (long)strlen(base)), base);
 }
 
+/* Checks every sidecar path before any audio is made or an output replaced. */
 static int check_sidecar_names(const struct opts *o, struct err *e)
 {
+	const char *paths[] = { o->captions, o->timeline, o->labels, o->chapters };
+
 	if (o->captions && sidecar_check_captions_name(o->captions, e))
 		return -1;
+	for (size_t i = 0; i < ARRAY_LEN(paths); i++)
+		if (paths[i] && sidecar_check_path(paths[i], e))
+			return -1;
 	return 0;
 }
 
@@ -538,7 +544,7 @@ static int do_render(struct opts *o, const char *segment, int for_preview)
 {
 	struct loaded l;
 	struct warns w;
-	struct err e;
+	struct err e = { "" };
 	struct synth *syn = NULL;
 	struct timeline tl;
 	struct render_result res;
@@ -616,9 +622,10 @@ static int cmd_preview(int argc, char **argv)
 	};
 	struct opts o = { 0 };
 	const char *seg = NULL, *player = NULL;
-	char tmp[] = "/tmp/sprecher-preview-XXXXXX.wav";
+	char tmp[4096];
+	const char *tmpdir = getenv("TMPDIR");
 	size_t pi;
-	int rc, fd;
+	int rc, fd, slot;
 
 	render_opts_init(&o.r);
 	if ((rc = parse_opts(argc, argv, usage_preview, &o, &seg)))
@@ -640,12 +647,14 @@ static int cmd_preview(int argc, char **argv)
 		return EXIT_FAILURE;
 	}
 	pi--;
+	snprintf(tmp, sizeof(tmp), "%s/sprecher-preview-XXXXXX.wav", tmpdir && *tmpdir ? tmpdir : "/tmp");
 	fd = mkstemps(tmp, 4);
 	if (fd < 0) {
-		fprintf(stderr, "sprecher: cannot create a temporary file in /tmp: %s\n", strerror(errno));
+		fprintf(stderr, "sprecher: %s: cannot create a temporary file: %s\n", tmp, strerror(errno));
 		return EXIT_FAILURE;
 	}
 	close(fd);
+	slot = afile_temp_register(tmp);     /* removed on Ctrl-C too */
 	o.r.output = tmp;
 	rc = do_render(&o, seg, 1);
 	if (rc == 0) {
@@ -671,6 +680,7 @@ static int cmd_preview(int argc, char **argv)
 		}
 	}
 	unlink(tmp);
+	afile_temp_forget(slot);
 	return rc;
 }
 
@@ -705,6 +715,8 @@ int main(int argc, char **argv)
 	}
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
+	/* a closed pipe on -o - is a write error with a message, not a silent death */
+	signal(SIGPIPE, SIG_IGN);
 	/* audio blocks come and go by the thousand: keep them on the heap, not in fresh zeroed mmaps */
 	mallopt(M_MMAP_THRESHOLD, 64 << 20);
 	if (!strcmp(argv[1], "help")) {

@@ -706,7 +706,7 @@ struct pass2 {
  * or -1 (the output file untouched).
  */
 static int encode(struct pass2 *p2, const struct script *s, const struct render_opts *o,
-		  const struct timeline *tl, int limit, struct err *e)
+		  const struct timeline *tl, int limit, int last_try, struct err *e)
 {
 	struct afile_opts ao = file_opts(o, p2->frames);
 	struct afile_meta am = { .title = s->title, .artist = o->artist ? o->artist : "sprecher",
@@ -720,7 +720,7 @@ static int encode(struct pass2 *p2, const struct script *s, const struct render_
 	struct encq q = { 0 };
 	char date[16] = "", time[16] = "";
 	size_t bch = (size_t)p2->bus_ch, och = (size_t)o->channels, lat = 0, ncues = 0;
-	uint64_t left = p2->frames, skip;
+	uint64_t left = p2->frames, skip, read = 0;
 	float g = (float)pow(10.0, p2->gain_db / 20.0);
 	int rc = -1;
 
@@ -760,6 +760,10 @@ static int encode(struct pass2 *p2, const struct script *s, const struct render_
 	buf = xmalloc(BLOCK_FRAMES * bch * sizeof(float));
 	if (enc_start(&q, w, och, e))
 		goto out;
+	if (fflush(p2->spool) || ferror(p2->spool)) {
+		err_set(e, "cannot write the temporary spool file: %s", strerror(errno ? errno : EIO));
+		goto out;
+	}
 	rewind(p2->spool);
 	skip = lat;
 	left += lat;
@@ -768,6 +772,12 @@ static int encode(struct pass2 *p2, const struct script *s, const struct render_
 		const float *src;
 		float *dst;
 		got = fread(buf, bch * sizeof(float), n, p2->spool);
+		read += got;
+		if (got < n && read < p2->frames) {
+			err_set(e, "cannot read the temporary spool file back: %s",
+				ferror(p2->spool) ? strerror(errno ? errno : EIO) : "it is too short");
+			goto out;
+		}
 		if (got < n)     /* past the spool: the limiter's look-ahead tail */
 			memset(buf + got * bch, 0, (n - got) * bch * sizeof(float));
 		if (lim) {
@@ -814,7 +824,8 @@ static int encode(struct pass2 *p2, const struct script *s, const struct render_
 		lim_stats(lim, &p2->limited_frames, &maxred);
 	}
 	/* the limiter lowers the loudness a little: the caller may try again with more gain */
-	if (limit && fabs(p2->out.integrated - o->target_lufs) > 0.1 && isfinite(p2->out.integrated)) {
+	if (limit && !last_try && fabs(p2->out.integrated - o->target_lufs) > 0.1 &&
+	    isfinite(p2->out.integrated)) {
 		afile_abort(w);
 		w = NULL;
 		rc = 1;
@@ -839,19 +850,28 @@ out:
 /* Safety between the clip-wise peak prediction and the limiter's threshold, in dB. */
 #define PEAK_PREDICTION_MARGIN 0.5
 
+/*
+ * Encodes with the limiter when the predicted peak needs it. The limiter
+ * takes a little loudness away, so the gain is corrected from the measured
+ * result, up to four times; the last try is kept whatever it measures (with
+ * a warning when the ceiling leaves the target out of reach).
+ */
 static int pass2(struct pass2 *p2, const struct script *s, const struct render_opts *o,
-		 const struct timeline *tl, struct err *e)
+		 const struct timeline *tl, struct warns *w, struct err *e)
 {
 	int limit = p2->tp_in_db + p2->gain_db > o->ceiling_dbtp - PEAK_PREDICTION_MARGIN;
-	int rc;
+	int rc = 1;
 
-	for (int attempt = 0; attempt < 4; attempt++) {
-		rc = encode(p2, s, o, tl, limit, e);
-		if (rc <= 0)
-			return rc;
-		p2->gain_db += o->target_lufs - p2->out.integrated;
+	for (int attempt = 0; attempt < 5 && rc > 0; attempt++) {
+		rc = encode(p2, s, o, tl, limit, attempt == 4, e);
+		if (rc > 0)
+			p2->gain_db += o->target_lufs - p2->out.integrated;
 	}
-	return encode(p2, s, o, tl, 0, e) ? -1 : 0;
+	if (rc == 0 && fabs(p2->out.integrated - o->target_lufs) > 0.3)
+		warns_add(w, "%s: reached %.1f LUFS instead of %.1f: the true-peak ceiling of %.1f dBTP "
+			  "does not allow more", o->output, p2->out.integrated, o->target_lufs,
+			  o->ceiling_dbtp);
+	return rc ? -1 : 0;
 }
 
 /* Seconds on the monotonic clock, for SPRECHER_TIMING. */
@@ -876,7 +896,6 @@ int render_run(const struct script *s, const struct render_opts *o, struct synth
 	const struct voice_preset *cur = NULL;
 	double t0 = now_s(), t1;
 
-	(void)w;
 	memset(&p, 0, sizeof(p));
 	memset(&p2, 0, sizeof(p2));
 	memset(res, 0, sizeof(*res));
@@ -954,13 +973,13 @@ stop:
 	/* jobs left unplaced after a failure */
 	for (size_t i = 0; i < QUEUE_LEN; i++)
 		job_free(&p.q[i]);
+	if (p.failed) {         /* a worker's error explains why the main thread stopped too */
+		*e = p.err;
+		rc = -1;
+	}
 	if (rc)
 		goto out;
 	rc = -1;
-	if (p.failed) {
-		*e = p.err;
-		goto out;
-	}
 	if (place_end(&p, e) || meter_result(p.bus.meter, &p2.in, e))
 		goto out;
 	p2.spool = p.bus.spool;
@@ -969,7 +988,7 @@ stop:
 	p2.tp_in_db = p.tp_max > 0 ? 20 * log10(p.tp_max) : -HUGE_VAL;
 	p2.gain_db = isfinite(p2.in.integrated) ? o->target_lufs - p2.in.integrated : 0.0;
 	t1 = now_s();
-	if (pass2(&p2, s, o, tl, e))
+	if (pass2(&p2, s, o, tl, w, e))
 		goto out;
 	if (getenv("SPRECHER_TIMING"))
 		fprintf(stderr, "sprecher: timing: pass 1 %.2f s, pass 2 %.2f s\n", t1 - t0, now_s() - t1);

@@ -39,9 +39,43 @@ static void set_mode(int fd, const char *path)
  * readers never see a half-written file and an existing file stays untouched
  * on error. "-" writes to stdout. Returns 0 or -1 with "PATH: cannot write: REASON".
  */
+/* The temporary name next to `path`: "DIR/.NAME.XXXXXX" (a template for mkstemp). */
+static void temp_name(struct sb *tmp, const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	sb_init(tmp);
+	if (slash)
+		sb_addf(tmp, "%.*s/.%s.XXXXXX", (int)(slash - path), path, slash + 1);
+	else
+		sb_addf(tmp, ".%s.XXXXXX", path);
+}
+
+int sidecar_check_path(const char *path, struct err *e)
+{
+	struct stat st;
+	struct sb tmp;
+	int fd;
+
+	if (!strcmp(path, "-"))
+		return 0;
+	if (!*path || path[strlen(path) - 1] == '/' || (stat(path, &st) == 0 && S_ISDIR(st.st_mode)))
+		return err_set(e, "%s: cannot write: Is a directory", path);
+	temp_name(&tmp, path);
+	fd = mkstemp(tmp.buf);
+	if (fd < 0) {
+		int saved = errno;
+		sb_release(&tmp);
+		return err_set(e, "%s: cannot write: %s", path, strerror(saved));
+	}
+	close(fd);
+	unlink(tmp.buf);
+	sb_release(&tmp);
+	return 0;
+}
+
 static int write_atomic(const char *path, const char *data, size_t len, struct err *e)
 {
-	const char *slash;
 	struct sb tmp;
 	FILE *f;
 	int fd, saved = 0;
@@ -51,12 +85,7 @@ static int write_atomic(const char *path, const char *data, size_t len, struct e
 			return err_set(e, "%s: cannot write: %s", "stdout", strerror(errno ? errno : EIO));
 		return 0;
 	}
-	slash = strrchr(path, '/');
-	sb_init(&tmp);
-	if (slash)
-		sb_addf(&tmp, "%.*s/.%s.XXXXXX", (int)(slash - path), path, slash + 1);
-	else
-		sb_addf(&tmp, ".%s.XXXXXX", path);
+	temp_name(&tmp, path);
 	fd = mkstemp(tmp.buf);
 	if (fd < 0) {
 		saved = errno;

@@ -71,6 +71,14 @@ int sidecar_chapters(const char *path, const struct timeline *tl, const char *ti
 		     const char *audio_name, struct err *e);
 
 /*
+ * Checks before rendering that a sidecar can be written at `path` ("-" is
+ * stdout): not a directory, and its directory takes a new file (a temporary
+ * file is created there and removed). Returns 0, or -1 with
+ * "PATH: cannot write: REASON".
+ */
+int sidecar_check_path(const char *path, struct err *e);
+
+/*
  * Checks a captions path before rendering. Returns 0 for .vtt/.srt, else -1
  * with "PATH: captions must end in .vtt or .srt".
  */
