@@ -256,6 +256,23 @@ static void test_podcast_loudness_and_flac(void **state)
 	free(d.frames);
 }
 
+/* A target the ceiling cannot allow: the peak still stays under it, with a warning. */
+static void test_loud_target_keeps_ceiling(void **state)
+{
+	struct decoded d;
+	double lufs, tp;
+	const char *out = tpath("laut.wav");
+
+	(void)state;
+	assert_int_equal(RUN("render", ARTICLE, "-o", out, "--loudness", "-9", "--no-jingles"), 0);
+	assert_non_null(strstr(errbuf, "true-peak ceiling"));
+	decode(out, &d);
+	measure(&d, &lufs, &tp);
+	if (tp > -1.0)
+		fail_msg("true peak %.2f dBTP above the ceiling (%.2f LUFS)", tp, lufs);
+	free(d.frames);
+}
+
 static void test_pauses_and_duration(void **state)
 {
 	struct decoded d;
@@ -488,6 +505,9 @@ static void test_bad_jingles_and_outputs(void **state)
 		      (const char *const[]){ "render", ARTICLE, "-o", tpath("datei/out.wav"), NULL }, NULL);
 	check_failure("unknown voice", "gibtsnicht",
 		      (const char *const[]){ "render", ARTICLE, "-o", out, "--voice", "gibtsnicht", NULL }, out);
+	check_failure("unwritable sidecar", "/nonexistent/t.json",
+		      (const char *const[]){ "render", ARTICLE, "-o", out, "--timeline",
+					     "/nonexistent/t.json", NULL }, out);
 	assert_int_equal(RUN("render", ARTICLE, "--loudness", "laut"), 2);
 	assert_int_equal(RUN("render"), 2);
 }
@@ -513,6 +533,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_default_render, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_podcast_loudness_and_flac, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_loud_target_keeps_ceiling, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pauses_and_duration, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_deterministic, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_jingle_files, setup, teardown),
