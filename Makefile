@@ -58,13 +58,13 @@ build-asan/%.o: src/%.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(SAN) -c -o $@ $<
 
-build/tests/%: tests/%.c $(LIB_OBJ) tests/testutil.h
+build/tests/%: tests/%.c tests/testlib.c $(LIB_OBJ) tests/testutil.h
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Isrc -o $@ $< $(LIB_OBJ) $(CMOCKA_LIBS) $(LIBS)
+	$(CC) $(ALL_CFLAGS) -Isrc -o $@ $< tests/testlib.c $(LIB_OBJ) $(CMOCKA_LIBS) $(LIBS)
 
-build-asan/tests/%: tests/%.c $(ASAN_LIB) tests/testutil.h
+build-asan/tests/%: tests/%.c tests/testlib.c $(ASAN_LIB) tests/testutil.h
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(SAN) -Isrc -o $@ $< $(ASAN_LIB) $(CMOCKA_LIBS) $(LIBS)
+	$(CC) $(ALL_CFLAGS) $(SAN) -Isrc -o $@ $< tests/testlib.c $(ASAN_LIB) $(CMOCKA_LIBS) $(LIBS)
 
 # The two README commands: each installs what is missing first, then builds.
 demo: deps

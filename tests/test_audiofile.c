@@ -15,46 +15,11 @@
 
 #include "audiofile.h"
 
-static char tmpdir[256];
-
-static int setup(void **state)
-{
-	(void)state;
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/sprecher-test-af.XXXXXX");
-	return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	DIR *d = opendir(tmpdir);
-	struct dirent *de;
-	char p[512];
-	(void)state;
-	while (d && (de = readdir(d))) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		snprintf(p, sizeof(p), "%s/%s", tmpdir, de->d_name);
-		unlink(p);
-	}
-	if (d)
-		closedir(d);
-	rmdir(tmpdir);
-	return 0;
-}
-
-static const char *tpath(const char *name)
-{
-	static char buf[4][512];
-	static int k;
-	k = (k + 1) % 4;
-	snprintf(buf[k], sizeof(buf[k]), "%s/%s", tmpdir, name);
-	return buf[k];
-}
 
 /* Number of hidden (temporary) files left in the test directory. */
 static int hidden_files(void)
 {
-	DIR *d = opendir(tmpdir);
+	DIR *d = opendir(test_dir);
 	struct dirent *de;
 	int n = 0;
 	while ((de = readdir(d)))
@@ -127,16 +92,16 @@ static void test_wav_flac_roundtrip(void **state)
 {
 	struct err e = { "" };
 	(void)state;
-	assert_int_equal(write_file(tpath("a16.wav"), AF_WAV, AF_BITS_16, 48000, 2, 48000, 1, &meta, &e), 0);
-	check_file(tpath("a16.wav"), SF_FORMAT_WAV, SF_FORMAT_PCM_16, 48000, 2, 48000, 0, 1);
-	assert_int_equal(write_file(tpath("a24.wav"), AF_WAV, AF_BITS_24, 44100, 1, 1000, 1, &meta, &e), 0);
-	check_file(tpath("a24.wav"), SF_FORMAT_WAV, SF_FORMAT_PCM_24, 44100, 1, 1000, 0, 1);
-	assert_int_equal(write_file(tpath("a32.WAV"), AF_WAV, AF_BITS_32F, 48000, 2, 777, 1, &meta, &e), 0);
-	check_file(tpath("a32.WAV"), SF_FORMAT_WAV, SF_FORMAT_FLOAT, 48000, 2, 777, 0, 1);
-	assert_int_equal(write_file(tpath("a16.flac"), AF_FLAC, AF_BITS_16, 48000, 2, 30000, 1, &meta, &e), 0);
-	check_file(tpath("a16.flac"), SF_FORMAT_FLAC, SF_FORMAT_PCM_16, 48000, 2, 30000, 0, 1);
-	assert_int_equal(write_file(tpath("a24.flac"), AF_FLAC, AF_BITS_24, 48000, 1, 30000, 1, &meta, &e), 0);
-	check_file(tpath("a24.flac"), SF_FORMAT_FLAC, SF_FORMAT_PCM_24, 48000, 1, 30000, 0, 1);
+	assert_int_equal(write_file(test_path("a16.wav"), AF_WAV, AF_BITS_16, 48000, 2, 48000, 1, &meta, &e), 0);
+	check_file(test_path("a16.wav"), SF_FORMAT_WAV, SF_FORMAT_PCM_16, 48000, 2, 48000, 0, 1);
+	assert_int_equal(write_file(test_path("a24.wav"), AF_WAV, AF_BITS_24, 44100, 1, 1000, 1, &meta, &e), 0);
+	check_file(test_path("a24.wav"), SF_FORMAT_WAV, SF_FORMAT_PCM_24, 44100, 1, 1000, 0, 1);
+	assert_int_equal(write_file(test_path("a32.WAV"), AF_WAV, AF_BITS_32F, 48000, 2, 777, 1, &meta, &e), 0);
+	check_file(test_path("a32.WAV"), SF_FORMAT_WAV, SF_FORMAT_FLOAT, 48000, 2, 777, 0, 1);
+	assert_int_equal(write_file(test_path("a16.flac"), AF_FLAC, AF_BITS_16, 48000, 2, 30000, 1, &meta, &e), 0);
+	check_file(test_path("a16.flac"), SF_FORMAT_FLAC, SF_FORMAT_PCM_16, 48000, 2, 30000, 0, 1);
+	assert_int_equal(write_file(test_path("a24.flac"), AF_FLAC, AF_BITS_24, 48000, 1, 30000, 1, &meta, &e), 0);
+	check_file(test_path("a24.flac"), SF_FORMAT_FLAC, SF_FORMAT_PCM_24, 48000, 1, 30000, 0, 1);
 	assert_int_equal(hidden_files(), 0);
 }
 
@@ -144,15 +109,15 @@ static void test_lossy_roundtrip(void **state)
 {
 	struct err e = { "" };
 	(void)state;
-	assert_int_equal(write_file(tpath("a.ogg"), AF_OGG, AF_BITS_24, 48000, 2, 48000, 1, &meta, &e), 0);
-	check_file(tpath("a.ogg"), SF_FORMAT_OGG, SF_FORMAT_VORBIS, 48000, 2, 48000, 0, 1);
-	assert_int_equal(write_file(tpath("a.opus"), AF_OPUS, AF_BITS_24, 48000, 2, 48000, 1, &meta, &e), 0);
-	check_file(tpath("a.opus"), SF_FORMAT_OGG, SF_FORMAT_OPUS, 48000, 2, 48000, 960, 1);
-	assert_int_equal(write_file(tpath("a.mp3"), AF_MP3, AF_BITS_24, 44100, 2, 44100, 1, &meta, &e), 0);
+	assert_int_equal(write_file(test_path("a.ogg"), AF_OGG, AF_BITS_24, 48000, 2, 48000, 1, &meta, &e), 0);
+	check_file(test_path("a.ogg"), SF_FORMAT_OGG, SF_FORMAT_VORBIS, 48000, 2, 48000, 0, 1);
+	assert_int_equal(write_file(test_path("a.opus"), AF_OPUS, AF_BITS_24, 48000, 2, 48000, 1, &meta, &e), 0);
+	check_file(test_path("a.opus"), SF_FORMAT_OGG, SF_FORMAT_OPUS, 48000, 2, 48000, 960, 1);
+	assert_int_equal(write_file(test_path("a.mp3"), AF_MP3, AF_BITS_24, 44100, 2, 44100, 1, &meta, &e), 0);
 	/* mp3 adds encoder delay/padding unless the LAME tag is honoured: a frame's slack */
-	check_file(tpath("a.mp3"), SF_FORMAT_MPEG, SF_FORMAT_MPEG_LAYER_III, 44100, 2, 44100, 1152 * 2, 1);
+	check_file(test_path("a.mp3"), SF_FORMAT_MPEG, SF_FORMAT_MPEG_LAYER_III, 44100, 2, 44100, 1152 * 2, 1);
 	/* opus only at 48 kHz */
-	assert_int_equal(write_file(tpath("b.opus"), AF_OPUS, AF_BITS_24, 44100, 2, 100, 1, &meta, &e), -1);
+	assert_int_equal(write_file(test_path("b.opus"), AF_OPUS, AF_BITS_24, 44100, 2, 100, 1, &meta, &e), -1);
 	assert_non_null(strstr(e.msg, "48000"));
 	assert_int_equal(hidden_files(), 0);
 }
@@ -164,21 +129,21 @@ static void test_lossy_bitrate(void **state)
 	struct err e;
 	struct stat st;
 	float *p = tone(48000 * 4, 2, 48000, 0.3);
-	struct afile_writer *w = afile_create(tpath("cbr.mp3"), &o, NULL, &e);
+	struct afile_writer *w = afile_create(test_path("cbr.mp3"), &o, NULL, &e);
 	(void)state;
 	assert_non_null(w);
 	assert_int_equal(afile_write(w, p, 48000 * 4, &e), 0);
 	assert_int_equal(afile_commit(w, &e), 0);
-	assert_int_equal(stat(tpath("cbr.mp3"), &st), 0);
+	assert_int_equal(stat(test_path("cbr.mp3"), &st), 0);
 	/* 4 s at 64 kbps = 32000 bytes */
 	assert_true(st.st_size > 28000 && st.st_size < 36000);
 	o.format = AF_OPUS;
 	o.bitrate_kbps = 32;
-	w = afile_create(tpath("low.opus"), &o, NULL, &e);
+	w = afile_create(test_path("low.opus"), &o, NULL, &e);
 	assert_non_null(w);
 	assert_int_equal(afile_write(w, p, 48000 * 4, &e), 0);
 	assert_int_equal(afile_commit(w, &e), 0);
-	assert_int_equal(stat(tpath("low.opus"), &st), 0);
+	assert_int_equal(stat(test_path("low.opus"), &st), 0);
 	assert_true(st.st_size > 8000 && st.st_size < 24000);
 	free(p);
 }
@@ -227,27 +192,27 @@ static void test_dither_deterministic(void **state)
 {
 	struct err e;
 	(void)state;
-	assert_int_equal(write_file(tpath("d1.wav"), AF_WAV, AF_BITS_16, 48000, 2, 20000, 42, &meta, &e), 0);
-	assert_int_equal(write_file(tpath("d2.wav"), AF_WAV, AF_BITS_16, 48000, 2, 20000, 42, &meta, &e), 0);
-	assert_int_equal(write_file(tpath("d3.wav"), AF_WAV, AF_BITS_16, 48000, 2, 20000, 43, &meta, &e), 0);
-	assert_int_equal(files_equal(tpath("d1.wav"), tpath("d2.wav")), 1);
-	assert_int_equal(files_equal(tpath("d1.wav"), tpath("d3.wav")), 0);
-	assert_int_equal(write_file(tpath("d1.flac"), AF_FLAC, AF_BITS_16, 48000, 2, 20000, 42, &meta, &e), 0);
-	assert_int_equal(write_file(tpath("d2.flac"), AF_FLAC, AF_BITS_16, 48000, 2, 20000, 42, &meta, &e), 0);
-	assert_int_equal(files_equal(tpath("d1.flac"), tpath("d2.flac")), 1);
+	assert_int_equal(write_file(test_path("d1.wav"), AF_WAV, AF_BITS_16, 48000, 2, 20000, 42, &meta, &e), 0);
+	assert_int_equal(write_file(test_path("d2.wav"), AF_WAV, AF_BITS_16, 48000, 2, 20000, 42, &meta, &e), 0);
+	assert_int_equal(write_file(test_path("d3.wav"), AF_WAV, AF_BITS_16, 48000, 2, 20000, 43, &meta, &e), 0);
+	assert_int_equal(files_equal(test_path("d1.wav"), test_path("d2.wav")), 1);
+	assert_int_equal(files_equal(test_path("d1.wav"), test_path("d3.wav")), 0);
+	assert_int_equal(write_file(test_path("d1.flac"), AF_FLAC, AF_BITS_16, 48000, 2, 20000, 42, &meta, &e), 0);
+	assert_int_equal(write_file(test_path("d2.flac"), AF_FLAC, AF_BITS_16, 48000, 2, 20000, 42, &meta, &e), 0);
+	assert_int_equal(files_equal(test_path("d1.flac"), test_path("d2.flac")), 1);
 	/* Ogg streams get a fixed serial number instead of libsndfile's random one */
-	assert_int_equal(write_file(tpath("o1.ogg"), AF_OGG, AF_BITS_16, 48000, 2, 20000, 42, &meta, &e), 0);
-	assert_int_equal(write_file(tpath("o2.ogg"), AF_OGG, AF_BITS_16, 48000, 2, 20000, 42, &meta, &e), 0);
-	assert_int_equal(files_equal(tpath("o1.ogg"), tpath("o2.ogg")), 1);
-	check_file(tpath("o1.ogg"), SF_FORMAT_OGG, SF_FORMAT_VORBIS, 48000, 2, 20000, 0, 1);
-	assert_int_equal(write_file(tpath("o1.opus"), AF_OPUS, AF_BITS_16, 48000, 1, 20000, 42, &meta, &e), 0);
-	assert_int_equal(write_file(tpath("o2.opus"), AF_OPUS, AF_BITS_16, 48000, 1, 20000, 42, &meta, &e), 0);
-	assert_int_equal(files_equal(tpath("o1.opus"), tpath("o2.opus")), 1);
-	check_file(tpath("o1.opus"), SF_FORMAT_OGG, SF_FORMAT_OPUS, 48000, 1, 20000, 960, 1);
-	assert_int_equal(write_file(tpath("f1.wav"), AF_WAV, AF_BITS_32F, 48000, 2, 2000, 42, &meta, &e), 0);
+	assert_int_equal(write_file(test_path("o1.ogg"), AF_OGG, AF_BITS_16, 48000, 2, 20000, 42, &meta, &e), 0);
+	assert_int_equal(write_file(test_path("o2.ogg"), AF_OGG, AF_BITS_16, 48000, 2, 20000, 42, &meta, &e), 0);
+	assert_int_equal(files_equal(test_path("o1.ogg"), test_path("o2.ogg")), 1);
+	check_file(test_path("o1.ogg"), SF_FORMAT_OGG, SF_FORMAT_VORBIS, 48000, 2, 20000, 0, 1);
+	assert_int_equal(write_file(test_path("o1.opus"), AF_OPUS, AF_BITS_16, 48000, 1, 20000, 42, &meta, &e), 0);
+	assert_int_equal(write_file(test_path("o2.opus"), AF_OPUS, AF_BITS_16, 48000, 1, 20000, 42, &meta, &e), 0);
+	assert_int_equal(files_equal(test_path("o1.opus"), test_path("o2.opus")), 1);
+	check_file(test_path("o1.opus"), SF_FORMAT_OGG, SF_FORMAT_OPUS, 48000, 1, 20000, 960, 1);
+	assert_int_equal(write_file(test_path("f1.wav"), AF_WAV, AF_BITS_32F, 48000, 2, 2000, 42, &meta, &e), 0);
 	sleep(1);
-	assert_int_equal(write_file(tpath("f2.wav"), AF_WAV, AF_BITS_32F, 48000, 2, 2000, 42, &meta, &e), 0);
-	assert_int_equal(files_equal(tpath("f1.wav"), tpath("f2.wav")), 1);
+	assert_int_equal(write_file(test_path("f2.wav"), AF_WAV, AF_BITS_32F, 48000, 2, 2000, 42, &meta, &e), 0);
+	assert_int_equal(files_equal(test_path("f1.wav"), test_path("f2.wav")), 1);
 }
 
 /* Dither is +-1 LSB triangular, silence stays silent, overs clip instead of wrapping. */
@@ -267,11 +232,11 @@ static void test_dither_values(void **state)
 	(void)state;
 	for (int i = 0; i < N; i++)
 		in[i] = i < 10000 ? 0.0f : i < 20000 ? (float)(100.3 / 32767.0) : (i & 1 ? 1.7f : -1.7f);
-	w = afile_create(tpath("dv.wav"), &o, NULL, &e);
+	w = afile_create(test_path("dv.wav"), &o, NULL, &e);
 	assert_non_null(w);
 	assert_int_equal(afile_write(w, in, N, &e), 0);
 	assert_int_equal(afile_commit(w, &e), 0);
-	sf = sf_open(tpath("dv.wav"), SFM_READ, &info);
+	sf = sf_open(test_path("dv.wav"), SFM_READ, &info);
 	assert_non_null(sf);
 	assert_int_equal(sf_readf_short(sf, got, N), N);
 	sf_close(sf);
@@ -299,7 +264,7 @@ static void test_abort_keeps_target(void **state)
 	char *before, *after;
 	size_t nb, na;
 	float *p = tone(1000, 2, 48000, 0.1);
-	const char *path = tpath("keep.wav");
+	const char *path = test_path("keep.wav");
 	FILE *f = fopen(path, "w");
 	(void)state;
 	fputs("old contents", f);
@@ -330,8 +295,8 @@ static void test_cleanup_temp(void **state)
 {
 	struct afile_opts o = { .format = AF_FLAC, .bits = AF_BITS_16, .rate = 48000, .channels = 1, .quality = -1 };
 	struct err e;
-	struct afile_writer *w1 = afile_create(tpath("c1.flac"), &o, NULL, &e);
-	struct afile_writer *w2 = afile_create(tpath("c2.flac"), &o, NULL, &e);
+	struct afile_writer *w1 = afile_create(test_path("c1.flac"), &o, NULL, &e);
+	struct afile_writer *w2 = afile_create(test_path("c2.flac"), &o, NULL, &e);
 	(void)state;
 	assert_non_null(w1);
 	assert_non_null(w2);
@@ -340,7 +305,7 @@ static void test_cleanup_temp(void **state)
 	assert_int_equal(hidden_files(), 0);
 	afile_abort(w1);
 	afile_abort(w2);
-	assert_int_equal(access(tpath("c1.flac"), F_OK), -1);
+	assert_int_equal(access(test_path("c1.flac"), F_OK), -1);
 }
 
 static void test_create_errors(void **state)
@@ -350,16 +315,16 @@ static void test_create_errors(void **state)
 	char p[600];
 	FILE *f;
 	(void)state;
-	assert_null(afile_create(tmpdir, &o, NULL, &e));
-	snprintf(p, sizeof(p), "%s: is a directory", tmpdir);
+	assert_null(afile_create(test_dir, &o, NULL, &e));
+	snprintf(p, sizeof(p), "%s: is a directory", test_dir);
 	assert_string_equal(e.msg, p);
-	snprintf(p, sizeof(p), "%s/", tmpdir);
+	snprintf(p, sizeof(p), "%s/", test_dir);
 	assert_null(afile_create(p, &o, NULL, &e));
 	assert_non_null(strstr(e.msg, "is a directory"));
 	/* a directory that cannot hold files even for root: a path below a regular file */
-	f = fopen(tpath("file.txt"), "w");
+	f = fopen(test_path("file.txt"), "w");
 	fclose(f);
-	snprintf(p, sizeof(p), "%s/file.txt/out.wav", tmpdir);
+	snprintf(p, sizeof(p), "%s/file.txt/out.wav", test_dir);
 	assert_null(afile_create(p, &o, NULL, &e));
 	{
 		char want[700];
@@ -373,7 +338,7 @@ static void test_create_errors(void **state)
 	assert_non_null(strstr(e.msg, "/proc/out.wav: cannot create: "));
 	/* plain WAV refuses to pass 4 GiB (checked before any sample is read) */
 	{
-		struct afile_writer *w = afile_create(tpath("huge.wav"), &o, NULL, &e);
+		struct afile_writer *w = afile_create(test_path("huge.wav"), &o, NULL, &e);
 		float z[2] = { 0, 0 };
 		assert_non_null(w);
 		assert_int_equal(afile_write(w, z, (size_t)1 << 30, &e), -1);
@@ -382,10 +347,10 @@ static void test_create_errors(void **state)
 	}
 	o.format = AF_FLAC;
 	o.bits = AF_BITS_32F;
-	assert_null(afile_create(tpath("x.flac"), &o, NULL, &e));
+	assert_null(afile_create(test_path("x.flac"), &o, NULL, &e));
 	assert_non_null(strstr(e.msg, "16 or 24"));
 	assert_int_equal(hidden_files(), 0);
-	unlink(tpath("file.txt"));
+	unlink(test_path("file.txt"));
 }
 
 static void test_stdout(void **state)
@@ -393,7 +358,7 @@ static void test_stdout(void **state)
 	struct afile_opts o = { .format = AF_FLAC, .bits = AF_BITS_16, .rate = 48000, .channels = 2, .quality = -1 };
 	struct err e;
 	float *p = tone(4800, 2, 48000, 0.2);
-	int saved = dup(1), fd = open(tpath("stdout.wav"), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	int saved = dup(1), fd = open(test_path("stdout.wav"), O_WRONLY | O_CREAT | O_TRUNC, 0644);
 	struct afile_writer *w;
 	(void)state;
 	fflush(stdout);
@@ -405,7 +370,7 @@ static void test_stdout(void **state)
 	assert_int_equal(afile_commit(w, &e), 0);
 	dup2(saved, 1);
 	close(saved);
-	check_file(tpath("stdout.wav"), SF_FORMAT_WAV, SF_FORMAT_PCM_16, 48000, 2, 4800, 0, 1);
+	check_file(test_path("stdout.wav"), SF_FORMAT_WAV, SF_FORMAT_PCM_16, 48000, 2, 4800, 0, 1);
 	free(p);
 }
 
@@ -459,10 +424,10 @@ static void test_stdout_pipe(void **state)
 	pthread_join(th, NULL);
 	close(fds[0]);
 	assert_true(r.len > 48000 * 4);
-	f = fopen(tpath("piped.wav"), "wb");
+	f = fopen(test_path("piped.wav"), "wb");
 	fwrite(r.buf, 1, r.len, f);
 	fclose(f);
-	check_file(tpath("piped.wav"), SF_FORMAT_WAV, SF_FORMAT_PCM_16, 48000, 2, 48000, 0, 0);
+	check_file(test_path("piped.wav"), SF_FORMAT_WAV, SF_FORMAT_PCM_16, 48000, 2, 48000, 0, 0);
 	free(r.buf);
 	free(p);
 }
@@ -479,7 +444,7 @@ static void test_cleanup_from_signal(void **state)
 	struct afile_opts o = { .format = AF_WAV, .bits = AF_BITS_24, .rate = 48000, .channels = 1, .quality = -1 };
 	struct err e;
 	struct sigaction sa, old;
-	struct afile_writer *w = afile_create(tpath("sig.wav"), &o, NULL, &e);
+	struct afile_writer *w = afile_create(test_path("sig.wav"), &o, NULL, &e);
 	(void)state;
 	assert_non_null(w);
 	memset(&sa, 0, sizeof(sa));
@@ -490,7 +455,7 @@ static void test_cleanup_from_signal(void **state)
 	assert_int_equal(hidden_files(), 0);
 	sigaction(SIGUSR1, &old, NULL);
 	afile_abort(w);
-	assert_int_equal(access(tpath("sig.wav"), F_OK), -1);
+	assert_int_equal(access(test_path("sig.wav"), F_OK), -1);
 }
 
 /* ---- reading ------------------------------------------------------------ */
@@ -504,43 +469,43 @@ static void test_read(void **state)
 	char want[700];
 	FILE *fp;
 	(void)state;
-	assert_int_equal(write_file(tpath("r.flac"), AF_FLAC, AF_BITS_24, 22050, 2, 5000, 1, NULL, &e), 0);
-	assert_int_equal(afile_read(tpath("r.flac"), &f, &n, &ch, &rate, &e), 0);
+	assert_int_equal(write_file(test_path("r.flac"), AF_FLAC, AF_BITS_24, 22050, 2, 5000, 1, NULL, &e), 0);
+	assert_int_equal(afile_read(test_path("r.flac"), &f, &n, &ch, &rate, &e), 0);
 	assert_int_equal(n, 5000);
 	assert_int_equal(ch, 2);
 	assert_int_equal(rate, 22050);
 	assert_float_equal(f[2 * 100], 0.5 * sin(2 * M_PI * 440.0 * 100 / 22050), 1e-5);
 	free(f);
 
-	assert_int_equal(afile_read(tpath("missing.wav"), &f, &n, &ch, &rate, &e), -1);
-	snprintf(want, sizeof(want), "%s: cannot read: No such file or directory", tpath("missing.wav"));
+	assert_int_equal(afile_read(test_path("missing.wav"), &f, &n, &ch, &rate, &e), -1);
+	snprintf(want, sizeof(want), "%s: cannot read: No such file or directory", test_path("missing.wav"));
 	assert_string_equal(e.msg, want);
 
-	fp = fopen(tpath("garbage.wav"), "w");
+	fp = fopen(test_path("garbage.wav"), "w");
 	fputs("this is not audio at all, just some text that goes on for a while\n", fp);
 	fclose(fp);
-	assert_int_equal(afile_read(tpath("garbage.wav"), &f, &n, &ch, &rate, &e), -1);
-	snprintf(want, sizeof(want), "%s: cannot read: ", tpath("garbage.wav"));
+	assert_int_equal(afile_read(test_path("garbage.wav"), &f, &n, &ch, &rate, &e), -1);
+	snprintf(want, sizeof(want), "%s: cannot read: ", test_path("garbage.wav"));
 	assert_memory_equal(e.msg, want, strlen(want));
 	assert_true(strlen(e.msg) > strlen(want) + 5);
 	assert_true(e.msg[strlen(e.msg) - 1] != '.');
 
-	fp = fopen(tpath("empty.wav"), "w");
+	fp = fopen(test_path("empty.wav"), "w");
 	fclose(fp);
-	assert_int_equal(afile_read(tpath("empty.wav"), &f, &n, &ch, &rate, &e), -1);
+	assert_int_equal(afile_read(test_path("empty.wav"), &f, &n, &ch, &rate, &e), -1);
 	assert_non_null(strstr(e.msg, "empty.wav: cannot read: "));
 
-	assert_int_equal(write_file(tpath("zero.wav"), AF_WAV, AF_BITS_16, 48000, 1, 0, 1, NULL, &e), 0);
-	assert_int_equal(afile_read(tpath("zero.wav"), &f, &n, &ch, &rate, &e), -1);
-	snprintf(want, sizeof(want), "%s: cannot read: no audio frames", tpath("zero.wav"));
+	assert_int_equal(write_file(test_path("zero.wav"), AF_WAV, AF_BITS_16, 48000, 1, 0, 1, NULL, &e), 0);
+	assert_int_equal(afile_read(test_path("zero.wav"), &f, &n, &ch, &rate, &e), -1);
+	snprintf(want, sizeof(want), "%s: cannot read: no audio frames", test_path("zero.wav"));
 	assert_string_equal(e.msg, want);
 
 	/* a truncated file: header promises more than there is */
-	assert_int_equal(write_file(tpath("trunc.wav"), AF_WAV, AF_BITS_16, 48000, 1, 1000, 1, NULL, &e), 0);
-	assert_int_equal(truncate(tpath("trunc.wav"), 30), 0);
-	assert_int_equal(afile_read(tpath("trunc.wav"), &f, &n, &ch, &rate, &e), -1);
+	assert_int_equal(write_file(test_path("trunc.wav"), AF_WAV, AF_BITS_16, 48000, 1, 1000, 1, NULL, &e), 0);
+	assert_int_equal(truncate(test_path("trunc.wav"), 30), 0);
+	assert_int_equal(afile_read(test_path("trunc.wav"), &f, &n, &ch, &rate, &e), -1);
 
-	assert_int_equal(afile_read(tmpdir, &f, &n, &ch, &rate, &e), -1);
+	assert_int_equal(afile_read(test_dir, &f, &n, &ch, &rate, &e), -1);
 	assert_non_null(strstr(e.msg, "cannot read: Is a directory"));
 }
 
@@ -617,14 +582,14 @@ static void test_bwf_chunks(void **state)
 	m.cues = cues;
 	m.ncues = 3;
 	m.out_cue = "das waren die Nachrichten";
-	w = afile_create(tpath("bwf.wav"), &o, &m, &e);
+	w = afile_create(test_path("bwf.wav"), &o, &m, &e);
 	assert_non_null(w);
 	assert_int_equal(afile_write(w, p, 150000, &e), 0);
 	assert_int_equal(afile_commit(w, &e), 0);
 	free(p);
 
 	/* independent reader */
-	assert_int_equal(read_file(tpath("bwf.wav"), (char **)&buf, &len, &e), 0);
+	assert_int_equal(read_file(test_path("bwf.wav"), (char **)&buf, &len, &e), 0);
 	n = riff_chunks(buf, len, c, 32);
 	assert_true(n > 0);
 	assert_non_null(find_chunk(c, n, "fmt "));
@@ -666,7 +631,7 @@ static void test_bwf_chunks(void **state)
 	free(buf);
 
 	/* libsndfile reads the same */
-	sf = sf_open(tpath("bwf.wav"), SFM_READ, &info);
+	sf = sf_open(test_path("bwf.wav"), SFM_READ, &info);
 	assert_non_null(sf);
 	assert_int_equal(info.frames, 150000);
 	memset(&bi, 0, sizeof(bi));
@@ -714,11 +679,11 @@ static void test_many_cues(void **state)
 	}
 	m.cues = cues;
 	m.ncues = 250;
-	w = afile_create(tpath("many.wav"), &o, &m, &e);
+	w = afile_create(test_path("many.wav"), &o, &m, &e);
 	assert_non_null(w);
 	assert_int_equal(afile_write(w, p, 250 * 100, &e), 0);
 	assert_int_equal(afile_commit(w, &e), 0);
-	assert_int_equal(read_file(tpath("many.wav"), (char **)&buf, &len, &e), 0);
+	assert_int_equal(read_file(test_path("many.wav"), (char **)&buf, &len, &e), 0);
 	n = riff_chunks(buf, len, c, 32);
 	assert_true(n > 0);
 	assert_non_null(ch = find_chunk(c, n, "cue "));
@@ -749,12 +714,12 @@ static void test_rf64_downgrade(void **state)
 	m.ncues = 2;
 	m.have_loudness = 1;
 	m.lufs = -16;
-	w = afile_create(tpath("big.wav"), &o, &m, &e);
+	w = afile_create(test_path("big.wav"), &o, &m, &e);
 	assert_non_null(w);
 	assert_int_equal(afile_write(w, p, 1000, &e), 0);
 	assert_int_equal(afile_commit(w, &e), 0);
-	check_file(tpath("big.wav"), SF_FORMAT_WAVEX, SF_FORMAT_PCM_24, 48000, 2, 1000, 0, 1);
-	assert_int_equal(read_file(tpath("big.wav"), (char **)&buf, &len, &e), 0);
+	check_file(test_path("big.wav"), SF_FORMAT_WAVEX, SF_FORMAT_PCM_24, 48000, 2, 1000, 0, 1);
+	assert_int_equal(read_file(test_path("big.wav"), (char **)&buf, &len, &e), 0);
 	n = riff_chunks(buf, len, c, 32);
 	assert_true(n > 0);
 	assert_non_null(ch = find_chunk(c, n, "bext"));
@@ -765,6 +730,18 @@ static void test_rf64_downgrade(void **state)
 	assert_int_equal(le32(buf + ch->off), 2);
 	free(buf);
 	free(p);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	return test_dir_make("af");
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	return test_dir_remove();
 }
 
 int main(void)

@@ -22,7 +22,6 @@
 #include "util.h"
 
 static const char *bin;
-static char tmpdir[256];
 
 #define ARTICLE TESTS_DIR "/data/kurz.txt"
 #define ARTICLE2 TESTS_DIR "/data/lieferung.txt"
@@ -34,7 +33,7 @@ static char tmpdir[256];
 
 struct job {
 	const char *name;               /* stderr goes to NAME.err */
-	const char *args[MAX_ARGS];     /* after the binary; "@x" = tmpdir/x */
+	const char *args[MAX_ARGS];     /* after the binary; "@x" = test_dir/x */
 	int rc;
 };
 
@@ -76,15 +75,6 @@ static struct job jobs[] = {
 };
 #define NJOBS (sizeof(jobs) / sizeof(jobs[0]))
 
-static const char *tpath(const char *name)
-{
-	static char buf[8][600];
-	static int k;
-	k = (k + 1) % 8;
-	snprintf(buf[k], sizeof(buf[k]), "%s/%s", tmpdir, name);
-	return buf[k];
-}
-
 /* Starts one job; returns the child's pid. */
 static pid_t start_job(struct job *j)
 {
@@ -97,14 +87,14 @@ static pid_t start_job(struct job *j)
 	av[n++] = bin;
 	for (int i = 0; i < MAX_ARGS && j->args[i]; i++) {
 		if (j->args[i][0] == '@') {
-			snprintf(paths[i], sizeof(paths[i]), "%s/%s", tmpdir, j->args[i] + 1);
+			snprintf(paths[i], sizeof(paths[i]), "%s/%s", test_dir, j->args[i] + 1);
 			av[n++] = paths[i];
 		} else {
 			av[n++] = j->args[i];
 		}
 	}
 	av[n] = NULL;
-	snprintf(errpath, sizeof(errpath), "%s/%s.err", tmpdir, j->name);
+	snprintf(errpath, sizeof(errpath), "%s/%s.err", test_dir, j->name);
 	pid = fork();
 	if (pid == 0) {
 		int fe = open(errpath, O_WRONLY | O_CREAT | O_TRUNC, 0644);
@@ -143,25 +133,6 @@ static void run_jobs(void)
 	}
 }
 
-static char *slurp(const char *p, size_t *len)
-{
-	FILE *f = fopen(p, "rb");
-	char *b;
-	long n;
-
-	*len = 0;
-	if (!f)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	b = malloc((size_t)n + 1);
-	*len = fread(b, 1, (size_t)n, f);
-	b[*len] = '\0';
-	fclose(f);
-	return b;
-}
-
 /* Fails the test when job `name` did not exit 0, showing its stderr. */
 static void need(const char *name)
 {
@@ -172,7 +143,7 @@ static void need(const char *name)
 			char p[300];
 			size_t len;
 			snprintf(p, sizeof(p), "%s.err", name);
-			char *e = slurp(tpath(p), &len);
+			char *e = test_slurp(test_path(p), &len);
 			fail_msg("render %s: exit status %d: %s", name, jobs[i].rc, e ? e : "");
 		}
 		return;
@@ -194,13 +165,13 @@ static int group_setup(void **state)
 		bin = "./sprecher";
 	/* DELIVER_REUSE=DIR checks the files a KEEP_DELIVER=1 run left in DIR */
 	if (getenv("DELIVER_REUSE")) {
-		snprintf(tmpdir, sizeof(tmpdir), "%s", getenv("DELIVER_REUSE"));
+		snprintf(test_dir, sizeof(test_dir), "%s", getenv("DELIVER_REUSE"));
 		for (size_t i = 0; i < NJOBS; i++)
 			jobs[i].rc = 0;
 		return 0;
 	}
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/sprecher-deliver-XXXXXX");
-	if (!mkdtemp(tmpdir))
+	snprintf(test_dir, sizeof(test_dir), "/tmp/sprecher-deliver-XXXXXX");
+	if (!mkdtemp(test_dir))
 		return -1;
 	run_jobs();
 	return 0;
@@ -211,10 +182,10 @@ static int group_teardown(void **state)
 	char cmd[300];
 	(void)state;
 	if (getenv("KEEP_DELIVER") || getenv("DELIVER_REUSE")) {
-		fprintf(stderr, "files kept in %s\n", tmpdir);
+		fprintf(stderr, "files kept in %s\n", test_dir);
 		return 0;
 	}
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", test_dir);
 	return system(cmd);
 }
 
@@ -423,7 +394,7 @@ static void jtimeline_release(struct jtimeline *t)
 static void jtimeline_load(const char *path, struct jtimeline *t)
 {
 	size_t len, cap = 0;
-	char *buf = slurp(path, &len);
+	char *buf = test_slurp(path, &len);
 	struct jp j;
 
 	memset(t, 0, sizeof(*t));
@@ -630,34 +601,7 @@ static int fixed_is(char *msg, size_t cap, const char *what, const char *src, si
 
 /* ==== decoding and loudness ============================================= */
 
-struct decoded {
-	float *frames;
-	sf_count_t n;
-	SF_INFO info;
-	char title[256], artist[256], date[64];
-};
-
-static void decode(const char *p, struct decoded *d)
-{
-	SNDFILE *f;
-	const char *s;
-
-	memset(d, 0, sizeof(*d));
-	f = sf_open(p, SFM_READ, &d->info);
-	if (!f)
-		fail_msg("%s: %s", p, sf_strerror(NULL));
-	d->frames = malloc(sizeof(float) * (size_t)(d->info.frames * d->info.channels + 1));
-	d->n = sf_readf_float(f, d->frames, d->info.frames);
-	if ((s = sf_get_string(f, SF_STR_TITLE)))
-		snprintf(d->title, sizeof(d->title), "%s", s);
-	if ((s = sf_get_string(f, SF_STR_ARTIST)))
-		snprintf(d->artist, sizeof(d->artist), "%s", s);
-	if ((s = sf_get_string(f, SF_STR_DATE)))
-		snprintf(d->date, sizeof(d->date), "%s", s);
-	sf_close(f);
-}
-
-static double measure_lufs(const struct decoded *d)
+static double measure_lufs(const struct test_audio *d)
 {
 	ebur128_state *st = ebur128_init((unsigned)d->info.channels, (unsigned long)d->info.samplerate,
 					 EBUR128_MODE_I);
@@ -742,9 +686,9 @@ static char *sentences_joined(const char *article)
 	struct sb s;
 	size_t len;
 
-	snprintf(cmd, sizeof(cmd), "'%s' sentences '%s' > '%s'", bin, article, tpath("sent.txt"));
+	snprintf(cmd, sizeof(cmd), "'%s' sentences '%s' > '%s'", bin, article, test_path("sent.txt"));
 	assert_int_equal(system(cmd), 0);
-	buf = slurp(tpath("sent.txt"), &len);
+	buf = test_slurp(test_path("sent.txt"), &len);
 	assert_non_null(buf);
 	sb_init(&s);
 	for (char *line = strtok(buf, "\n"); line; line = strtok(NULL, "\n")) {
@@ -813,13 +757,13 @@ static void test_timeline(void **state)
 	need("wav24");
 	need("flac24");
 	need("own");
-	timeline_of(tpath("a.json"), tpath("a.wav"), ARTICLE);
-	timeline_of(tpath("f.json"), tpath("a.flac"), ARTICLE);
-	timeline_of(tpath("l.json"), tpath("l.wav"), ARTICLE2);
+	timeline_of(test_path("a.json"), test_path("a.wav"), ARTICLE);
+	timeline_of(test_path("f.json"), test_path("a.flac"), ARTICLE);
+	timeline_of(test_path("l.json"), test_path("l.wav"), ARTICLE2);
 	/* title in the JSON */
 	{
 		struct jtimeline t;
-		jtimeline_load(tpath("a.json"), &t);
+		jtimeline_load(test_path("a.json"), &t);
 		assert_non_null(t.title);
 		assert_string_equal(t.title, TITLE);
 		jtimeline_release(&t);
@@ -827,7 +771,7 @@ static void test_timeline(void **state)
 	/* the timeline does not depend on the output format */
 	{
 		size_t la, lf;
-		char *a = slurp(tpath("a.json"), &la), *f = slurp(tpath("f.json"), &lf);
+		char *a = test_slurp(test_path("a.json"), &la), *f = test_slurp(test_path("f.json"), &lf);
 		int same = a && f && la == lf && memcmp(a, f, la) == 0;
 		free(a);
 		free(f);
@@ -917,7 +861,7 @@ static char *vtt_unescape(const char *s, int *bad)
 static void parse_captions(const char *path, int srt, struct cues *out)
 {
 	size_t len, nl = 0, cap = 0, i = 0;
-	char *buf = slurp(path, &len), **lines = NULL;
+	char *buf = test_slurp(path, &len), **lines = NULL;
 	char why[200] = "";
 
 	memset(out, 0, sizeof(*out));
@@ -1098,9 +1042,9 @@ static void test_captions(void **state)
 	need("wav24");
 	need("flac24");
 	need("own");
-	check_captions(tpath("a.vtt"), 0, tpath("a.json"));
-	check_captions(tpath("a.srt"), 1, tpath("f.json"));
-	check_captions(tpath("l.vtt"), 0, tpath("l.json"));
+	check_captions(test_path("a.vtt"), 0, test_path("a.json"));
+	check_captions(test_path("a.srt"), 1, test_path("f.json"));
+	check_captions(test_path("l.vtt"), 0, test_path("l.json"));
 }
 
 /* The long sentence of lieferung.txt is split into several cues; & is escaped. */
@@ -1112,10 +1056,10 @@ static void test_captions_split_and_escape(void **state)
 
 	(void)state;
 	need("own");
-	raw = slurp(tpath("l.vtt"), &len);
+	raw = test_slurp(test_path("l.vtt"), &len);
 	assert_non_null(strstr(raw, "Krause &amp; Partner"));
 	free(raw);
-	parse_captions(tpath("l.vtt"), 0, &cs);
+	parse_captions(test_path("l.vtt"), 0, &cs);
 	for (size_t i = 0; i < cs.n; i++)
 		if (strstr("Nach drei Jahren Bauzeit ist die neue Brücke zwischen Altstadt und Neustadt am "
 			   "Freitagmorgen für den Verkehr freigegeben worden, wobei zunächst nur Fußgänger, "
@@ -1132,7 +1076,7 @@ static void check_labels(const char *path, const char *json)
 	struct jtimeline t;
 	int segs[256];
 	size_t nseg, n = 0, len;
-	char *buf = slurp(path, &len), msg[400] = "";
+	char *buf = test_slurp(path, &len), msg[400] = "";
 	double prev = -1;
 
 	assert_non_null(buf);
@@ -1212,7 +1156,7 @@ static void check_ffmetadata(const char *path, const char *json)
 
 	jtimeline_load(json, &t);
 	nwant = expected_chapters(&t, want, wtitle, 64);
-	buf = slurp(path, &len);
+	buf = test_slurp(path, &len);
 	assert_non_null(buf);
 	if (strncmp(buf, ";FFMETADATA1\n", 13) != 0)
 		snprintf(msg, sizeof(msg), "no ;FFMETADATA1 header");
@@ -1274,7 +1218,7 @@ static void check_cue_sheet(const char *path, const char *json, const char *audi
 
 	jtimeline_load(json, &t);
 	nwant = expected_chapters(&t, want, wtitle, 64);
-	buf = slurp(path, &len);
+	buf = test_slurp(path, &len);
 	assert_non_null(buf);
 	for (char *line = strtok(buf, "\n"); line && !*msg; line = strtok(NULL, "\n")) {
 		while (*line == ' ' || *line == '\t')
@@ -1327,11 +1271,11 @@ static void test_labels_and_chapters(void **state)
 	need("wav24");
 	need("flac24");
 	need("own");
-	check_labels(tpath("a.txt"), tpath("a.json"));
-	check_labels(tpath("l.txt"), tpath("l.json"));
-	check_ffmetadata(tpath("a.ffmeta"), tpath("a.json"));
-	check_cue_sheet(tpath("a.cue"), tpath("f.json"), "a.flac");
-	check_cue_sheet(tpath("l.cue"), tpath("l.json"), "l.wav");
+	check_labels(test_path("a.txt"), test_path("a.json"));
+	check_labels(test_path("l.txt"), test_path("l.json"));
+	check_ffmetadata(test_path("a.ffmeta"), test_path("a.json"));
+	check_cue_sheet(test_path("a.cue"), test_path("f.json"), "a.flac");
+	check_cue_sheet(test_path("l.cue"), test_path("l.json"), "l.wav");
 }
 
 /* ==== tests: chunks inside the WAV ====================================== */
@@ -1340,7 +1284,7 @@ static void test_wav_chunks(void **state)
 {
 	struct chunk ch[32];
 	struct jtimeline t;
-	struct decoded d;
+	struct test_audio d;
 	int segs[256];
 	size_t len, n, nseg, nlabl = 0;
 	char *buf, f[300], msg[600] = "", bug[600] = "";
@@ -1350,9 +1294,9 @@ static void test_wav_chunks(void **state)
 
 	(void)state;
 	need("wav24");
-	jtimeline_load(tpath("a.json"), &t);
+	jtimeline_load(test_path("a.json"), &t);
 	nseg = segments(&t, segs, 256);
-	buf = slurp(tpath("a.wav"), &len);
+	buf = test_slurp(test_path("a.wav"), &len);
 	assert_non_null(buf);
 	n = riff_chunks(buf, len, ch, 32);
 	fmt = find_chunk(buf, ch, n, "fmt ", NULL);
@@ -1447,7 +1391,7 @@ static void test_wav_chunks(void **state)
 			snprintf(msg, sizeof(msg), "bext version %d", le16s(b + 346));
 			goto out;
 		}
-		decode(tpath("a.wav"), &d);
+		test_decode(test_path("a.wav"), &d);
 		{
 			double lufs = measure_lufs(&d);
 			free(d.frames);
@@ -1480,7 +1424,7 @@ static void test_wav_chunks(void **state)
 	/* the same through libsndfile */
 	{
 		SF_INFO info = { 0 };
-		SNDFILE *sf = sf_open(tpath("a.wav"), SFM_READ, &info);
+		SNDFILE *sf = sf_open(test_path("a.wav"), SFM_READ, &info);
 		SF_CUES cues;
 		SF_BROADCAST_INFO bi;
 		SF_CART_INFO ci;
@@ -1540,19 +1484,19 @@ static void test_formats(void **state)
 		{ "opus", "a.opus", SF_FORMAT_OGG, SF_FORMAT_OPUS, 0.1 },
 		{ "mp3", "a.mp3", SF_FORMAT_MPEG, 0, 0.1 },
 	};
-	struct decoded ref;
+	struct test_audio ref;
 	char msg[600] = "", bug[600] = "";
 
 	(void)state;
 	need("wav24");
-	decode(tpath("a.wav"), &ref);
+	test_decode(test_path("a.wav"), &ref);
 	free(ref.frames);
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]) && !*msg; i++) {
 		const struct fmt_case *c = &cases[i];
-		struct decoded d;
+		struct test_audio d;
 		double lufs, dt;
 		need(c->job);
-		decode(tpath(c->file), &d);
+		test_decode(test_path(c->file), &d);
 		lufs = measure_lufs(&d);
 		free(d.frames);
 		dt = fabs((double)(d.n - ref.n) / 48000.0);
@@ -1589,7 +1533,7 @@ static void test_formats(void **state)
 /* --artist and --date reach the tags and the BWF/cart chunks. */
 static void test_artist_and_date(void **state)
 {
-	struct decoded d;
+	struct test_audio d;
 	SF_INFO info = { 0 };
 	SNDFILE *sf;
 	SF_BROADCAST_INFO bi;
@@ -1598,11 +1542,11 @@ static void test_artist_and_date(void **state)
 
 	(void)state;
 	need("tags");
-	decode(tpath("t.wav"), &d);
+	test_decode(test_path("t.wav"), &d);
 	free(d.frames);
 	assert_string_equal(d.artist, "Redaktion Süd");
 	assert_string_equal(d.date, "2025-12-24 18:30:00");
-	sf = sf_open(tpath("t.wav"), SFM_READ, &info);
+	sf = sf_open(test_path("t.wav"), SFM_READ, &info);
 	assert_non_null(sf);
 	memset(&bi, 0, sizeof(bi));
 	memset(&ci, 0, sizeof(ci));
@@ -1633,8 +1577,8 @@ static void test_quality_and_bitrate(void **state)
 		off_t small, big;
 		need(pairs[i][0]);
 		need(pairs[i][2]);
-		small = file_size(tpath(pairs[i][1]));
-		big = file_size(tpath(pairs[i][3]));
+		small = file_size(test_path(pairs[i][1]));
+		big = file_size(test_path(pairs[i][3]));
 		if (small <= 0 || big < small * 3 / 2)
 			fail_msg("%s %lld bytes, %s %lld bytes", pairs[i][1], (long long)small, pairs[i][3],
 				 (long long)big);

@@ -17,7 +17,6 @@
 #include <unistd.h>
 
 static const char *bin;
-static char tmpdir[256];
 static char errbuf[8192];
 
 /* ---- helpers ----------------------------------------------------------- */
@@ -30,7 +29,7 @@ static int run_to(const char *out_path, const char *const *args)
 	int n = 0, status;
 	pid_t pid;
 
-	snprintf(errpath, sizeof(errpath), "%s/stderr.txt", tmpdir);
+	snprintf(errpath, sizeof(errpath), "%s/stderr.txt", test_dir);
 	av[n++] = bin;
 	for (; args[n - 1] && n < 63; n++)
 		av[n] = args[n - 1];
@@ -59,37 +58,10 @@ static int run_to(const char *out_path, const char *const *args)
 
 #define RUN(...) run_to(NULL, (const char *const[]){ __VA_ARGS__, NULL })
 
-static const char *tpath(const char *name)
-{
-	static char buf[4][512];
-	static int k;
-	k = (k + 1) % 4;
-	snprintf(buf[k], sizeof(buf[k]), "%s/%s", tmpdir, name);
-	return buf[k];
-}
-
 static int exists(const char *p)
 {
 	struct stat st;
 	return stat(p, &st) == 0;
-}
-
-static char *slurp(const char *p, size_t *len)
-{
-	FILE *f = fopen(p, "rb");
-	char *b;
-	long n;
-
-	if (!f)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	b = malloc((size_t)n + 1);
-	*len = fread(b, 1, (size_t)n, f);
-	b[*len] = '\0';
-	fclose(f);
-	return b;
 }
 
 static void write_text(const char *p, const char *s)
@@ -108,35 +80,7 @@ static void assert_no_temp(const char *dir)
 	assert_int_not_equal(system(cmd), 0);
 }
 
-struct decoded {
-	float *frames;
-	sf_count_t n;
-	SF_INFO info;
-	char title[256], artist[256], date[64];
-};
-
-static void decode(const char *p, struct decoded *d)
-{
-	SNDFILE *f;
-	const char *s;
-
-	memset(d, 0, sizeof(*d));
-	f = sf_open(p, SFM_READ, &d->info);
-	if (!f)
-		fail_msg("%s: %s", p, sf_strerror(NULL));
-	d->frames = malloc(sizeof(float) * (size_t)(d->info.frames * d->info.channels + 1));
-	d->n = sf_readf_float(f, d->frames, d->info.frames);
-	if ((s = sf_get_string(f, SF_STR_TITLE)))
-		snprintf(d->title, sizeof(d->title), "%s", s);
-	if ((s = sf_get_string(f, SF_STR_ARTIST)))
-		snprintf(d->artist, sizeof(d->artist), "%s", s);
-	if ((s = sf_get_string(f, SF_STR_DATE)))
-		snprintf(d->date, sizeof(d->date), "%s", s);
-	sf_close(f);
-	assert_int_equal(d->n, d->info.frames);
-}
-
-static void measure(const struct decoded *d, double *lufs, double *tp)
+static void measure(const struct test_audio *d, double *lufs, double *tp)
 {
 	ebur128_state *st = ebur128_init((unsigned)d->info.channels, (unsigned long)d->info.samplerate,
 					 EBUR128_MODE_I | EBUR128_MODE_TRUE_PEAK);
@@ -157,7 +101,7 @@ static void measure(const struct decoded *d, double *lufs, double *tp)
 }
 
 /* Lengths in frames of every run of exact digital silence at least `min` frames long. */
-static size_t silent_runs(const struct decoded *d, sf_count_t min, sf_count_t *runs, size_t max)
+static size_t silent_runs(const struct test_audio *d, sf_count_t min, sf_count_t *runs, size_t max)
 {
 	size_t nr = 0;
 	sf_count_t start = -1;
@@ -185,32 +129,14 @@ static double script_estimate(const char *article, const char *voice)
 	size_t len;
 	int m = 0, s = 0;
 
-	snprintf(out, sizeof(out), "%s/script.txt", tmpdir);
+	snprintf(out, sizeof(out), "%s/script.txt", test_dir);
 	assert_int_equal(run_to(out, (const char *const[]){ "script", article, "--voice", voice, NULL }), 0);
-	buf = slurp(out, &len);
+	buf = test_slurp(out, &len);
 	p = strstr(buf, "estimated ");
 	assert_non_null(p);
 	sscanf(p, "estimated %d:%d", &m, &s);
 	free(buf);
 	return m * 60 + s;
-}
-
-/* ---- fixtures ---------------------------------------------------------- */
-
-static int setup(void **state)
-{
-	(void)state;
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/sprecher-e2e-XXXXXX");
-	return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	char cmd[300];
-	(void)state;
-	chmod(tmpdir, 0755);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	return system(cmd);
 }
 
 #define ARTICLE TESTS_DIR "/data/kurz.txt"
@@ -220,13 +146,13 @@ static int teardown(void **state)
 
 static void test_default_render(void **state)
 {
-	struct decoded d;
+	struct test_audio d;
 	double lufs, tp;
-	const char *out = tpath("a.wav");
+	const char *out = test_path("a.wav");
 
 	(void)state;
 	assert_int_equal(RUN("render", ARTICLE, "-o", out, "-q"), 0);
-	decode(out, &d);
+	test_decode(out, &d);
 	assert_int_equal(d.info.samplerate, 48000);
 	assert_int_equal(d.info.channels, 2);
 	assert_int_equal(d.info.format & SF_FORMAT_TYPEMASK, SF_FORMAT_WAV);
@@ -236,18 +162,18 @@ static void test_default_render(void **state)
 	if (fabs(lufs + 23.0) > 0.3 || tp > -1.0)
 		fail_msg("loudness %.2f LUFS, true peak %.2f dBTP", lufs, tp);
 	free(d.frames);
-	assert_no_temp(tmpdir);
+	assert_no_temp(test_dir);
 }
 
 static void test_podcast_loudness_and_flac(void **state)
 {
-	struct decoded d;
+	struct test_audio d;
 	double lufs, tp;
-	const char *out = tpath("p.flac");
+	const char *out = test_path("p.flac");
 
 	(void)state;
 	assert_int_equal(RUN("render", ARTICLE, "-o", out, "-q", "--loudness", "podcast", "--no-jingles"), 0);
-	decode(out, &d);
+	test_decode(out, &d);
 	assert_int_equal(d.info.format & SF_FORMAT_TYPEMASK, SF_FORMAT_FLAC);
 	assert_int_equal(d.info.format & SF_FORMAT_SUBMASK, SF_FORMAT_PCM_24);
 	measure(&d, &lufs, &tp);
@@ -259,14 +185,14 @@ static void test_podcast_loudness_and_flac(void **state)
 /* A target the ceiling cannot allow: the peak still stays under it, with a warning. */
 static void test_loud_target_keeps_ceiling(void **state)
 {
-	struct decoded d;
+	struct test_audio d;
 	double lufs, tp;
-	const char *out = tpath("laut.wav");
+	const char *out = test_path("laut.wav");
 
 	(void)state;
 	assert_int_equal(RUN("render", ARTICLE, "-o", out, "--loudness", "-9", "--no-jingles"), 0);
 	assert_non_null(strstr(errbuf, "true-peak ceiling"));
-	decode(out, &d);
+	test_decode(out, &d);
 	measure(&d, &lufs, &tp);
 	if (tp > -1.0)
 		fail_msg("true peak %.2f dBTP above the ceiling (%.2f LUFS)", tp, lufs);
@@ -275,15 +201,15 @@ static void test_loud_target_keeps_ceiling(void **state)
 
 static void test_pauses_and_duration(void **state)
 {
-	struct decoded d;
+	struct test_audio d;
 	sf_count_t runs[64];
 	size_t n, para = 0, sect = 0;
 	double est, dur;
-	const char *out = tpath("pausen.wav");
+	const char *out = test_path("pausen.wav");
 
 	(void)state;
 	assert_int_equal(RUN("render", ARTICLE, "-o", out, "-q", "--voice", PAUSES, "--no-jingles"), 0);
-	decode(out, &d);
+	test_decode(out, &d);
 	dur = (double)d.n / d.info.samplerate;
 	est = script_estimate(ARTICLE, PAUSES);
 	if (fabs(dur - est) > 0.2 * est + 1.0)
@@ -305,15 +231,15 @@ static void test_pauses_and_duration(void **state)
 
 static void test_deterministic(void **state)
 {
-	const char *a = tpath("d1.wav"), *b = tpath("d2.wav");
+	const char *a = test_path("d1.wav"), *b = test_path("d2.wav");
 	char *x, *y;
 	size_t lx, ly;
 
 	(void)state;
 	assert_int_equal(RUN("render", ARTICLE, "-o", a, "-q", "--bits", "16"), 0);
 	assert_int_equal(RUN("render", ARTICLE, "-o", b, "-q", "--bits", "16"), 0);
-	x = slurp(a, &lx);
-	y = slurp(b, &ly);
+	x = test_slurp(a, &lx);
+	y = test_slurp(b, &ly);
 	assert_int_equal(lx, ly);
 	assert_memory_equal(x, y, lx);
 	free(x);
@@ -338,9 +264,9 @@ static void make_tone(const char *path, int format, int rate, int ch, double sec
 
 static void test_jingle_files(void **state)
 {
-	const char *mono = tpath("intro.wav"), *st = tpath("stinger.flac"), *out = tpath("j.wav");
-	const char *plain = tpath("nj.wav");
-	struct decoded d, e;
+	const char *mono = test_path("intro.wav"), *st = test_path("stinger.flac"), *out = test_path("j.wav");
+	const char *plain = test_path("nj.wav");
+	struct test_audio d, e;
 
 	(void)state;
 	make_tone(mono, SF_FORMAT_WAV | SF_FORMAT_PCM_16, 44100, 1, 2.0);
@@ -348,8 +274,8 @@ static void test_jingle_files(void **state)
 	assert_int_equal(RUN("render", ARTICLE, "-o", out, "-q", "--intro", mono, "--outro", mono,
 			     "--stinger", st), 0);
 	assert_int_equal(RUN("render", ARTICLE, "-o", plain, "-q", "--no-jingles"), 0);
-	decode(out, &d);
-	decode(plain, &e);
+	test_decode(out, &d);
+	test_decode(plain, &e);
 	/* two 2 s jingles and one 1 s stinger with their gaps make the file at least 5 s longer */
 	if ((double)(d.n - e.n) / 48000 < 5.0)
 		fail_msg("with jingles %.2f s, without %.2f s", (double)d.n / 48000, (double)e.n / 48000);
@@ -359,15 +285,15 @@ static void test_jingle_files(void **state)
 
 static void test_talkup(void **state)
 {
-	const char *a = tpath("t0.wav"), *b = tpath("t1.wav");
-	struct decoded x, y;
+	const char *a = test_path("t0.wav"), *b = test_path("t1.wav");
+	struct test_audio x, y;
 	double diff;
 
 	(void)state;
 	assert_int_equal(RUN("render", ARTICLE, "-o", a, "-q"), 0);
 	assert_int_equal(RUN("render", ARTICLE, "-o", b, "-q", "--talkup", "1000"), 0);
-	decode(a, &x);
-	decode(b, &y);
+	test_decode(a, &x);
+	test_decode(b, &y);
 	/* speech starts 1 s before the intro ends instead of 350 ms after it */
 	diff = (double)(x.n - y.n) / 48000;
 	if (fabs(diff - 1.35) > 0.01)
@@ -378,13 +304,13 @@ static void test_talkup(void **state)
 
 static void test_mono_44k_16bit(void **state)
 {
-	struct decoded d;
+	struct test_audio d;
 	double lufs, tp;
-	const char *out = tpath("m.wav");
+	const char *out = test_path("m.wav");
 
 	(void)state;
 	assert_int_equal(RUN("render", ARTICLE, "-o", out, "-q", "--mono", "--rate", "44100", "--bits", "16"), 0);
-	decode(out, &d);
+	test_decode(out, &d);
 	assert_int_equal(d.info.samplerate, 44100);
 	assert_int_equal(d.info.channels, 1);
 	assert_int_equal(d.info.format & SF_FORMAT_SUBMASK, SF_FORMAT_PCM_16);
@@ -396,15 +322,15 @@ static void test_mono_44k_16bit(void **state)
 
 static void test_segment_to_stdout(void **state)
 {
-	struct decoded d, all;
-	const char *out = tpath("seg.wav"), *whole = tpath("whole.wav");
+	struct test_audio d, all;
+	const char *out = test_path("seg.wav"), *whole = test_path("whole.wav");
 
 	(void)state;
 	assert_int_equal(run_to(out, (const char *const[]){ "render", ARTICLE, "--segment", "2", "-o", "-",
 							   "-q", NULL }), 0);
 	assert_int_equal(RUN("render", ARTICLE, "-o", whole, "-q"), 0);
-	decode(out, &d);
-	decode(whole, &all);
+	test_decode(out, &d);
+	test_decode(whole, &all);
 	assert_int_equal(d.info.samplerate, 48000);
 	assert_true(d.n > 48000);
 	assert_true(d.n < all.n / 2);
@@ -415,7 +341,7 @@ static void test_segment_to_stdout(void **state)
 
 static void test_lexicon_changes_audio(void **state)
 {
-	const char *a = tpath("l1.wav"), *b = tpath("l2.wav");
+	const char *a = test_path("l1.wav"), *b = test_path("l2.wav");
 	char *x, *y, script[300];
 	size_t lx, ly;
 
@@ -424,15 +350,15 @@ static void test_lexicon_changes_audio(void **state)
 	assert_int_equal(RUN("render", ARTICLE, "--segment", "6", "-o", a, "-q"), 0);
 	assert_int_equal(RUN("render", ARTICLE, "--segment", "6", "-o", b, "-q",
 			     "--lexicon", TESTS_DIR "/data/lexikon-test.tsv"), 0);
-	x = slurp(a, &lx);
-	y = slurp(b, &ly);
+	x = test_slurp(a, &lx);
+	y = test_slurp(b, &ly);
 	assert_true(lx != ly || memcmp(x, y, lx) != 0);
 	free(x);
 	free(y);
-	snprintf(script, sizeof(script), "%s/s.txt", tmpdir);
+	snprintf(script, sizeof(script), "%s/s.txt", test_dir);
 	assert_int_equal(run_to(script, (const char *const[]){ "script", ARTICLE, "--lexicon",
 							       TESTS_DIR "/data/lexikon-test.tsv", NULL }), 0);
-	x = slurp(script, &lx);
+	x = test_slurp(script, &lx);
 	assert_non_null(strstr(x, "Flughafen"));
 	free(x);
 }
@@ -454,17 +380,17 @@ static void check_failure(const char *what, const char *expect, const char *cons
 		fail_msg("%s: more than one line on stderr: %s", what, errbuf);
 	if (out) {
 		size_t len;
-		char *c = slurp(out, &len);
+		char *c = test_slurp(out, &len);
 		assert_non_null(c);
 		assert_string_equal(c, "OLD CONTENT");
 		free(c);
 	}
-	assert_no_temp(tmpdir);
+	assert_no_temp(test_dir);
 }
 
 static void test_bad_articles(void **state)
 {
-	const char *out = tpath("keep.wav");
+	const char *out = test_path("keep.wav");
 
 	(void)state;
 	check_failure("invalid UTF-8", "kaputt-utf8.txt:3:23",
@@ -481,9 +407,9 @@ static void test_bad_articles(void **state)
 
 static void test_bad_jingles_and_outputs(void **state)
 {
-	const char *out = tpath("keep.wav");
-	const char *dirout = tpath("ein-ordner.wav");
-	const char *blocker = tpath("datei");
+	const char *out = test_path("keep.wav");
+	const char *dirout = test_path("ein-ordner.wav");
+	const char *blocker = test_path("datei");
 
 	(void)state;
 	check_failure("missing jingle", "fehlt.wav",
@@ -495,14 +421,14 @@ static void test_bad_jingles_and_outputs(void **state)
 		      (const char *const[]){ "render", ARTICLE, "-o", out, "--stinger", TESTS_DIR "/data", NULL },
 		      out);
 	check_failure("unknown extension", ".xyz",
-		      (const char *const[]){ "render", ARTICLE, "-o", tpath("a.xyz"), NULL }, NULL);
-	assert_false(exists(tpath("a.xyz")));
+		      (const char *const[]){ "render", ARTICLE, "-o", test_path("a.xyz"), NULL }, NULL);
+	assert_false(exists(test_path("a.xyz")));
 	mkdir(dirout, 0755);
 	check_failure("output is a directory", "ein-ordner.wav",
 		      (const char *const[]){ "render", ARTICLE, "-o", dirout, NULL }, NULL);
 	write_text(blocker, "x");
 	check_failure("unwritable directory", "datei/out.wav",
-		      (const char *const[]){ "render", ARTICLE, "-o", tpath("datei/out.wav"), NULL }, NULL);
+		      (const char *const[]){ "render", ARTICLE, "-o", test_path("datei/out.wav"), NULL }, NULL);
 	check_failure("unknown voice", "gibtsnicht",
 		      (const char *const[]){ "render", ARTICLE, "-o", out, "--voice", "gibtsnicht", NULL }, out);
 	check_failure("unwritable sidecar", "/nonexistent/t.json",
@@ -514,18 +440,30 @@ static void test_bad_jingles_and_outputs(void **state)
 
 static void test_text_commands(void **state)
 {
-	const char *out = tpath("sent.txt");
+	const char *out = test_path("sent.txt");
 	char *x;
 	size_t len;
 
 	(void)state;
 	assert_int_equal(run_to(out, (const char *const[]){ "sentences", ARTICLE, NULL }), 0);
-	x = slurp(out, &len);
+	x = test_slurp(out, &len);
 	assert_non_null(strstr(x, "Ab dem 3. März fahren die Busse im Zentrum alle zehn Minuten.\n"));
 	free(x);
 	assert_int_equal(RUN("--version"), 0);
 	assert_int_equal(RUN("help", "render"), 0);
 	assert_int_equal(RUN("voices"), 0);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	return test_dir_make("e2e");
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	return test_dir_remove();
 }
 
 int main(void)

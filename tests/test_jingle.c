@@ -4,48 +4,12 @@
  */
 #include "testutil.h"
 
-#include <dirent.h>
 #include <math.h>
 #include <unistd.h>
 
 #include "audiofile.h"
 #include "jingle.h"
 
-static char tmpdir[256];
-
-static int setup(void **state)
-{
-	(void)state;
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/sprecher-test-jingle.XXXXXX");
-	return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	DIR *d = opendir(tmpdir);
-	struct dirent *de;
-	char p[512];
-	(void)state;
-	while (d && (de = readdir(d))) {
-		if (de->d_name[0] == '.' && (!de->d_name[1] || (de->d_name[1] == '.' && !de->d_name[2])))
-			continue;
-		snprintf(p, sizeof(p), "%s/%s", tmpdir, de->d_name);
-		unlink(p);
-	}
-	if (d)
-		closedir(d);
-	rmdir(tmpdir);
-	return 0;
-}
-
-static const char *tpath(const char *name)
-{
-	static char buf[4][512];
-	static int k;
-	k = (k + 1) % 4;
-	snprintf(buf[k], sizeof(buf[k]), "%s/%s", tmpdir, name);
-	return buf[k];
-}
 
 static double peak_of(const float *p, size_t n)
 {
@@ -137,12 +101,12 @@ static void test_load_mono_wav_44k(void **state)
 	struct jingle j;
 	struct err e;
 	(void)state;
-	write_audio(tpath("mono44.wav"), AF_WAV, 44100, 1, 44100 * 2);
-	assert_int_equal(jingle_load(tpath("mono44.wav"), 48000, 2, RS_MEDIUM, &j, &e), 0);
+	write_audio(test_path("mono44.wav"), AF_WAV, 44100, 1, 44100 * 2);
+	assert_int_equal(jingle_load(test_path("mono44.wav"), 48000, 2, RS_MEDIUM, &j, &e), 0);
 	assert_int_equal(j.nframes, 96000);
 	assert_int_equal(j.channels, 2);
 	assert_int_equal(j.rate, 48000);
-	assert_string_equal(j.source, tpath("mono44.wav"));
+	assert_string_equal(j.source, test_path("mono44.wav"));
 	for (size_t i = 0; i < j.nframes; i++)
 		assert_true(j.frames[2 * i] == j.frames[2 * i + 1]);
 	assert_float_equal(peak_of(j.frames, j.nframes * 2), 0.3, 0.01);
@@ -158,8 +122,8 @@ static void test_load_stereo_flac_22k(void **state)
 	struct jingle j, m;
 	struct err e;
 	(void)state;
-	write_audio(tpath("st22.flac"), AF_FLAC, 22050, 2, 22050);
-	assert_int_equal(jingle_load(tpath("st22.flac"), 48000, 2, RS_FAST, &j, &e), 0);
+	write_audio(test_path("st22.flac"), AF_FLAC, 22050, 2, 22050);
+	assert_int_equal(jingle_load(test_path("st22.flac"), 48000, 2, RS_FAST, &j, &e), 0);
 	assert_int_equal(j.nframes, 48000);
 	assert_int_equal(j.channels, 2);
 	/* left 0.3, right 0.4 kept apart */
@@ -175,7 +139,7 @@ static void test_load_stereo_flac_22k(void **state)
 		assert_float_equal(r, 0.4, 0.01);
 	}
 	/* stereo to mono: the average */
-	assert_int_equal(jingle_load(tpath("st22.flac"), 44100, 1, RS_FAST, &m, &e), 0);
+	assert_int_equal(jingle_load(test_path("st22.flac"), 44100, 1, RS_FAST, &m, &e), 0);
 	assert_int_equal(m.nframes, 44100);
 	assert_int_equal(m.channels, 1);
 	assert_float_equal(peak_of(m.frames, m.nframes), 0.35, 0.01);
@@ -189,8 +153,8 @@ static void test_load_surround(void **state)
 	struct err e;
 	(void)state;
 	/* 5.1 at 48 kHz: channel c has amplitude 0.3 + 0.1 c */
-	write_audio(tpath("six.wav"), AF_WAV, 48000, 6, 4800);
-	assert_int_equal(jingle_load(tpath("six.wav"), 48000, 2, RS_BEST, &j, &e), 0);
+	write_audio(test_path("six.wav"), AF_WAV, 48000, 6, 4800);
+	assert_int_equal(jingle_load(test_path("six.wav"), 48000, 2, RS_BEST, &j, &e), 0);
 	assert_int_equal(j.nframes, 4800);
 	assert_int_equal(j.channels, 2);
 	{
@@ -208,17 +172,17 @@ static void test_load_errors(void **state)
 	char want[700];
 	FILE *f;
 	(void)state;
-	assert_int_equal(jingle_load(tpath("nope.wav"), 48000, 2, RS_FAST, &j, &e), -1);
-	snprintf(want, sizeof(want), "%s: cannot read: No such file or directory", tpath("nope.wav"));
+	assert_int_equal(jingle_load(test_path("nope.wav"), 48000, 2, RS_FAST, &j, &e), -1);
+	snprintf(want, sizeof(want), "%s: cannot read: No such file or directory", test_path("nope.wav"));
 	assert_string_equal(e.msg, want);
 	assert_null(j.frames);
-	f = fopen(tpath("bad.flac"), "w");
+	f = fopen(test_path("bad.flac"), "w");
 	fputs("fLaC but not really a flac file, just text to confuse the reader", f);
 	fclose(f);
-	assert_int_equal(jingle_load(tpath("bad.flac"), 48000, 2, RS_FAST, &j, &e), -1);
-	snprintf(want, sizeof(want), "%s: cannot read: ", tpath("bad.flac"));
+	assert_int_equal(jingle_load(test_path("bad.flac"), 48000, 2, RS_FAST, &j, &e), -1);
+	snprintf(want, sizeof(want), "%s: cannot read: ", test_path("bad.flac"));
 	assert_memory_equal(e.msg, want, strlen(want));
-	assert_int_equal(jingle_load(tmpdir, 48000, 2, RS_FAST, &j, &e), -1);
+	assert_int_equal(jingle_load(test_dir, 48000, 2, RS_FAST, &j, &e), -1);
 	assert_non_null(strstr(e.msg, "cannot read"));
 }
 
@@ -245,6 +209,18 @@ static void test_fade(void **state)
 	assert_float_equal(p[0], 0.0, 1e-6);
 	assert_float_equal(p[3], 0.0, 1e-6);
 	jingle_fade(p, 0, 1, 10, 10);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	return test_dir_make("jingle");
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	return test_dir_remove();
 }
 
 int main(void)

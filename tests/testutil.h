@@ -13,7 +13,32 @@
 #include <stdlib.h>
 #include <cmocka.h>
 
+#include <sndfile.h>
+
 /* Directory of the repository's tests/ folder (the test runner runs from the top level). */
 #define TESTS_DIR "tests"
+
+/* ---- shared helpers (tests/testlib.c) ---------------------------------- */
+
+/* The scratch directory of the running test, made by test_dir_make. */
+extern char test_dir[256];
+/* Makes /tmp/sprecher-WHAT-XXXXXX as test_dir; returns 0 or -1 (usable as cmocka setup). */
+int test_dir_make(const char *what);
+/* Removes test_dir and everything in it; returns 0 or -1. */
+int test_dir_remove(void);
+/* test_dir + "/" + name, in one of 8 rotating static buffers. */
+const char *test_path(const char *name);
+/* A whole file as a NUL-terminated malloc'd buffer (NULL when unreadable); *len may be NULL. */
+char *test_slurp(const char *path, size_t *len);
+
+/* An audio file decoded with libsndfile to float frames, with its tags. */
+struct test_audio {
+	float *frames;          /* caller frees */
+	sf_count_t n;           /* frames actually decoded */
+	SF_INFO info;
+	char title[256], artist[256], date[64];
+};
+/* Decodes `path` (a cmocka failure when libsndfile cannot open it). */
+void test_decode(const char *path, struct test_audio *d);
 
 #endif
