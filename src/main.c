@@ -581,6 +581,9 @@ static int do_render(struct opts *o, const char *segment, int for_preview)
 		goto out;
 	if (write_sidecars(o, &tl, &l.script, &e))
 		goto out;
+	/* warnings (left-out footer, codec options) before the result line */
+	print_warns(&w, o->quiet);
+	warns_release(&w);
 	if (!o->quiet && !for_preview) {
 		FILE *f = strcmp(o->r.output, "-") ? stdout : stderr;
 		fprintf(f, "%s: %d:%06.3f, integrated %.1f LUFS, true peak %.1f dBTP, "
