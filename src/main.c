@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -50,8 +51,11 @@ static const char usage_main[] =
 
 static const char usage_render[] =
 "usage: sprecher render ARTICLE [OPTIONS]\n"
+"       sprecher render ARTICLE... [-o DIR] [--format EXT] [OPTIONS]   (a batch of episodes)\n"
 "\n"
 "  -o, --output FILE      output file: .wav (default ARTICLE-NAME.wav), .flac, .ogg, .opus, .mp3;\n"
+"                         with several articles: the directory for NAME.EXT files\n"
+"      --format EXT       extension of default output names: wav, flac, ogg, opus, mp3\n"
 "                         '-' writes a WAV stream to stdout\n"
 "      --voice NAME|FILE  voice preset (see sprecher voices; default " VOICE_DEFAULT ")\n"
 "      --lexicon FILE     extra pronunciation lexicon (repeatable; later files win)\n"
@@ -133,6 +137,7 @@ struct opts {
 	int keep_footer;
 	int quiet;
 	const char *captions, *timeline, *labels, *chapters;
+	const char *format;          /* extension of default output names */
 	struct render_opts r;
 	char date[32];
 };
@@ -141,6 +146,7 @@ enum {
 	O_VOICE = 256, O_LEXICON, O_KEEP_FOOTER, O_RATE, O_MONO, O_RESAMPLE, O_LOUDNESS,
 	O_TRUE_PEAK, O_BITS, O_QUALITY, O_BITRATE, O_INTRO, O_OUTRO, O_STINGER, O_NO_JINGLES,
 	O_TALKUP, O_SEGMENT, O_DATE, O_ARTIST, O_CAPTIONS, O_TIMELINE, O_LABELS, O_CHAPTERS,
+	O_FORMAT,
 };
 
 static const struct option long_opts[] = {
@@ -170,6 +176,7 @@ static const struct option long_opts[] = {
 	{ "timeline", required_argument, NULL, O_TIMELINE },
 	{ "labels", required_argument, NULL, O_LABELS },
 	{ "chapters", required_argument, NULL, O_CHAPTERS },
+	{ "format", required_argument, NULL, O_FORMAT },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -258,6 +265,12 @@ static int parse_opts(int argc, char **argv, const char *help, struct opts *o, c
 		case O_TIMELINE: o->timeline = optarg; break;
 		case O_LABELS: o->labels = optarg; break;
 		case O_CHAPTERS: o->chapters = optarg; break;
+		case O_FORMAT:
+			if (strcmp(optarg, "wav") && strcmp(optarg, "flac") && strcmp(optarg, "ogg") &&
+			    strcmp(optarg, "opus") && strcmp(optarg, "mp3"))
+				return usage_error("--format must be wav, flac, ogg, opus or mp3", optarg);
+			o->format = optarg;
+			break;
 		default:
 			return EXIT_USAGE;
 		}
@@ -476,15 +489,20 @@ static const char *pick_date(struct opts *o, const struct doc *d)
 	return d->meta.date;
 }
 
-/* Default output: the article's base name with .wav, in the current directory. */
-static void default_output(const char *article, char *out, size_t n)
+/* The article's base name with extension `ext`, in `dir` (NULL: the current directory). */
+static void default_output(const char *article, const char *dir, const char *ext, char *out, size_t n)
 {
 	const char *base = strrchr(article, '/');
 	const char *dot;
+	int len;
 
 	base = base ? base + 1 : article;
 	dot = strrchr(base, '.');
-	snprintf(out, n, "%.*s.wav", (int)(dot && dot != base ? dot - base : (long)strlen(base)), base);
+	len = (int)(dot && dot != base ? dot - base : (long)strlen(base));
+	if (dir)
+		snprintf(out, n, "%s%s%.*s.%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", len, base, ext);
+	else
+		snprintf(out, n, "%.*s.%s", len, base, ext);
 }
 
 /* Checks every sidecar path before any audio is made or an output replaced. */
@@ -540,6 +558,25 @@ static void warn_unused_codec_opts(const struct render_opts *r, struct warns *w)
 		warns_add(w, "%s: --quality applies to compressed formats only; ignored", r->output);
 }
 
+/*
+ * The process's one eSpeak NG engine, started on first use (eSpeak NG cannot
+ * be initialised a second time after it was terminated); engine_stop ends it.
+ */
+static struct synth *the_engine;
+
+static struct synth *engine(struct err *e)
+{
+	if (!the_engine)
+		the_engine = synth_new(e);
+	return the_engine;
+}
+
+static void engine_stop(void)
+{
+	synth_free(the_engine);
+	the_engine = NULL;
+}
+
 static int do_render(struct opts *o, const char *segment, int for_preview)
 {
 	struct loaded l;
@@ -554,7 +591,7 @@ static int do_render(struct opts *o, const char *segment, int for_preview)
 	warns_init(&w);
 	timeline_init(&tl, o->r.rate);
 	if (!o->r.output) {
-		default_output(o->article, outbuf, sizeof(outbuf));
+		default_output(o->article, NULL, o->format ? o->format : "wav", outbuf, sizeof(outbuf));
 		o->r.output = outbuf;
 	}
 	if (load_script(o, &l, &w, &e))
@@ -574,7 +611,7 @@ static int do_render(struct opts *o, const char *segment, int for_preview)
 		o->r.artist = l.doc.meta.author;
 	warn_unused_codec_opts(&o->r, &w);
 	o->r.progress = !o->quiet && isatty(2) && strcmp(o->r.output, "-");
-	syn = synth_new(&e);
+	syn = engine(&e);
 	if (!syn)
 		goto out;
 	if (render_run(&l.script, &o->r, syn, &tl, &res, &w, &e))
@@ -597,9 +634,43 @@ out:
 		fail(&e);
 	warns_release(&w);
 	timeline_release(&tl);
-	synth_free(syn);
 	loaded_release(&l);
 	return rc;
+}
+
+/*
+ * Renders several articles, one episode each, into the directory given with
+ * -o (or the current one) as NAME.EXT (--format, default wav). A failing
+ * article does not stop the others; the exit status says whether all worked.
+ */
+static int render_batch(const struct opts *base, const char *seg, int n, char **articles)
+{
+	struct stat st;
+	char out[4096];
+	int failed = 0;
+
+	if (seg)
+		return usage_error("--segment takes a single ARTICLE", NULL);
+	if (base->captions || base->timeline || base->labels || base->chapters)
+		return usage_error("--captions, --timeline, --labels and --chapters take a single ARTICLE", NULL);
+	if (base->r.output && (stat(base->r.output, &st) != 0 || !S_ISDIR(st.st_mode))) {
+		fprintf(stderr, "sprecher: %s: not a directory (with several articles, -o names the "
+			"directory for the episodes)\n", base->r.output);
+		return EXIT_USAGE;
+	}
+	for (int i = 0; i < n; i++) {
+		struct opts o = *base;
+		o.article = articles[i];
+		default_output(articles[i], base->r.output, base->format ? base->format : "wav",
+			       out, sizeof(out));
+		o.r.output = out;
+		if (do_render(&o, NULL, 0))
+			failed++;
+	}
+	if (!base->quiet || failed)
+		fprintf(stderr, "sprecher: %d of %d episodes rendered%s\n", n - failed, n,
+			failed ? "; see the errors above" : "");
+	return failed ? EXIT_FAILURE : 0;
 }
 
 static int cmd_render(int argc, char **argv)
@@ -611,10 +682,13 @@ static int cmd_render(int argc, char **argv)
 	render_opts_init(&o.r);
 	if ((rc = parse_opts(argc, argv, usage_render, &o, &seg)))
 		return rc;
-	if (optind + 1 != argc)
-		return usage_error("render takes one ARTICLE", NULL);
-	o.article = argv[optind];
-	return do_render(&o, seg, 0);
+	if (optind >= argc)
+		return usage_error("render takes an ARTICLE (or several, with -o DIR)", NULL);
+	if (optind + 1 == argc) {
+		o.article = argv[optind];
+		return do_render(&o, seg, 0);
+	}
+	return render_batch(&o, seg, argc - optind, argv + optind);
 }
 
 static int cmd_preview(int argc, char **argv)
@@ -735,7 +809,10 @@ int main(int argc, char **argv)
 		return usage_error("unknown command", argv[2]);
 	}
 	for (size_t i = 0; i < ARRAY_LEN(commands); i++)
-		if (!strcmp(argv[1], commands[i].name))
-			return commands[i].fn(argc - 1, argv + 1);
+		if (!strcmp(argv[1], commands[i].name)) {
+			int rc = commands[i].fn(argc - 1, argv + 1);
+			engine_stop();
+			return rc;
+		}
 	return usage_error("unknown command", argv[1]);
 }

@@ -438,6 +438,27 @@ static void test_bad_jingles_and_outputs(void **state)
 	assert_int_equal(RUN("render"), 2);
 }
 
+/* A batch of episodes into a directory: a bad article does not stop the others. */
+static void test_batch(void **state)
+{
+	struct test_audio d;
+
+	(void)state;
+	assert_int_equal(RUN("render", ARTICLE, TESTS_DIR "/data/leer.txt", TESTS_DIR "/data/lieferung.txt",
+			     "-o", test_dir, "--format", "flac", "-q"), 1);
+	assert_non_null(strstr(errbuf, "leer.txt: article is empty"));
+	assert_non_null(strstr(errbuf, "2 of 3 episodes rendered"));
+	test_decode(test_path("kurz.flac"), &d);
+	assert_int_equal(d.info.format & SF_FORMAT_TYPEMASK, SF_FORMAT_FLAC);
+	free(d.frames);
+	test_decode(test_path("lieferung.flac"), &d);
+	free(d.frames);
+	assert_null(test_slurp(test_path("leer.flac"), NULL));
+	/* several articles need a directory, and sidecars need a single article */
+	assert_int_equal(RUN("render", ARTICLE, ARTICLE, "-o", test_path("x.wav")), 2);
+	assert_int_equal(RUN("render", ARTICLE, ARTICLE, "-o", test_dir, "--captions", test_path("c.vtt")), 2);
+}
+
 static void test_text_commands(void **state)
 {
 	const char *out = test_path("sent.txt");
@@ -481,6 +502,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_lexicon_changes_audio, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_articles, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_jingles_and_outputs, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_batch, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_text_commands, setup, teardown),
 	};
 
