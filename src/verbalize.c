@@ -2221,8 +2221,14 @@ static size_t rule_weekday(struct ctx *c, size_t i)
 	size_t n = dot ? nx(c, i + 1) : i + 1;
 	size_t p = pv(c, i);
 	int ok;
+	/* words that announce a day: "am Mo.", "ab Di.", "jeden Fr." */
+	static const char *const before_day[] = { "am", "ab", "bis", "vom", "zum", "jeden", "jeweils",
+						  "und", "oder", "außer", "nächsten", "kommenden" };
+	int announced = 0;
+	for (size_t k = 0; p != SIZE_MAX && k < ARRAY_LEN(before_day); k++)
+		announced |= tieq(c, p, before_day[k]);
 	if (dot)
-		ok = (is_t(c, n, T_NUM) && is_sym(c, n + 1, '.')) || is_sym(c, n, ',') ||
+		ok = announced || (is_t(c, n, T_NUM) && is_sym(c, n + 1, '.')) || is_sym(c, n, ',') ||
 		     ((is_dash(c, n) || teq(c, n, "bis") || is_sym(c, n, '/')) && weekday_abbr(c, nx(c, n))) ||
 		     (p != SIZE_MAX && (is_dash(c, p) || teq(c, p, "bis") || is_sym(c, p, '/')) && p > 1 &&
 		      is_sym(c, pv(c, p), '.') && weekday_abbr(c, pv(c, p) - 1)) ||

@@ -148,6 +148,9 @@ static void test_dates(void **state)
 	check("Vom 8.–10. März tagt der Rat.", "Vom achten bis zehnten März tagt der Rat.");
 	check("Geöffnet Di.–Do. ab 9 Uhr.", "Geöffnet Dienstag bis Donnerstag ab neun Uhr.");
 	check("Geöffnet Mo–Sa.", "Geöffnet Montag bis Samstag.");
+	check("Er kommt am Mo. nach Berlin.", "Er kommt am Montag nach Berlin.");
+	check("Jeden Fr. ist Markt.", "Jeden Freitag ist Markt.");
+	check("Das Mo. im Namen bleibt.", "Das Mo. im Namen bleibt.");
 	check("Im Jahr 1871 entstand das Reich.", "Im Jahr achtzehnhunderteinundsiebzig entstand das Reich.");
 	check("1961 wurde die Mauer gebaut.", "neunzehnhunderteinundsechzig wurde die Mauer gebaut.");
 	check("Es kamen 1500 Menschen.", "Es kamen tausend fünfhundert Menschen.");
