@@ -1157,6 +1157,15 @@ static const struct unit units[] = {
 	{ "Kt", "Karat", "Karat", 'n' }, { "bar", "bar", "bar", 'n' },
 };
 
+/* Is token i the last one of the text but for spaces? (A dot there ends the sentence.) */
+static int last_token(const struct ctx *c, size_t i)
+{
+	for (size_t j = i + 1; j < c->nt; j++)
+		if (c->tk[j].t != T_SPACE)
+			return 0;
+	return 1;
+}
+
 /*
  * A unit written at tokens i.. without spaces inside: the longest table
  * entry that matches whole tokens. A leading "/" means "pro".
@@ -1196,6 +1205,11 @@ static const struct unit *unit_at(const struct ctx *c, size_t i, size_t *used, i
 			}
 		}
 	}
+	/* time units written as abbreviations take their dot along: "45 Min. Verspätung" */
+	if (best && (!strcmp(best->w, "Min") || !strcmp(best->w, "min") || !strcmp(best->w, "Std") ||
+		     !strcmp(best->w, "Sek") || !strcmp(best->w, "sek")) && is_sym(c, i + bestn, '.') &&
+	    !last_token(c, i + bestn))
+		bestn++;
 	*used = bestn;
 	return best;
 }

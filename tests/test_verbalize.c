@@ -150,6 +150,7 @@ static void test_dates(void **state)
 	check("Geöffnet Mo–Sa.", "Geöffnet Montag bis Samstag.");
 	check("Er kommt am Mo. nach Berlin.", "Er kommt am Montag nach Berlin.");
 	check("Jeden Fr. ist Markt.", "Jeden Freitag ist Markt.");
+	check("Der Zug hatte 45 Min. Verspätung.", "Der Zug hatte fünfundvierzig Minuten Verspätung.");
 	check("Das Mo. im Namen bleibt.", "Das Mo. im Namen bleibt.");
 	check("Im Jahr 1871 entstand das Reich.", "Im Jahr achtzehnhunderteinundsiebzig entstand das Reich.");
 	check("1961 wurde die Mauer gebaut.", "neunzehnhunderteinundsechzig wurde die Mauer gebaut.");
