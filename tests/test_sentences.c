@@ -167,21 +167,6 @@ static void test_split_text(void **state)
 	sb_release(&out);
 }
 
-/* Time allowed for a megabyte (sanitizer builds run several times slower). */
-#if defined(__SANITIZE_ADDRESS__)
-#define MB_SECONDS 1.5
-#else
-#define MB_SECONDS 0.5
-#endif
-
-static double seconds(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* A megabyte made of `pattern` repeated. */
 static char *megabyte(const char *pattern, size_t *len)
 {
@@ -208,12 +193,12 @@ static void test_bounded_time(void **state)
 		char *b = megabyte(patterns[p], &len);
 		struct sentlist l;
 		struct sb out;
-		double t0 = seconds();
+		double t0 = test_seconds();
 		sent_init(&l);
 		sent_split(b, len, &l);
 		sb_init(&out);
 		sent_split_text(b, len, &out);
-		double dt = seconds() - t0;
+		double dt = test_seconds() - t0;
 		if (dt > MB_SECONDS)
 			fprintf(stderr, "pattern %zu took %.3f s\n", p, dt);
 		assert_true(dt < MB_SECONDS);

@@ -8,6 +8,7 @@
 #include <ftw.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 char test_dir[256];
@@ -89,4 +90,12 @@ void test_decode(const char *path, struct test_audio *d)
 	sf_close(f);
 	if (d->n != d->info.frames)
 		fail_msg("%s: decoded %lld of %lld frames", path, (long long)d->n, (long long)d->info.frames);
+}
+
+double test_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }

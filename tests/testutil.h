@@ -31,6 +31,15 @@ const char *test_path(const char *name);
 /* A whole file as a NUL-terminated malloc'd buffer (NULL when unreadable); *len may be NULL. */
 char *test_slurp(const char *path, size_t *len);
 
+/* Seconds on the monotonic clock, for timing checks. */
+double test_seconds(void);
+/* Time allowed to process a megabyte of text (sanitizer builds run several times slower). */
+#if defined(__SANITIZE_ADDRESS__)
+#define MB_SECONDS 1.5
+#else
+#define MB_SECONDS 0.5
+#endif
+
 /* An audio file decoded with libsndfile to float frames, with its tags. */
 struct test_audio {
 	float *frames;          /* caller frees */
