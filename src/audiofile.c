@@ -2,9 +2,9 @@
  * audiofile.c - reading and writing audio files with libsndfile.
  *
  * The writer never touches the target until the file is complete: audio goes
- * to "<dir>/.<name>.XXXXXX.tmp", which afile_commit closes, fsyncs and renames
- * onto the target. The temporary paths of open writers sit in a static table
- * that afile_cleanup_temp can walk from a signal handler (unlink only).
+ * through util's atomic output file (an unnamed file in the target's
+ * directory, linked into place by afile_commit). What each format takes and
+ * carries comes from the one table `formats` below.
  */
 #include "audiofile.h"
 
@@ -106,14 +106,24 @@ int afile_read(const char *path, float **frames, size_t *nframes,
 	return 0;
 }
 
-/* ---- format names ------------------------------------------------------ */
+/* ---- the table of output formats -------------------------------------- */
 
-static const struct {
-	const char *ext;
-	enum afile_format fmt;
-} extensions[] = {
-	{ "wav", AF_WAV }, { "flac", AF_FLAC }, { "ogg", AF_OGG },
-	{ "opus", AF_OPUS }, { "mp3", AF_MP3 },
+#define PCM_BITS (AF_BITMASK(AF_BITS_16) | AF_BITMASK(AF_BITS_24))
+
+static const struct afile_format_info formats[] = {
+	{ .format = AF_WAV, .ext = "wav", .sf_major = SF_FORMAT_WAV,
+	  .bits = PCM_BITS | AF_BITMASK(AF_BITS_32F),
+	  .carries = AF_CARRIES_BEXT | AF_CARRIES_CUE | AF_CARRIES_CART | AF_CARRIES_INFO },
+	{ .format = AF_FLAC, .ext = "flac", .sf_major = SF_FORMAT_FLAC, .bits = PCM_BITS,
+	  .takes_quality = 1, .carries = AF_CARRIES_VORBIS },
+	{ .format = AF_OGG, .ext = "ogg", .sf_major = SF_FORMAT_OGG, .sf_codec = SF_FORMAT_VORBIS,
+	  .takes_quality = 1, .lossy = 1, .carries = AF_CARRIES_VORBIS },
+	{ .format = AF_OPUS, .ext = "opus", .sf_major = SF_FORMAT_OGG, .sf_codec = SF_FORMAT_OPUS,
+	  .takes_quality = 1, .takes_bitrate = 1, .lossy = 1, .fixed_rate = 48000,
+	  .carries = AF_CARRIES_VORBIS },
+	{ .format = AF_MP3, .ext = "mp3", .sf_major = SF_FORMAT_MPEG,
+	  .sf_codec = SF_FORMAT_MPEG_LAYER_III, .takes_quality = 1, .takes_bitrate = 1, .lossy = 1,
+	  .max_channels = 2, .carries = AF_CARRIES_ID3 },
 };
 
 static int ext_equal(const char *a, const char *b)
@@ -124,92 +134,126 @@ static int ext_equal(const char *a, const char *b)
 	return *a == *b;
 }
 
+const struct afile_format_info *afile_format_get(enum afile_format fmt)
+{
+	for (size_t i = 0; i < ARRAY_LEN(formats); i++)
+		if (formats[i].format == fmt)
+			return &formats[i];
+	return &formats[0];
+}
+
+const struct afile_format_info *afile_format_find(const char *ext)
+{
+	for (size_t i = 0; i < ARRAY_LEN(formats); i++)
+		if (ext_equal(ext, formats[i].ext))
+			return &formats[i];
+	return NULL;
+}
+
+const char *afile_format_list(void)
+{
+	static char list[128];
+
+	if (!list[0]) {
+		size_t o = 0;
+		for (size_t i = 0; i < ARRAY_LEN(formats); i++)
+			o += (size_t)snprintf(list + o, sizeof(list) - o, "%s.%s", i ? ", " : "",
+					      formats[i].ext);
+	}
+	return list;
+}
+
+/* ".wav and .flac" / ".mp3 and .opus": the formats with a property, for messages. */
+static void formats_with(char *buf, size_t cap, int (*has)(const struct afile_format_info *))
+{
+	size_t o = 0, n = 0, k = 0;
+
+	for (size_t i = 0; i < ARRAY_LEN(formats); i++)
+		n += has(&formats[i]) != 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < ARRAY_LEN(formats) && o < cap; i++) {
+		if (!has(&formats[i]))
+			continue;
+		k++;
+		o += (size_t)snprintf(buf + o, cap - o, "%s.%s", k == 1 ? "" : k == n ? " and " : ", ",
+				      formats[i].ext);
+	}
+}
+
+static int has_bits(const struct afile_format_info *f) { return f->bits != 0; }
+static int has_quality(const struct afile_format_info *f) { return f->takes_quality; }
+static int has_bitrate(const struct afile_format_info *f) { return f->takes_bitrate; }
+
+void afile_warn_unused(const char *path, int bits_given, double quality, int bitrate_kbps,
+		       struct warns *w)
+{
+	enum afile_format fmt;
+	const struct afile_format_info *f;
+	char list[128];
+
+	if (afile_format_from_name(path, &fmt, NULL))
+		return;
+	f = afile_format_get(fmt);
+	if (bits_given && !f->bits) {
+		formats_with(list, sizeof(list), has_bits);
+		warns_add(w, "%s: --bits applies to %s only; ignored", path, list);
+	}
+	if (quality >= 0 && !f->takes_quality) {
+		formats_with(list, sizeof(list), has_quality);
+		warns_add(w, "%s: --quality applies to %s only; ignored", path, list);
+	}
+	if (bitrate_kbps > 0 && !f->takes_bitrate) {
+		formats_with(list, sizeof(list), has_bitrate);
+		warns_add(w, "%s: --bitrate applies to %s only; ignored", path, list);
+	}
+}
+
 int afile_format_from_name(const char *path, enum afile_format *fmt, struct err *e)
 {
-	const char *slash, *dot;
+	const char *slash, *dot, *base;
+	const struct afile_format_info *f;
 
 	if (strcmp(path, "-") == 0) {
 		*fmt = AF_WAV;
 		return 0;
 	}
 	slash = strrchr(path, '/');
-	dot = strrchr(slash ? slash + 1 : path, '.');
-	if (dot && dot != (slash ? slash + 1 : path)) {
-		for (size_t i = 0; i < ARRAY_LEN(extensions); i++) {
-			if (ext_equal(dot + 1, extensions[i].ext)) {
-				*fmt = extensions[i].fmt;
-				return 0;
-			}
-		}
+	base = slash ? slash + 1 : path;
+	dot = strrchr(base, '.');
+	if (dot && dot != base && (f = afile_format_find(dot + 1))) {
+		*fmt = f->format;
+		return 0;
 	}
-	return err_set(e, "%s: unsupported output format '%s' (supported: .wav, .flac, .ogg, .opus, .mp3)",
-		       path, dot && dot != (slash ? slash + 1 : path) ? dot : "(none)");
+	return err_set(e, "%s: unsupported output format '%s' (supported: %s)",
+		       path, dot && dot != base ? dot : "(none)", afile_format_list());
 }
 
-/* ---- temporary file registry (signal-safe) ----------------------------- */
-
-#define MAX_TEMPS 8
-
-/*
- * state: 0 free, 1 claimed (path being written), 2 active (handler may
- * unlink path). Only the owner writes `path`, and only while state is 1.
- */
-static struct {
-	volatile sig_atomic_t state;
-	char path[PATH_MAX];
-} temps[MAX_TEMPS];
-
-static int temp_claim(void)
-{
-	for (int i = 0; i < MAX_TEMPS; i++) {
-		sig_atomic_t expect = 0;
-		if (__atomic_compare_exchange_n(&temps[i].state, &expect, 1, 0,
-						__ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
-			return i;
-	}
-	return -1;
-}
-
-static void temp_release(int slot)
-{
-	if (slot >= 0)
-		__atomic_store_n(&temps[slot].state, 0, __ATOMIC_SEQ_CST);
-}
+/* ---- temporary files: kept for callers, the registry lives in util ------ */
 
 int afile_temp_register(const char *path)
 {
-	int slot = temp_claim();
-
-	if (slot < 0 || strlen(path) >= PATH_MAX) {
-		temp_release(slot);
-		return -1;
-	}
-	memcpy(temps[slot].path, path, strlen(path) + 1);
-	__atomic_store_n(&temps[slot].state, 2, __ATOMIC_SEQ_CST);
-	return slot;
+	return tmpreg_add(path);
 }
 
 void afile_temp_forget(int slot)
 {
-	temp_release(slot);
+	tmpreg_forget(slot);
 }
 
 void afile_cleanup_temp(void)
 {
-	for (int i = 0; i < MAX_TEMPS; i++)
-		if (temps[i].state == 2)
-			unlink(temps[i].path);
+	outfile_cleanup();
 }
 
 /* ---- writer state ------------------------------------------------------ */
 
 struct afile_writer {
 	SNDFILE *sf;
-	int fd;                 /* temp file; kept open for fsync and chunk appends */
-	int slot;               /* index in temps[], -1 when none */
+	int fd;                 /* the data file; kept open for chunk appends */
+	struct outfile *out;    /* the atomic writer owning fd (NULL for stdout) */
 	int to_stdout;
 	char *target;           /* as given ("-" for stdout) */
-	char *tmp;              /* temporary file path */
+	const struct afile_format_info *fi;
 	struct afile_opts o;
 	uint64_t rng;           /* dither state */
 	short *sbuf;            /* 16-bit conversion buffer of SBUF_FRAMES frames */
@@ -228,7 +272,6 @@ struct afile_writer {
 static void writer_free(struct afile_writer *w)
 {
 	free(w->target);
-	free(w->tmp);
 	free(w->sbuf);
 	free(w->ibuf);
 	free(w->cues);
@@ -240,11 +283,10 @@ static void writer_discard(struct afile_writer *w)
 {
 	if (w->sf)
 		sf_close(w->sf);
-	if (w->fd >= 0)
+	if (w->out)
+		outfile_abort(w->out);          /* closes fd */
+	else if (w->fd >= 0)
 		close(w->fd);
-	if (w->tmp)
-		unlink(w->tmp);
-	temp_release(w->slot);
 	writer_free(w);
 }
 
@@ -521,41 +563,29 @@ out:
 
 /* ---- opening ----------------------------------------------------------- */
 
+/* The libsndfile format for `o` from the table, or -1 naming what the format cannot hold. */
 static int sf_format_for(const struct afile_opts *o, int rf64, int *fmt, const char *path,
 			 struct err *e)
 {
-	int sub;
+	const struct afile_format_info *f = afile_format_get(o->format);
+	int sub = f->sf_codec;
 
-	switch (o->format) {
-	case AF_WAV:
+	if (f->bits) {
+		if (!(f->bits & AF_BITMASK(o->bits)))
+			return err_set(e, "%s: %s holds %s bits, not %s", path, f->ext,
+				       f->bits & AF_BITMASK(AF_BITS_32F) ? "16, 24 or 32f" : "16 or 24",
+				       o->bits == AF_BITS_32F ? "32f" : o->bits == AF_BITS_16 ? "16" :
+				       o->bits == AF_BITS_24 ? "24" : "this");
 		sub = o->bits == AF_BITS_16 ? SF_FORMAT_PCM_16 :
-		      o->bits == AF_BITS_24 ? SF_FORMAT_PCM_24 :
-		      o->bits == AF_BITS_32F ? SF_FORMAT_FLOAT : 0;
-		if (!sub)
-			return err_set(e, "%s: wav holds 16, 24 or 32f bits, not %d", path, (int)o->bits);
-		*fmt = (rf64 ? SF_FORMAT_RF64 : SF_FORMAT_WAV) | sub;
-		return 0;
-	case AF_FLAC:
-		if (o->bits != AF_BITS_16 && o->bits != AF_BITS_24)
-			return err_set(e, "%s: flac holds 16 or 24 bits, not %s", path,
-				       o->bits == AF_BITS_32F ? "32f" : "this");
-		*fmt = SF_FORMAT_FLAC | (o->bits == AF_BITS_16 ? SF_FORMAT_PCM_16 : SF_FORMAT_PCM_24);
-		return 0;
-	case AF_OGG:
-		*fmt = SF_FORMAT_OGG | SF_FORMAT_VORBIS;
-		return 0;
-	case AF_OPUS:
-		if (o->rate != 48000)
-			return err_set(e, "%s: opus output needs 48000 Hz, not %d Hz", path, o->rate);
-		*fmt = SF_FORMAT_OGG | SF_FORMAT_OPUS;
-		return 0;
-	case AF_MP3:
-		if (o->channels > 2)
-			return err_set(e, "%s: mp3 holds one or two channels, not %d", path, o->channels);
-		*fmt = SF_FORMAT_MPEG | SF_FORMAT_MPEG_LAYER_III;
-		return 0;
+		      o->bits == AF_BITS_24 ? SF_FORMAT_PCM_24 : SF_FORMAT_FLOAT;
 	}
-	return err_set(e, "%s: unknown output format", path);
+	if (f->fixed_rate && o->rate != f->fixed_rate)
+		return err_set(e, "%s: %s output needs %d Hz, not %d Hz", path, f->ext, f->fixed_rate,
+			       o->rate);
+	if (f->max_channels && o->channels > f->max_channels)
+		return err_set(e, "%s: %s holds one or two channels, not %d", path, f->ext, o->channels);
+	*fmt = (rf64 && f->format == AF_WAV ? SF_FORMAT_RF64 : f->sf_major) | sub;
+	return 0;
 }
 
 /* Bytes of WAV data above which we switch to RF64 (a margin below 4 GiB for chunks). */
@@ -574,6 +604,8 @@ static void set_quality(struct afile_writer *w)
 	const struct afile_opts *o = &w->o;
 	double level = -1;
 
+	if (!w->fi->takes_quality && !w->fi->takes_bitrate)
+		return;
 	if (o->format == AF_MP3) {
 		int mode = SF_BITRATE_MODE_VARIABLE;
 		if (o->bitrate_kbps > 0) {
@@ -592,7 +624,7 @@ static void set_quality(struct afile_writer *w)
 		} else if (o->quality >= 0) {
 			level = 1.0 - o->quality;
 		}
-	} else if (o->format == AF_OGG || o->format == AF_FLAC) {
+	} else {
 		if (o->quality >= 0)
 			level = 1.0 - o->quality;
 	}
@@ -630,28 +662,12 @@ static const char *id3_text(char *buf, size_t size, const char *utf8, int year_o
 	return buf;
 }
 
-/* Splits `path` into a malloc'd directory ("." when none) and a base name pointer. */
-static char *dir_of(const char *path, const char **base)
-{
-	const char *slash = strrchr(path, '/');
-
-	if (!slash) {
-		*base = path;
-		return xstrdup(".");
-	}
-	*base = slash + 1;
-	if (slash == path)
-		return xstrdup("/");
-	return xstrndup(path, (size_t)(slash - path));
-}
-
 struct afile_writer *afile_create(const char *path, const struct afile_opts *o,
 				  const struct afile_meta *m, struct err *e)
 {
 	struct afile_writer *w;
 	struct stat st;
 	SF_INFO info;
-	mode_t mask;
 	int fmt = 0;
 	char msg[256];
 
@@ -661,12 +677,12 @@ struct afile_writer *afile_create(const char *path, const struct afile_opts *o,
 	}
 	w = xcalloc(1, sizeof(*w));
 	w->fd = -1;
-	w->slot = -1;
 	w->o = *o;
 	w->target = xstrdup(path);
 	w->to_stdout = strcmp(path, "-") == 0;
 	if (w->to_stdout)
 		w->o.format = AF_WAV;
+	w->fi = afile_format_get(w->o.format);
 	w->rf64 = wants_rf64(&w->o);
 	if (sf_format_for(&w->o, w->rf64, &fmt, path, e) < 0)
 		goto fail;
@@ -680,55 +696,21 @@ struct afile_writer *afile_create(const char *path, const struct afile_opts *o,
 		goto fail;
 	}
 
-	/* ---- the temporary file ---- */
+	/* ---- the data file: atomic writer, or an unnamed file for stdout ---- */
 	if (w->to_stdout) {
-		const char *td = getenv("TMPDIR");
-		struct sb s;
-		sb_init(&s);
-		sb_addf(&s, "%s/sprecher-stdout.XXXXXX.wav", td && *td ? td : "/tmp");
-		w->tmp = sb_detach(&s);
-	} else {
-		const char *base;
-		char *dir = dir_of(path, &base);
-		struct sb s;
-
-		if (*base == '\0' || (stat(path, &st) == 0 && S_ISDIR(st.st_mode))) {
-			free(dir);
-			err_set(e, "%s: is a directory", path);
+		w->fd = outfile_anon(e);
+		if (w->fd < 0)
 			goto fail;
-		}
-		if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+	} else {
+		if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
 			/* renaming over a device or pipe would replace it with a file */
-			free(dir);
 			err_set(e, "%s: not a regular file (use -o - to write to a pipe)", path);
 			goto fail;
 		}
-		sb_init(&s);
-		sb_addf(&s, "%s/.%s.XXXXXX.tmp", dir, base);
-		w->tmp = sb_detach(&s);
-		free(dir);
-	}
-	if (strlen(w->tmp) >= PATH_MAX) {
-		err_set(e, "%s: cannot create: %s", path, strerror(ENAMETOOLONG));
-		goto fail;
-	}
-	w->slot = temp_claim();
-	w->fd = mkstemps(w->tmp, 4);   /* suffix ".tmp" or ".wav" */
-	if (w->fd < 0) {
-		err_set(e, "%s: cannot create: %s", path, strerror(errno));
-		free(w->tmp);
-		w->tmp = NULL;  /* nothing to unlink */
-		goto fail;
-	}
-	if (w->slot >= 0) {
-		memcpy(temps[w->slot].path, w->tmp, strlen(w->tmp) + 1);
-		__atomic_store_n(&temps[w->slot].state, 2, __ATOMIC_SEQ_CST);
-	}
-	mask = umask(0);
-	umask(mask);
-	if (fchmod(w->fd, 0666 & ~mask) < 0) {
-		err_set(e, "%s: cannot create: %s", path, strerror(errno));
-		goto fail;
+		w->out = outfile_open(path, e);
+		if (!w->out)
+			goto fail;
+		w->fd = outfile_fd(w->out);
 	}
 
 	/* ---- libsndfile ---- */
@@ -755,7 +737,7 @@ struct afile_writer *afile_create(const char *path, const struct afile_opts *o,
 		for (size_t i = 0; i < ARRAY_LEN(strs); i++) {
 			const char *v = *(const char *const *)((const char *)m + strs[i].off);
 			char tag[512];
-			if (v && *v && w->o.format == AF_MP3)
+			if (v && *v && (w->fi->carries & AF_CARRIES_ID3))
 				v = id3_text(tag, sizeof(tag), v, strs[i].id == SF_STR_DATE);
 			if (v && *v && sf_set_string(w->sf, strs[i].id, v) != 0) {
 				err_set(e, "%s: cannot set tags: %s", path,
@@ -763,17 +745,21 @@ struct afile_writer *afile_create(const char *path, const struct afile_opts *o,
 				goto fail;
 			}
 		}
-		if (w->o.format == AF_WAV) {
+		if (w->fi->carries & AF_CARRIES_BEXT) {
 			if (set_bext(w, m) < 0) {
 				err_set(e, "%s: cannot set bext chunk: %s", path,
 					clean_msg(sf_strerror(w->sf), msg, sizeof(msg)));
 				goto fail;
 			}
+		}
+		if (w->fi->carries & AF_CARRIES_CART) {
 			if (set_cart(w, m) < 0) {
 				err_set(e, "%s: cannot set cart chunk: %s", path,
 					clean_msg(sf_strerror(w->sf), msg, sizeof(msg)));
 				goto fail;
 			}
+		}
+		if (w->fi->carries & AF_CARRIES_CUE) {
 			if (m->ncues > 0) {
 				w->cues = xmalloc(m->ncues * sizeof(*w->cues));
 				memcpy(w->cues, m->cues, m->ncues * sizeof(*w->cues));
@@ -782,9 +768,9 @@ struct afile_writer *afile_create(const char *path, const struct afile_opts *o,
 		}
 	}
 	w->rng = o->dither_seed ^ 0x9E3779B97F4A7C15ull;
-	if (o->bits == AF_BITS_16 && (w->o.format == AF_WAV || w->o.format == AF_FLAC))
+	if (o->bits == AF_BITS_16 && w->fi->bits)
 		w->sbuf = xmalloc(SBUF_FRAMES * (size_t)o->channels * sizeof(short));
-	if (o->bits == AF_BITS_24 && (w->o.format == AF_WAV || w->o.format == AF_FLAC))
+	if (o->bits == AF_BITS_24 && w->fi->bits)
 		w->ibuf = xmalloc(SBUF_FRAMES * (size_t)o->channels * sizeof(int));
 	return w;
 fail:
@@ -929,17 +915,13 @@ int afile_commit(struct afile_writer *w, struct err *e)
 		err_set(e, "%s: cannot write: %s", name, clean_msg(sf_error_number(rc), msg, sizeof(msg)));
 		goto fail;
 	}
-	if ((w->o.format == AF_OGG || w->o.format == AF_OPUS) &&
+	if (w->fi->sf_major == SF_FORMAT_OGG &&
 	    ogg_fix_serial(w->fd, (uint32_t)(w->o.dither_seed * 2654435761u) ^ 0x53505243u) < 0) {
 		err_set(e, "%s: cannot write: damaged ogg stream", name);
 		goto fail;
 	}
 	if (w->ncues > 0 && append_cue_labels(w, 1) < 0) {
 		err_set(e, "%s: cannot write cue labels: %s", name, strerror(errno ? errno : EIO));
-		goto fail;
-	}
-	if (fsync(w->fd) < 0) {
-		err_set(e, "%s: cannot write: %s", name, strerror(errno));
 		goto fail;
 	}
 	if (w->to_stdout) {
@@ -949,32 +931,13 @@ int afile_commit(struct afile_writer *w, struct err *e)
 		}
 		close(w->fd);
 		w->fd = -1;
-		unlink(w->tmp);
 	} else {
-		const char *base;
-		char *dir;
-		int dfd;
-
-		if (close(w->fd) < 0) {
-			w->fd = -1;
-			err_set(e, "%s: cannot write: %s", name, strerror(errno));
-			goto fail;
-		}
+		struct outfile *out = w->out;
+		w->out = NULL;
 		w->fd = -1;
-		if (rename(w->tmp, w->target) < 0) {
-			err_set(e, "%s: cannot write: %s", name, strerror(errno));
+		if (outfile_commit(out, e) < 0)
 			goto fail;
-		}
-		/* Make the rename durable; failure here is harmless. */
-		dir = dir_of(w->target, &base);
-		dfd = open(dir, O_RDONLY | O_DIRECTORY);
-		if (dfd >= 0) {
-			fsync(dfd);
-			close(dfd);
-		}
-		free(dir);
 	}
-	temp_release(w->slot);
 	writer_free(w);
 	return 0;
 fail:
@@ -995,5 +958,7 @@ int afile_check(const char *path, const struct afile_opts *o, struct err *e)
 	if (!w)
 		return -1;
 	afile_abort(w);
+	if (strcmp(path, "-"))
+		outfile_note(path);    /* a change by someone else before commit is an error */
 	return 0;
 }

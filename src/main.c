@@ -123,7 +123,12 @@ static void print_warns(struct warns *w, int quiet)
 
 static void on_signal(int sig)
 {
+	static const char msg[] = "sprecher: stopped by a signal; no output written\n";
+	static const char hup[] = "sprecher: stopped by SIGHUP (terminal closed); no output written\n";
+
 	afile_cleanup_temp();
+	if (write(2, sig == SIGHUP ? hup : msg, sig == SIGHUP ? sizeof(hup) - 1 : sizeof(msg) - 1) < 0)
+		(void)0;
 	signal(sig, SIG_DFL);
 	raise(sig);
 }
@@ -140,6 +145,7 @@ struct opts {
 	const char *format;          /* extension of default output names */
 	struct render_opts r;
 	char date[32];
+	int bits_given;              /* --bits was given (warned about when the format ignores it) */
 };
 
 enum {
@@ -239,6 +245,7 @@ static int parse_opts(int argc, char **argv, const char *help, struct opts *o, c
 			else if (!strcmp(optarg, "24")) o->r.bits = AF_BITS_24;
 			else if (!strcmp(optarg, "32f") || !strcmp(optarg, "32")) o->r.bits = AF_BITS_32F;
 			else return usage_error("--bits must be 16, 24 or 32f", optarg);
+			o->bits_given = 1;
 			break;
 		case O_QUALITY:
 			if (parse_double(optarg, 0, 1, &o->r.quality))
@@ -266,8 +273,7 @@ static int parse_opts(int argc, char **argv, const char *help, struct opts *o, c
 		case O_LABELS: o->labels = optarg; break;
 		case O_CHAPTERS: o->chapters = optarg; break;
 		case O_FORMAT:
-			if (strcmp(optarg, "wav") && strcmp(optarg, "flac") && strcmp(optarg, "ogg") &&
-			    strcmp(optarg, "opus") && strcmp(optarg, "mp3"))
+			if (!afile_format_find(optarg))
 				return usage_error("--format must be wav, flac, ogg, opus or mp3", optarg);
 			o->format = optarg;
 			break;
@@ -545,17 +551,22 @@ static const char *meta_path(const char *article, const char *p, char *buf, size
 	return buf;
 }
 
-/* --bitrate and --quality only mean something for some codecs: say when they are ignored. */
-static void warn_unused_codec_opts(const struct render_opts *r, struct warns *w)
+/* Options the output format ignores (--bits with mp3, --quality with wav): say so (the format table knows). */
+static void warn_unused_codec_opts(const struct opts *o, struct warns *w)
 {
-	enum afile_format f;
+	afile_warn_unused(o->r.output, o->bits_given, o->r.quality, o->r.bitrate_kbps, w);
+}
 
-	if (afile_format_from_name(r->output, &f, NULL))
-		return;
-	if (r->bitrate_kbps > 0 && f != AF_MP3 && f != AF_OPUS)
-		warns_add(w, "%s: --bitrate applies to .mp3 and .opus only; ignored", r->output);
-	if (r->quality >= 0 && (f == AF_WAV))
-		warns_add(w, "%s: --quality applies to compressed formats only; ignored", r->output);
+/* Refuses an output that is also an input, or two outputs that are one file. */
+static int check_outputs(const struct opts *o, struct err *e)
+{
+	const char *outs[] = { o->r.output, o->captions, o->timeline, o->labels, o->chapters };
+	const char *ins[24] = { o->article, o->voice, o->r.intro, o->r.outro, o->r.stinger };
+	size_t nin = 5;
+
+	for (int i = 0; i < o->nlex && nin < ARRAY_LEN(ins); i++)
+		ins[nin++] = o->lexicons[i];
+	return path_check_outputs(outs, ARRAY_LEN(outs), ins, nin, e);
 }
 
 /*
@@ -609,7 +620,9 @@ static int do_render(struct opts *o, const char *segment, int for_preview)
 	o->r.date = pick_date(o, &l.doc);
 	if (!o->r.artist)
 		o->r.artist = l.doc.meta.author;
-	warn_unused_codec_opts(&o->r, &w);
+	warn_unused_codec_opts(o, &w);
+	if (check_outputs(o, &e))
+		goto out;
 	o->r.progress = !o->quiet && isatty(2) && strcmp(o->r.output, "-");
 	syn = engine(&e);
 	if (!syn)
@@ -792,6 +805,9 @@ int main(int argc, char **argv)
 	}
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
+	signal(SIGHUP, on_signal);
+	/* a file size limit (ulimit -f) is a write error naming the file, not a silent death */
+	signal(SIGXFSZ, SIG_IGN);
 	/* a closed pipe on -o - is a write error with a message, not a silent death */
 	signal(SIGPIPE, SIG_IGN);
 	/* audio blocks come and go by the thousand: keep them on the heap, not in fresh zeroed mmaps */
