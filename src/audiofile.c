@@ -40,6 +40,35 @@ static const char *clean_msg(const char *s, char *buf, size_t cap)
 
 /* ---- reading ----------------------------------------------------------- */
 
+/* Frames allocated before reading: a header's claim is not trusted beyond this. */
+#define READ_FIRST_FRAMES ((size_t)1 << 20)
+
+/*
+ * Whether libsndfile found a data chunk shorter than its header says (a
+ * truncated file): its log then holds "data : CLAIMED (should be PRESENT)"
+ * (SSND for AIFF). A claim of 0 or 0xFFFFFFFF bytes means "length unknown"
+ * (streamed WAV) and is fine. Sets *claimed and *present in bytes.
+ */
+static int truncated(SNDFILE *sf, long long *claimed, long long *present)
+{
+	char log[8192];
+	const char *p = log;
+
+	sf_command(sf, SFC_GET_LOG_INFO, log, sizeof(log));
+	log[sizeof(log) - 1] = '\0';
+	while ((p = strstr(p, " (should be "))) {
+		const char *ls = p;
+		while (ls > log && ls[-1] != '\n')
+			ls--;
+		if ((!strncmp(ls, "data :", 6) || !strncmp(ls, "SSND :", 6)) &&
+		    sscanf(ls + 6, "%lld (should be %lld)", claimed, present) == 2 &&
+		    *claimed > *present && *claimed != 0xFFFFFFFFLL && *claimed != 0)
+			return 1;
+		p++;
+	}
+	return 0;
+}
+
 int afile_read(const char *path, float **frames, size_t *nframes,
 	       int *channels, int *rate, struct err *e)
 {
@@ -73,8 +102,23 @@ int afile_read(const char *path, float **frames, size_t *nframes,
 		return err_set(e, "%s: cannot read: invalid channel count or sample rate", path);
 	}
 
-	/* info.frames can be approximate for some codecs: read until the end. */
-	cap = info.frames > 0 && info.frames < ((sf_count_t)1 << 34) ? (size_t)info.frames + 1 : 65536;
+	{
+		long long claimed, present;
+		if (truncated(sf, &claimed, &present)) {
+			double per = present > 0 && info.frames > 0 ? (double)present / (double)info.frames : 1;
+			err_set(e, "%s: cannot read: truncated file: the header announces %.3f s of audio, "
+				"%.3f s are present", path, (double)claimed / per / info.samplerate,
+				(double)info.frames / info.samplerate);
+			sf_close(sf);
+			return -1;
+		}
+	}
+	/*
+	 * info.frames can be approximate for some codecs, or a fuzzed header's
+	 * lie: allocate a bounded first block and grow while reading to the end.
+	 */
+	cap = info.frames > 0 && (uint64_t)info.frames < READ_FIRST_FRAMES ? (size_t)info.frames + 1 :
+	      READ_FIRST_FRAMES;
 	buf = xmalloc(cap * (size_t)info.channels * sizeof(float));
 	for (;;) {
 		sf_count_t got;
@@ -321,16 +365,37 @@ static const char *bits_name(const struct afile_opts *o)
 	return o->bits == AF_BITS_16 ? "16" : o->bits == AF_BITS_24 ? "24" : "32";
 }
 
+/* Copies `utf8` as ASCII (transliterated) into a fixed field of `cap` bytes. */
+static void copy_ascii(char *dst, size_t cap, const char *utf8)
+{
+	struct sb s;
+
+	sb_init(&s);
+	if (utf8)
+		sb_add_ascii(&s, utf8);
+	copy_field(dst, cap, s.buf);
+	sb_release(&s);
+}
+
+static const char *meta_date(const struct afile_meta *m)
+{
+	return m->orig_date && *m->orig_date ? m->orig_date : "1970-01-01";
+}
+
+static const char *meta_time(const struct afile_meta *m)
+{
+	return m->orig_time && *m->orig_time ? m->orig_time : "00:00:00";
+}
+
 static int set_bext(struct afile_writer *w, const struct afile_meta *m)
 {
 	SF_BROADCAST_INFO b;
 	uint32_t h;
 	char ref[40];
-	const char *date = m->orig_date ? m->orig_date : "";
-	const char *tm = m->orig_time ? m->orig_time : "";
+	const char *date = meta_date(m), *tm = meta_time(m);
 
 	memset(&b, 0, sizeof(b));
-	copy_field(b.description, sizeof(b.description), m->title);
+	copy_ascii(b.description, sizeof(b.description), m->title);
 	copy_field(b.originator, sizeof(b.originator), "sprecher");
 	/*
 	 * Originator reference after EBU R99: country, organisation, serial,
@@ -367,24 +432,61 @@ static int set_bext(struct afile_writer *w, const struct afile_meta *m)
 	return 0;
 }
 
+/* AES46 post timers from the timeline: AUDs/AUDe, INTe at the talk-up point, SEGs at the outro. */
+static void cart_timers(SF_CART_INFO *c, const struct timeline *tl)
+{
+	size_t n = 0, first_speech = tl->n, last_speech = tl->n;
+
+	for (size_t i = 0; i < tl->n; i++)
+		if (tl->clips[i].kind == CLIP_SPEECH) {
+			if (first_speech == tl->n)
+				first_speech = i;
+			last_speech = i;
+		}
+#define TIMER(id, v) do { memcpy(c->post_timers[n].usage, id, 4); \
+	c->post_timers[n++].value = (int32_t)((v) > INT32_MAX ? INT32_MAX : (v)); } while (0)
+	TIMER("AUDs", 0);
+	TIMER("AUDe", tl->total_frames);
+	if (first_speech < tl->n && tl->n > 0 && tl->clips[0].kind == CLIP_JINGLE &&
+	    tl->clips[0].start == 0)
+		TIMER("INTe", tl->clips[first_speech].start);
+	if (last_speech < tl->n) {
+		for (size_t i = tl->n; i-- > last_speech + 1;)
+			if (tl->clips[i].kind == CLIP_JINGLE) {
+				TIMER("SEGs", tl->clips[i].start);
+				break;
+			}
+	}
+#undef TIMER
+}
+
 static int set_cart(struct afile_writer *w, const struct afile_meta *m)
 {
 	SF_CART_INFO c;
-	const char *date = m->orig_date ? m->orig_date : "";
+	char id[16];
 
 	memset(&c, 0, sizeof(c));
 	memcpy(c.version, "0101", 4);
-	copy_field(c.title, sizeof(c.title), m->title);
-	copy_field(c.artist, sizeof(c.artist), m->artist);
+	copy_ascii(c.title, sizeof(c.title), m->title);
+	copy_ascii(c.artist, sizeof(c.artist), m->artist);
+	if (m->cut_id) {
+		copy_ascii(c.cut_id, sizeof(c.cut_id), m->cut_id);
+	} else {
+		snprintf(id, sizeof(id), "SPR%08X",
+			 (unsigned)fnv1a(fnv1a(fnv1a(2166136261u, m->title), meta_date(m)), meta_time(m)));
+		copy_field(c.cut_id, sizeof(c.cut_id), id);
+	}
 	copy_field(c.category, sizeof(c.category), "NEWS");
-	copy_field(c.out_cue, sizeof(c.out_cue), m->out_cue);
-	copy_field(c.start_date, sizeof(c.start_date), *date ? date : "2000-01-01");
-	copy_field(c.start_time, sizeof(c.start_time), m->orig_time ? m->orig_time : "00:00:00");
+	copy_ascii(c.out_cue, sizeof(c.out_cue), m->out_cue);
+	copy_field(c.start_date, sizeof(c.start_date), meta_date(m));
+	copy_field(c.start_time, sizeof(c.start_time), meta_time(m));
 	copy_field(c.end_date, sizeof(c.end_date), "9999-12-31");
 	copy_field(c.end_time, sizeof(c.end_time), "23:59:59");
 	copy_field(c.producer_app_id, sizeof(c.producer_app_id), "sprecher");
 	copy_field(c.producer_app_version, sizeof(c.producer_app_version), SPRECHER_VERSION);
 	c.level_reference = 0;
+	if (m->timeline)
+		cart_timers(&c, m->timeline);
 	c.tag_text_size = 0;
 	if (!sf_command(w->sf, SFC_SET_CART_INFO, &c, sizeof(c)))
 		return -1;

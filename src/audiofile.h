@@ -8,12 +8,15 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "util.h"
+#include "timeline.h"
 
 /*
  * Reads any file libsndfile reads. Returns 0 and sets *frames (malloc'd,
  * caller frees), *nframes, *channels and *rate; or -1 with
  * "PATH: cannot read: REASON" (missing, unreadable, a directory, corrupt,
- * "file is empty", "no audio frames").
+ * "file is empty", "no audio frames", "truncated file: the header announces
+ * 6.000 s of audio, 0.140 s are present"). A header's frame count is never
+ * trusted for allocation: memory grows with the frames actually decoded.
  */
 int afile_read(const char *path, float **frames, size_t *nframes,
 	       int *channels, int *rate, struct err *e);
@@ -79,10 +82,17 @@ struct afile_cue {
 	char label[96];
 };
 
-/* What the writer puts into the file besides the audio. Strings may be NULL. */
+/*
+ * What the writer puts into the file besides the audio. Strings may be NULL.
+ * Tags keep UTF-8 where the format allows it (LIST/INFO, Vorbis comments);
+ * ID3 through LAME takes Latin-1; bext and cart text fields are ASCII, so
+ * title, artist and out cue are transliterated there (sb_add_ascii: ä -> ae).
+ */
 struct afile_meta {
 	const char *title, *artist, *date, *comment, *software;
-	/* BWF (WAV only): origination date "YYYY-MM-DD" and time "HH:MM:SS"; NULL = not set */
+	/* BWF bext OriginationDate "YYYY-MM-DD" and OriginationTime "HH:MM:SS"
+	 * (EBU Tech 3285), also the cart StartDate/StartTime (AES46); NULL date =
+	 * 1970-01-01, NULL time = 00:00:00 (main always gives a date) */
 	const char *orig_date, *orig_time;
 	/* measured loudness for BWF v2 bext fields; have_loudness = 0 leaves them unset */
 	int have_loudness;
@@ -93,8 +103,16 @@ struct afile_meta {
 	size_t ncues;
 	/* WAV cart chunk (AES46): textual out cue, e.g. the last words; NULL = empty.
 	 * The cart chunk also gets title, artist, category "NEWS", start date/time
-	 * from orig_date/orig_time and end date 9999-12-31. */
+	 * from orig_date/orig_time, end date 9999-12-31 23:59:59, and CutID. */
 	const char *out_cue;
+	/* cart CutID; NULL = "SPR" + 8 hex digits hashed from title, date and time
+	 * (stable: the same episode gets the same id) */
+	const char *cut_id;
+	/* cart timers (in frames) from the rendered timeline, when not NULL:
+	 * AUDs 0 and AUDe total_frames; with an intro jingle at the start INTe =
+	 * the first speech clip's start (the talk-up point); with an outro jingle
+	 * after the last speech SEGs = its start (where the next item may segue) */
+	const struct timeline *timeline;
 };
 
 struct afile_opts {

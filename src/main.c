@@ -18,6 +18,7 @@
 #include "util.h"
 #include "article.h"
 #include "audiofile.h"
+#include "datetime.h"
 #include "lexicon.h"
 #include "loudness.h"
 #include "render.h"
@@ -74,8 +75,11 @@ static const char usage_render[] =
 "      --no-jingles       no jingles at all (default: built-in ones)\n"
 "      --talkup MS        start speaking over the last MS ms of the intro\n"
 "      --segment N[-M]    render only these segments of the script\n"
-"      --date DATE        'YYYY-MM-DD[ HH:MM:SS]' for tags (else SOURCE_DATE_EPOCH)\n"
+"      --date DATE        'YYYY-MM-DD[ HH:MM:SS]', DD.MM.YYYY or ISO 8601 (2025-02-12T06:30)\n"
+"                         for tags, bext and cart (else SOURCE_DATE_EPOCH, the front\n"
+"                         matter's date:, the article file's time)\n"
 "      --artist NAME      artist tag (default: the front matter's author, else sprecher)\n"
+"      --cut-id ID        WAV cart CutID (default: a stable hash of title and date)\n"
 "      --captions FILE    captions, .vtt or .srt\n"
 "      --timeline FILE    every clip as JSON\n"
 "      --labels FILE      Audacity label track\n"
@@ -152,7 +156,7 @@ enum {
 	O_VOICE = 256, O_LEXICON, O_KEEP_FOOTER, O_RATE, O_MONO, O_RESAMPLE, O_LOUDNESS,
 	O_TRUE_PEAK, O_BITS, O_QUALITY, O_BITRATE, O_INTRO, O_OUTRO, O_STINGER, O_NO_JINGLES,
 	O_TALKUP, O_SEGMENT, O_DATE, O_ARTIST, O_CAPTIONS, O_TIMELINE, O_LABELS, O_CHAPTERS,
-	O_FORMAT,
+	O_FORMAT, O_CUT_ID,
 };
 
 static const struct option long_opts[] = {
@@ -183,6 +187,7 @@ static const struct option long_opts[] = {
 	{ "labels", required_argument, NULL, O_LABELS },
 	{ "chapters", required_argument, NULL, O_CHAPTERS },
 	{ "format", required_argument, NULL, O_FORMAT },
+	{ "cut-id", required_argument, NULL, O_CUT_ID },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -266,8 +271,19 @@ static int parse_opts(int argc, char **argv, const char *help, struct opts *o, c
 			o->r.talkup_ms = (int)d;
 			break;
 		case O_SEGMENT: *segment = optarg; break;
-		case O_DATE: snprintf(o->date, sizeof(o->date), "%s", optarg); break;
+		case O_DATE: {
+			struct dt dd;
+			struct err de;
+			char msg[1100];
+			if (dt_parse(optarg, &dd, &de)) {
+				snprintf(msg, sizeof(msg), "--date %s", de.msg);
+				return usage_error(msg, NULL);
+			}
+			snprintf(o->date, sizeof(o->date), "%s", optarg);
+			break;
+		}
 		case O_ARTIST: o->r.artist = optarg; break;
+		case O_CUT_ID: o->r.cut_id = optarg; break;
 		case O_CAPTIONS: o->captions = optarg; break;
 		case O_TIMELINE: o->timeline = optarg; break;
 		case O_LABELS: o->labels = optarg; break;
@@ -475,24 +491,38 @@ static int cmd_voices(int argc, char **argv)
 	return 0;
 }
 
-/* The tag/BWF date: --date, else SOURCE_DATE_EPOCH, else the article's front matter. */
-static const char *pick_date(struct opts *o, const struct doc *d)
+/*
+ * The tag/BWF/cart date, checked by the one date parser and written as
+ * "YYYY-MM-DD[ HH:MM:SS]" into o->date: --date, else SOURCE_DATE_EPOCH, else
+ * the front matter's date:, else the article file's modification time (UTC;
+ * for stdin the current time). Returns 0, or -1 naming where a bad date came from.
+ */
+static int pick_date(struct opts *o, const struct doc *d, struct err *e)
 {
 	const char *sde = getenv("SOURCE_DATE_EPOCH");
+	struct dt dd;
+	struct err de;
+	struct stat st;
 
-	if (o->date[0])
-		return o->date;
-	if (sde && *sde) {
+	if (o->date[0]) {
+		if (dt_parse(o->date, &dd, &de))
+			return err_set(e, "--date %s", de.msg);
+	} else if (sde && *sde) {
 		char *end;
 		long long t = strtoll(sde, &end, 10);
-		time_t tt = (time_t)t;
-		struct tm tm;
-		if (!*end && t >= 0 && gmtime_r(&tt, &tm)) {
-			strftime(o->date, sizeof(o->date), "%Y-%m-%d %H:%M:%S", &tm);
-			return o->date;
-		}
+		if (*end || t < 0 || t > 253402300799LL)
+			return err_set(e, "SOURCE_DATE_EPOCH: '%s' is not seconds since 1970", sde);
+		dt_from_unix(t, &dd);
+	} else if (d->meta.date) {
+		if (dt_parse(d->meta.date, &dd, &de))
+			return err_set(e, "%s: front matter date: %s", o->article, de.msg);
+	} else if (strcmp(o->article, "-") && stat(o->article, &st) == 0) {
+		dt_from_unix(st.st_mtime > 0 ? (int64_t)st.st_mtime : 0, &dd);
+	} else {
+		dt_from_unix((int64_t)time(NULL), &dd);
 	}
-	return d->meta.date;
+	dt_str(&dd, o->date);
+	return 0;
 }
 
 /* The article's base name with extension `ext`, in `dir` (NULL: the current directory). */
@@ -617,7 +647,9 @@ static int do_render(struct opts *o, const char *segment, int for_preview)
 		o->r.outro = meta_path(o->article, l.doc.meta.outro, ob, sizeof(ob));
 	if (!o->r.stinger)
 		o->r.stinger = meta_path(o->article, l.doc.meta.stinger, sb_, sizeof(sb_));
-	o->r.date = pick_date(o, &l.doc);
+	if (pick_date(o, &l.doc, &e))
+		goto out;
+	o->r.date = o->date;
 	if (!o->r.artist)
 		o->r.artist = l.doc.meta.author;
 	warn_unused_codec_opts(o, &w);

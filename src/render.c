@@ -711,7 +711,8 @@ static int encode(struct pass2 *p2, const struct script *s, const struct render_
 	struct afile_opts ao = file_opts(o, p2->frames);
 	struct afile_meta am = { .title = s->title, .artist = o->artist ? o->artist : "sprecher",
 				 .date = o->date, .software = "sprecher " SPRECHER_VERSION,
-				 .comment = "Rendered with eSpeak NG by sprecher", .out_cue = "Ende" };
+				 .comment = "Rendered with eSpeak NG by sprecher", .out_cue = "Ende",
+				 .cut_id = o->cut_id, .timeline = tl };
 	struct afile_writer *w = NULL;
 	struct limiter *lim = NULL;
 	struct meter *m = NULL;

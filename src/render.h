@@ -38,6 +38,7 @@ struct render_opts {
 	int seg_first, seg_last;     /* 1-based range; 0 = whole script */
 	const char *artist;
 	const char *date;            /* "YYYY-MM-DD[ HH:MM:SS]" or NULL */
+	const char *cut_id;          /* cart CutID; NULL = a stable hash (audiofile.h) */
 	int progress;                /* 1: one updating line on stderr */
 };
 

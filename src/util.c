@@ -337,6 +337,78 @@ int utf8_validate(const char *s, size_t len, size_t *line, size_t *col)
 	return 0;
 }
 
+/* Base letters of U+00C0..U+00FF ('\0' = handled elsewhere or '?'). */
+static const char latin1_base[] =
+	"AAAAAA\0CEEEEIIII"
+	"DNOOOOO\0OUUUUYT\0"
+	"aaaaaa\0ceeeeiiii"
+	"dnooooo\0ouuuuyty";
+
+/* Base letters of U+0100..U+017F, two per capital/small pair where they alternate. */
+static const char ext_a_base[] =
+	"AaAaAaCcCcCcCcDdDdEeEeEeEeEeGgGgGgGgHhHhIiIiIiIiIi\0\0JjKkkLlLlLlLlLlNnNnNnnNnOoOoOo\0\0RrRrRrSsSsSsSsTtTtTtUuUuUuUuUuUuWwYyYZzZzZzs";
+
+static const char *ascii_for(uint32_t cp, char *one)
+{
+	switch (cp) {
+	case 0xE4: return "ae";
+	case 0xF6: return "oe";
+	case 0xFC: return "ue";
+	case 0xC4: return "Ae";
+	case 0xD6: return "Oe";
+	case 0xDC: return "Ue";
+	case 0xDF: return "ss";
+	case 0x1E9E: return "SS";
+	case 0xC6: return "AE";
+	case 0xE6: return "ae";
+	case 0x152: return "OE";
+	case 0x153: return "oe";
+	case 0x132: return "IJ";
+	case 0x133: return "ij";
+	case 0xD7: return "x";
+	case 0xA9: return "(c)";
+	case 0xAE: return "(R)";
+	case 0x20AC: return "EUR";
+	case 0x2026: return "...";
+	case 0x201E: case 0x201C: case 0x201D: case 0x201F: case 0xAB: case 0xBB: case 0x2033:
+		return "\"";
+	case 0x201A: case 0x2018: case 0x2019: case 0x201B: case 0x2039: case 0x203A: case 0x2032:
+	case 0xB4: case 0x60:
+		return "'";
+	case 0x2010: case 0x2011: case 0x2012: case 0x2013: case 0x2014: case 0x2015: case 0x2212:
+		return "-";
+	case 0xA0: case 0x2002: case 0x2003: case 0x2007: case 0x2009: case 0x200A: case 0x202F:
+	case '\t': case '\n': case '\r':
+		return " ";
+	case 0xAD: case 0x200B: case 0x200C: case 0x200D: case 0xFEFF:
+		return "";
+	}
+	one[1] = '\0';
+	if (cp >= 0x20 && cp < 0x7F)
+		one[0] = (char)cp;
+	else if (cp < 0x20 || cp == 0x7F)
+		return "";
+	else if (cp >= 0xC0 && cp <= 0xFF && latin1_base[cp - 0xC0])
+		one[0] = latin1_base[cp - 0xC0];
+	else if (cp >= 0x100 && cp <= 0x17F && ext_a_base[cp - 0x100])
+		one[0] = ext_a_base[cp - 0x100];
+	else
+		one[0] = '?';
+	return one;
+}
+
+void sb_add_ascii(struct sb *s, const char *utf8)
+{
+	size_t len = strlen(utf8);
+	uint32_t cp;
+	char one[2];
+
+	for (size_t i = 0; i < len; i += utf8_step(utf8, len, i, &cp)) {
+		utf8_step(utf8, len, i, &cp);
+		sb_adds(s, ascii_for(cp, one));
+	}
+}
+
 size_t utf8_count(const char *s, size_t len)
 {
 	size_t i = 0, n = 0;

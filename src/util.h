@@ -183,6 +183,14 @@ void sb_addcp(struct sb *s, uint32_t cp);
  * *col (both 1-based; col counts bytes) of the first invalid byte.
  */
 int utf8_validate(const char *s, size_t len, size_t *line, size_t *col);
+/*
+ * Appends `utf8` transliterated to printable ASCII, for fields that must be
+ * ASCII (BWF bext, AES46 cart): ä ö ü Ä Ö Ü -> ae oe ue Ae Oe Ue, ß -> ss,
+ * ẞ -> SS, typographic quotes „“”«» -> ", ‚‘’‹› -> ', dashes -> -, … -> ...,
+ * no-break and other spaces -> space, accented Latin letters -> the base
+ * letter (é -> e, Ł -> L, Æ -> AE), controls dropped; anything else -> '?'.
+ */
+void sb_add_ascii(struct sb *s, const char *utf8);
 /* Number of code points in s[0..len) (invalid bytes count one each). */
 size_t utf8_count(const char *s, size_t len);
 

@@ -606,6 +606,38 @@ static const struct chunk *find_chunk(const struct chunk *c, int n, const char *
 	return NULL;
 }
 
+/* A WAV whose header announces more audio than the file holds is an error, not silently short. */
+static void test_truncated_wav(void **state)
+{
+	const char *p = test_path("trunc.wav");
+	struct err e;
+	float *f = NULL;
+	size_t n;
+	int ch, rate;
+	unsigned char *b;
+	size_t len;
+	FILE *out;
+	(void)state;
+
+	assert_int_equal(write_file(p, AF_WAV, AF_BITS_16, 48000, 1, 48000 * 6, 1, NULL, &e), 0);
+	assert_int_equal(truncate(p, 44 + 6720 * 2), 0);
+	assert_int_equal(afile_read(p, &f, &n, &ch, &rate, &e), -1);
+	assert_null(f);
+	assert_non_null(strstr(e.msg, "trunc.wav: cannot read: truncated file: the header announces 6.000 s "
+				"of audio, 0.140 s are present"));
+	/* a streamed WAV (data size unknown: 0xFFFFFFFF) is read to its end */
+	assert_int_equal(read_file(p, (char **)&b, &len, &e), 0);
+	assert_memory_equal(b + 36, "data", 4);
+	memset(b + 40, 0xFF, 4);
+	out = fopen(test_path("stream.wav"), "wb");
+	fwrite(b, 1, len, out);
+	fclose(out);
+	free(b);
+	assert_int_equal(afile_read(test_path("stream.wav"), &f, &n, &ch, &rate, &e), 0);
+	assert_int_equal(n, 6720);
+	free(f);
+}
+
 static void test_bwf_chunks(void **state)
 {
 	struct afile_cue cues[3] = { { 0, "Titel" }, { 48000, "Absatz 1" }, { 96001, "Überschrift: Wetter" } };
@@ -815,6 +847,7 @@ int main(void)
 		cmocka_unit_test(test_stdout_pipe),
 		cmocka_unit_test(test_cleanup_from_signal),
 		cmocka_unit_test(test_read),
+		cmocka_unit_test(test_truncated_wav),
 		cmocka_unit_test(test_bwf_chunks),
 		cmocka_unit_test(test_many_cues),
 		cmocka_unit_test(test_rf64_downgrade),

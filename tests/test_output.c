@@ -1,0 +1,224 @@
+/*
+ * test_output.c - end-to-end tests of the output side through the binary:
+ * dates checked and written in bext/cart, options the format ignores warned
+ * about, outputs that are inputs refused, long output names, kept modes.
+ *
+ * The binary is $SPRECHER_BIN (./sprecher by default).
+ */
+#include "testutil.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static const char *bin;
+static char errbuf[8192];
+
+static int setup(void **state)
+{
+	(void)state;
+	bin = getenv("SPRECHER_BIN");
+	if (!bin || !*bin)
+		bin = "./sprecher";
+	return test_dir_make("output");
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	return test_dir_remove();
+}
+
+/* Runs bin with args (NULL-terminated) in test_dir's parent; stderr into errbuf. Returns the exit status. */
+static int run(const char *const *args)
+{
+	char errpath[600];
+	const char *av[64];
+	int n = 0, status;
+	pid_t pid;
+
+	snprintf(errpath, sizeof(errpath), "%s/stderr.txt", test_dir);
+	av[n++] = bin;
+	for (; args[n - 1] && n < 63; n++)
+		av[n] = args[n - 1];
+	av[n] = NULL;
+	pid = fork();
+	if (pid == 0) {
+		int fe = open(errpath, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		int fo = open("/dev/null", O_WRONLY);
+		dup2(fe, 2);
+		dup2(fo, 1);
+		unsetenv("SOURCE_DATE_EPOCH");
+		execv(bin, (char *const *)av);
+		_exit(127);
+	}
+	assert_true(pid > 0);
+	waitpid(pid, &status, 0);
+	{
+		FILE *f = fopen(errpath, "r");
+		size_t k = f ? fread(errbuf, 1, sizeof(errbuf) - 1, f) : 0;
+		errbuf[k] = '\0';
+		if (f)
+			fclose(f);
+	}
+	unlink(errpath);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+}
+
+#define RUN(...) run((const char *const[]){ __VA_ARGS__, NULL })
+
+static void put(const char *path, const char *s)
+{
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(s, f);
+	fclose(f);
+}
+
+static int lines(const char *s)
+{
+	int n = 0;
+	for (; *s; s++)
+		n += *s == '\n';
+	return n;
+}
+
+/* Bad dates are refused with one line and exit 2 (option) or 1 (front matter), before any audio. */
+static void test_bad_dates(void **state)
+{
+	const char *art = test_path("a.txt"), *fm = test_path("fm.md"), *out = test_path("a.wav");
+	(void)state;
+
+	put(art, "Titel\n\nEin Satz.\n");
+	assert_int_equal(RUN("render", art, "-o", out, "--date", "gestern"), 2);
+	assert_non_null(strstr(errbuf, "--date 'gestern' is not a date"));
+	assert_int_equal(lines(errbuf), 1);
+	assert_int_equal(RUN("render", art, "-o", out, "--date", "2025-13-45 99:99:99"), 2);
+	assert_non_null(strstr(errbuf, "no such day"));
+	put(fm, "---\ntitle: Test\ndate: 31.02.2025\n---\n\nEin Satz.\n");
+	assert_int_equal(RUN("render", fm, "-o", out), 1);
+	assert_non_null(strstr(errbuf, "fm.md: front matter date: '31.02.2025': no such day"));
+	assert_int_equal(lines(errbuf), 1);
+	assert_int_equal(access(out, F_OK), -1);
+	unlink(art);
+	unlink(fm);
+}
+
+/* The value of the fixed field `off` (len bytes) in the bext or cart chunk of a WAV file. */
+static void chunk_field(const char *path, const char *id, size_t off, size_t len, char *out)
+{
+	size_t n, pos = 12;
+	char *b = test_slurp(path, &n);
+
+	assert_non_null(b);
+	out[0] = '\0';
+	while (pos + 8 <= n) {
+		uint32_t sz = (uint32_t)(unsigned char)b[pos + 4] | (uint32_t)(unsigned char)b[pos + 5] << 8 |
+			      (uint32_t)(unsigned char)b[pos + 6] << 16 | (uint32_t)(unsigned char)b[pos + 7] << 24;
+		if (!memcmp(b + pos, id, 4)) {
+			memcpy(out, b + pos + 8 + off, len);
+			out[len] = '\0';
+			break;
+		}
+		pos += 8 + sz + (sz & 1);
+	}
+	free(b);
+}
+
+/*
+ * One render: a front-matter date DD.MM.YYYY lands in bext/cart as
+ * YYYY-MM-DD, --quality with WAV warns, an output name of 250 bytes works
+ * and the replaced file keeps its mode 0600.
+ */
+static void test_date_long_name_mode_warning(void **state)
+{
+	char name[256], date[20];
+	const char *art = test_path("d.md"), *out;
+	struct stat st;
+	(void)state;
+
+	memset(name, 'x', 246);
+	memcpy(name + 246, ".wav", 5);
+	out = test_path(name);
+	put(art, "---\ntitle: Kurz\ndate: 12.02.2025\n---\n\nEin Satz für heute.\n");
+	put(out, "old");
+	assert_int_equal(chmod(out, 0600), 0);
+	assert_int_equal(RUN("render", art, "-o", out, "--no-jingles", "--quality", "0.5"), 0);
+	assert_non_null(strstr(errbuf, ".wav: --quality applies to .flac, .ogg, .opus and .mp3 only; ignored"));
+	assert_int_equal(stat(out, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	assert_true(st.st_size > 1000);
+	chunk_field(out, "bext", 320, 18, date);
+	assert_string_equal(date, "2025-02-1200:00:00");
+	chunk_field(out, "cart", 452, 18, date);
+	assert_string_equal(date, "2025-02-1200:00:00");
+	unlink(out);
+	unlink(art);
+}
+
+/* --bits with MP3 says it does nothing. */
+static void test_bits_with_mp3_warns(void **state)
+{
+	const char *art = test_path("m.txt"), *out = test_path("m.mp3");
+	(void)state;
+
+	put(art, "Titel\n\nEin Satz.\n");
+	assert_int_equal(RUN("render", art, "-o", out, "--no-jingles", "--bits", "24", "--date", "2025-02-12"), 0);
+	assert_non_null(strstr(errbuf, "m.mp3: --bits applies to .wav and .flac only; ignored"));
+	unlink(out);
+	unlink(art);
+}
+
+/* An output that is an input or another output is refused before rendering; nothing is touched. */
+static void test_output_is_input(void **state)
+{
+	const char *art = test_path("x.wav"), *a = test_path("a.wav"), *txt = test_path("t.txt");
+	char *s;
+	(void)state;
+
+	put(txt, "Titel\n\nEin Satz.\n");
+	put(a, "keep");
+	assert_int_equal(RUN("render", txt, "-o", a, "--timeline", a), 1);
+	assert_non_null(strstr(errbuf, "a.wav: is given twice as an output"));
+	assert_int_equal(RUN("render", txt, "-o", a, "--labels", txt), 1);
+	assert_non_null(strstr(errbuf, "t.txt: is also an input of this render"));
+	s = test_slurp(a, NULL);
+	assert_string_equal(s, "keep");
+	free(s);
+	s = test_slurp(txt, NULL);
+	assert_string_equal(s, "Titel\n\nEin Satz.\n");
+	free(s);
+	/* an article named x.wav rendered without -o would overwrite itself */
+	put(art, "Titel\n\nEin Satz.\n");
+	assert_int_equal(chdir(test_dir), 0);
+	assert_int_equal(RUN("render", "x.wav"), 1);
+	assert_non_null(strstr(errbuf, "x.wav: is also an input of this render"));
+	s = test_slurp(art, NULL);
+	assert_string_equal(s, "Titel\n\nEin Satz.\n");
+	free(s);
+	unlink(art);
+	unlink(a);
+	unlink(txt);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_bad_dates),
+		cmocka_unit_test(test_date_long_name_mode_warning),
+		cmocka_unit_test(test_bits_with_mp3_warns),
+		cmocka_unit_test(test_output_is_input),
+	};
+	char *abs;
+
+	/* the binary by absolute path: one test changes the working directory */
+	bin = getenv("SPRECHER_BIN");
+	if (!bin || !*bin)
+		bin = "./sprecher";
+	abs = realpath(bin, NULL);
+	if (abs)
+		setenv("SPRECHER_BIN", abs, 1);
+	free(abs);
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
