@@ -7,6 +7,7 @@
  * carries comes from the one table `formats` below.
  */
 #include "audiofile.h"
+#include "loudness.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -161,13 +162,13 @@ static const struct afile_format_info formats[] = {
 	{ .format = AF_FLAC, .ext = "flac", .sf_major = SF_FORMAT_FLAC, .bits = PCM_BITS,
 	  .takes_quality = 1, .carries = AF_CARRIES_VORBIS },
 	{ .format = AF_OGG, .ext = "ogg", .sf_major = SF_FORMAT_OGG, .sf_codec = SF_FORMAT_VORBIS,
-	  .takes_quality = 1, .lossy = 1, .carries = AF_CARRIES_VORBIS },
+	  .takes_quality = 1, .lossy = 1, .carries = AF_CARRIES_VORBIS, .tp_margin_db = 0.6 },
 	{ .format = AF_OPUS, .ext = "opus", .sf_major = SF_FORMAT_OGG, .sf_codec = SF_FORMAT_OPUS,
 	  .takes_quality = 1, .takes_bitrate = 1, .lossy = 1, .fixed_rate = 48000,
-	  .carries = AF_CARRIES_VORBIS },
+	  .carries = AF_CARRIES_VORBIS, .tp_margin_db = 0.5 },
 	{ .format = AF_MP3, .ext = "mp3", .sf_major = SF_FORMAT_MPEG,
 	  .sf_codec = SF_FORMAT_MPEG_LAYER_III, .takes_quality = 1, .takes_bitrate = 1, .lossy = 1,
-	  .max_channels = 2, .carries = AF_CARRIES_ID3 },
+	  .max_channels = 2, .carries = AF_CARRIES_ID3, .tp_margin_db = 0.2 },
 };
 
 static int ext_equal(const char *a, const char *b)
@@ -305,6 +306,7 @@ struct afile_writer {
 	size_t unsynced;        /* frames written since the last background writeback */
 	uint64_t frames;        /* frames written */
 	int rf64;
+	int finished;           /* writer_finish done: the encoder is closed */
 	/* cue labels for the LIST/adtl chunk (WAV) */
 	struct afile_cue *cues;
 	size_t ncues;
@@ -1005,27 +1007,84 @@ static int copy_to_stdout(int fd)
 	}
 }
 
-int afile_commit(struct afile_writer *w, struct err *e)
+/* Closes the encoder and fixes the stream up (Ogg serial, cue labels); idempotent. */
+static int writer_finish(struct afile_writer *w, struct err *e)
 {
 	const char *name = w->to_stdout ? "stdout" : w->target;
 	char msg[256];
 	int rc;
 
+	if (w->finished)
+		return 0;
+	w->finished = 1;
 	rc = sf_close(w->sf);
 	w->sf = NULL;
-	if (rc != 0) {
-		err_set(e, "%s: cannot write: %s", name, clean_msg(sf_error_number(rc), msg, sizeof(msg)));
-		goto fail;
-	}
+	if (rc != 0)
+		return err_set(e, "%s: cannot write: %s", name, clean_msg(sf_error_number(rc), msg, sizeof(msg)));
 	if (w->fi->sf_major == SF_FORMAT_OGG &&
-	    ogg_fix_serial(w->fd, (uint32_t)(w->o.dither_seed * 2654435761u) ^ 0x53505243u) < 0) {
-		err_set(e, "%s: cannot write: damaged ogg stream", name);
-		goto fail;
+	    ogg_fix_serial(w->fd, (uint32_t)(w->o.dither_seed * 2654435761u) ^ 0x53505243u) < 0)
+		return err_set(e, "%s: cannot write: damaged ogg stream", name);
+	if (w->ncues > 0 && append_cue_labels(w, 1) < 0)
+		return err_set(e, "%s: cannot write cue labels: %s", name, strerror(errno ? errno : EIO));
+	return 0;
+}
+
+int afile_is_lossy(const struct afile_writer *w)
+{
+	return w->fi->lossy;
+}
+
+int afile_measure(struct afile_writer *w, int dual_mono, struct loudness *out, struct err *e)
+{
+	const char *name = w->to_stdout ? "stdout" : w->target;
+	SF_INFO info;
+	SNDFILE *sf;
+	struct meter *m = NULL;
+	float *buf = NULL;
+	char msg[256];
+	int fd, rc = -1;
+
+	if (writer_finish(w, e) < 0)
+		return -1;
+	fd = dup(w->fd);
+	if (fd < 0 || lseek(fd, 0, SEEK_SET) < 0) {
+		if (fd >= 0)
+			close(fd);
+		return err_set(e, "%s: cannot read the encoded file back: %s", name, strerror(errno));
 	}
-	if (w->ncues > 0 && append_cue_labels(w, 1) < 0) {
-		err_set(e, "%s: cannot write cue labels: %s", name, strerror(errno ? errno : EIO));
-		goto fail;
+	memset(&info, 0, sizeof(info));
+	sf = sf_open_fd(fd, SFM_READ, &info, 1);
+	if (!sf)
+		return err_set(e, "%s: cannot decode the encoded file: %s", name,
+			       clean_msg(sf_strerror(NULL), msg, sizeof(msg)));
+	m = meter_new(info.channels, info.samplerate, 1, dual_mono && info.channels == 1, e);
+	if (!m)
+		goto out;
+	buf = xmalloc(SBUF_FRAMES * (size_t)info.channels * sizeof(float));
+	for (;;) {
+		sf_count_t got = sf_readf_float(sf, buf, SBUF_FRAMES);
+		if (got <= 0)
+			break;
+		if (meter_add(m, buf, (size_t)got, e) < 0)
+			goto out;
 	}
+	if (sf_error(sf) != SF_ERR_NO_ERROR) {
+		err_set(e, "%s: cannot decode the encoded file: %s", name,
+			clean_msg(sf_strerror(sf), msg, sizeof(msg)));
+		goto out;
+	}
+	rc = meter_result(m, out, e);
+out:
+	free(buf);
+	meter_free(m);
+	sf_close(sf);
+	return rc;
+}
+
+int afile_commit(struct afile_writer *w, struct err *e)
+{
+	if (writer_finish(w, e) < 0)
+		goto fail;
 	if (w->to_stdout) {
 		if (copy_to_stdout(w->fd) < 0) {
 			err_set(e, "stdout: cannot write: %s", strerror(errno));

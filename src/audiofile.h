@@ -50,6 +50,10 @@ struct afile_format_info {
 	int fixed_rate;            /* the only sample rate it takes; 0 = any */
 	int max_channels;          /* 0 = libsndfile's limit */
 	unsigned carries;          /* AF_CARRIES_* */
+	/* lossy: dB by which decoded true peaks typically pass the encoded
+	 * signal's (measured on speech at default quality); the render limits
+	 * this much lower first and then checks the decoded file */
+	double tp_margin_db;
 };
 #define AF_BITMASK(b) (1u << ((b) == AF_BITS_16 ? 0 : (b) == AF_BITS_24 ? 1 : 2))
 
@@ -170,6 +174,17 @@ int afile_write(struct afile_writer *w, const float *frames, size_t nframes, str
  * is removed and the target untouched.
  */
 int afile_commit(struct afile_writer *w, struct err *e);
+/* 1 when the writer's format is lossy (the decoded audio differs from what was written). */
+int afile_is_lossy(const struct afile_writer *w);
+/*
+ * Finishes the encoding (no more afile_write), decodes the file as it will
+ * be delivered with libsndfile, block by block, and measures it (loudness.h:
+ * integrated, true peak, LRA; a mono file as dual mono when `dual_mono`).
+ * The file is not yet in place: afile_commit or afile_abort follows.
+ * Returns 0, or -1 with "PATH: cannot decode the encoded file: REASON".
+ */
+struct loudness;
+int afile_measure(struct afile_writer *w, int dual_mono, struct loudness *out, struct err *e);
 /* Drops the temporary file and frees `w`; afile_abort(NULL) is fine. */
 void afile_abort(struct afile_writer *w);
 /*

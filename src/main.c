@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -65,7 +66,9 @@ static const char usage_render[] =
 "      --mono             one channel (default stereo)\n"
 "      --resample Q       fast, medium or best (default fast)\n"
 "      --loudness LUFS    target: a number, ebu (-23, default), podcast (-16), atsc (-24)\n"
-"      --true-peak DB     true-peak ceiling in dBTP (default -1)\n"
+"      --true-peak DB     true-peak ceiling in dBTP (default -1; -2 with --loudness atsc)\n"
+"      --mono-loudness M  mono files: dual (default: as if on both speakers, like\n"
+"                         ffmpeg ebur128=dualmono=true) or single (one channel, 3 LU lower)\n"
 "      --bits B           WAV: 16, 24 (default) or 32f; FLAC: 16 or 24\n"
 "      --quality Q        lossy codecs: 0..1\n"
 "      --bitrate KBPS     mp3/opus bit rate\n"
@@ -150,13 +153,14 @@ struct opts {
 	struct render_opts r;
 	char date[32];
 	int bits_given;              /* --bits was given (warned about when the format ignores it) */
+	int true_peak_given;         /* --true-peak was given (atsc does not change it then) */
 };
 
 enum {
 	O_VOICE = 256, O_LEXICON, O_KEEP_FOOTER, O_RATE, O_MONO, O_RESAMPLE, O_LOUDNESS,
 	O_TRUE_PEAK, O_BITS, O_QUALITY, O_BITRATE, O_INTRO, O_OUTRO, O_STINGER, O_NO_JINGLES,
 	O_TALKUP, O_SEGMENT, O_DATE, O_ARTIST, O_CAPTIONS, O_TIMELINE, O_LABELS, O_CHAPTERS,
-	O_FORMAT, O_CUT_ID,
+	O_FORMAT, O_CUT_ID, O_MONO_LOUDNESS,
 };
 
 static const struct option long_opts[] = {
@@ -188,6 +192,7 @@ static const struct option long_opts[] = {
 	{ "chapters", required_argument, NULL, O_CHAPTERS },
 	{ "format", required_argument, NULL, O_FORMAT },
 	{ "cut-id", required_argument, NULL, O_CUT_ID },
+	{ "mono-loudness", required_argument, NULL, O_MONO_LOUDNESS },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -240,10 +245,14 @@ static int parse_opts(int argc, char **argv, const char *help, struct opts *o, c
 		case O_LOUDNESS:
 			if (loudness_target_parse(optarg, &o->r.target_lufs))
 				return usage_error("--loudness must be LUFS (-70..0), ebu, podcast or atsc", optarg);
+			/* ATSC A/85 asks for -2 dBTP: the preset implies it unless --true-peak is given */
+			if (!strcasecmp(optarg, "atsc") && !o->true_peak_given)
+				o->r.ceiling_dbtp = -2.0;
 			break;
 		case O_TRUE_PEAK:
 			if (parse_double(optarg, -20, 0, &o->r.ceiling_dbtp))
 				return usage_error("--true-peak must be dBTP from -20 to 0", optarg);
+			o->true_peak_given = 1;
 			break;
 		case O_BITS:
 			if (!strcmp(optarg, "16")) o->r.bits = AF_BITS_16;
@@ -284,6 +293,11 @@ static int parse_opts(int argc, char **argv, const char *help, struct opts *o, c
 		}
 		case O_ARTIST: o->r.artist = optarg; break;
 		case O_CUT_ID: o->r.cut_id = optarg; break;
+		case O_MONO_LOUDNESS:
+			if (strcmp(optarg, "dual") && strcmp(optarg, "single"))
+				return usage_error("--mono-loudness must be dual or single", optarg);
+			o->r.mono_single = !strcmp(optarg, "single");
+			break;
 		case O_CAPTIONS: o->captions = optarg; break;
 		case O_TIMELINE: o->timeline = optarg; break;
 		case O_LABELS: o->labels = optarg; break;

@@ -688,6 +688,12 @@ static struct afile_opts file_opts(const struct render_opts *o, uint64_t frames)
 	return ao;
 }
 
+/* A mono file measured as one channel (--mono-loudness single) instead of as dual mono. */
+#define MONO_SINGLE(o) ((o)->mono_single && (o)->channels == 1)
+
+/* A decoded lossy file within this of the target is kept (each retry is a whole encode). */
+#define LOSSY_TOLERANCE_LU 0.3
+
 /* What pass 2 needs from pass 1 and gives back. */
 struct pass2 {
 	FILE *spool;
@@ -696,8 +702,9 @@ struct pass2 {
 	double gain_db;
 	double tp_in_db;        /* predicted true peak of the mix before gain */
 	struct loudness in;     /* pass-1 measurement */
-	struct loudness out;    /* final measurement */
+	struct loudness out;    /* final measurement (lossy: of the decoded file) */
 	size_t limited_frames;
+	double ceiling;         /* the limiter's ceiling: o->ceiling_dbtp less the codec's overshoot */
 };
 
 /*
@@ -736,12 +743,12 @@ static int encode(struct pass2 *p2, const struct script *s, const struct render_
 	am.have_loudness = 1;
 	am.lufs = o->target_lufs;
 	am.lra = p2->in.lra;
-	am.true_peak = fmin(p2->tp_in_db + p2->gain_db, o->ceiling_dbtp);
+	am.true_peak = fmin(p2->tp_in_db + p2->gain_db, p2->ceiling);
 	am.max_momentary = p2->in.max_momentary + p2->gain_db;
 	am.max_short_term = p2->in.max_short_term + p2->gain_db;
 
 	if (limit) {
-		lim = lim_new(p2->bus_ch, o->rate, p2->gain_db, o->ceiling_dbtp, e);
+		lim = lim_new(p2->bus_ch, o->rate, p2->gain_db, p2->ceiling, e);
 		if (!lim)
 			goto out;
 		lat = lim_latency(lim);
@@ -751,7 +758,7 @@ static int encode(struct pass2 *p2, const struct script *s, const struct render_
 	 * without it one linear gain shifts every pass-1 figure by exactly gain_db.
 	 */
 	if (limit) {
-		m = meter_new(p2->bus_ch, o->rate, 1, p2->bus_ch == 1, e);
+		m = meter_new(p2->bus_ch, o->rate, 1, p2->bus_ch == 1 && !MONO_SINGLE(o), e);
 		if (!m)
 			goto out;
 	}
@@ -824,9 +831,19 @@ static int encode(struct pass2 *p2, const struct script *s, const struct render_
 		double maxred;
 		lim_stats(lim, &p2->limited_frames, &maxred);
 	}
-	/* the limiter lowers the loudness a little: the caller may try again with more gain */
-	if (limit && !last_try && fabs(p2->out.integrated - o->target_lufs) > 0.1 &&
-	    isfinite(p2->out.integrated)) {
+	/* lossy: what counts is the decoded file (codec overshoot, level shift) */
+	if (afile_is_lossy(w) && afile_measure(w, !MONO_SINGLE(o), &p2->out, e))
+		goto out;
+	if (afile_is_lossy(w) && !last_try && p2->out.true_peak > o->ceiling_dbtp) {
+		p2->ceiling -= p2->out.true_peak - o->ceiling_dbtp + 0.1;
+		afile_abort(w);
+		w = NULL;
+		rc = 1;
+		goto out;
+	}
+	/* the limiter (or a codec) shifts the loudness a little: the caller may try again */
+	if ((limit || afile_is_lossy(w)) && !last_try && isfinite(p2->out.integrated) &&
+	    fabs(p2->out.integrated - o->target_lufs) > (afile_is_lossy(w) ? LOSSY_TOLERANCE_LU : 0.1)) {
 		afile_abort(w);
 		w = NULL;
 		rc = 1;
@@ -860,13 +877,19 @@ out:
 static int pass2(struct pass2 *p2, const struct script *s, const struct render_opts *o,
 		 const struct timeline *tl, struct warns *w, struct err *e)
 {
-	int limit = p2->tp_in_db + p2->gain_db > o->ceiling_dbtp - PEAK_PREDICTION_MARGIN;
-	int rc = 1;
+	int limit, rc = 1;
 
+	p2->ceiling = o->ceiling_dbtp - afile_format_get(file_opts(o, 0).format)->tp_margin_db;
+	limit = p2->tp_in_db + p2->gain_db > p2->ceiling - PEAK_PREDICTION_MARGIN;
 	for (int attempt = 0; attempt < 5 && rc > 0; attempt++) {
+		double ceiling = p2->ceiling;
 		rc = encode(p2, s, o, tl, limit, attempt == 4, e);
-		if (rc > 0)
+		if (rc > 0 && p2->ceiling < ceiling) {
+			limit = 1;       /* codec overshoot: limit lower, keep the gain */
+		} else if (rc > 0) {
 			p2->gain_db += o->target_lufs - p2->out.integrated;
+			limit |= p2->tp_in_db + p2->gain_db > p2->ceiling - PEAK_PREDICTION_MARGIN;
+		}
 	}
 	if (rc == 0 && fabs(p2->out.integrated - o->target_lufs) > 0.3)
 		warns_add(w, "%s: reached %.1f LUFS instead of %.1f: the true-peak ceiling of %.1f dBTP "
@@ -923,7 +946,7 @@ int render_run(const struct script *s, const struct render_opts *o, struct synth
 	p.bus.spool = spool_open(e);
 	if (!p.bus.spool)
 		goto out;
-	p.bus.meter = meter_new(p.bus.ch, o->rate, 0, p.bus.ch == 1, e);
+	p.bus.meter = meter_new(p.bus.ch, o->rate, 0, p.bus.ch == 1 && !MONO_SINGLE(o), e);
 	if (!p.bus.meter || place_start(&p, e))
 		goto out;
 	for (; nth < NWORKERS; nth++)

@@ -39,6 +39,7 @@ struct render_opts {
 	const char *artist;
 	const char *date;            /* "YYYY-MM-DD[ HH:MM:SS]" or NULL */
 	const char *cut_id;          /* cart CutID; NULL = a stable hash (audiofile.h) */
+	int mono_single;             /* mono file: measure as one channel, not as dual mono (-3 LU) */
 	int progress;                /* 1: one updating line on stderr */
 };
 

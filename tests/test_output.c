@@ -7,7 +7,9 @@
  */
 #include "testutil.h"
 
+#include <ebur128.h>
 #include <fcntl.h>
+#include <math.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -31,6 +33,8 @@ static int teardown(void **state)
 }
 
 /* Runs bin with args (NULL-terminated) in test_dir's parent; stderr into errbuf. Returns the exit status. */
+static char outbuf[8192];
+
 static int run(const char *const *args)
 {
 	char errpath[600];
@@ -46,7 +50,10 @@ static int run(const char *const *args)
 	pid = fork();
 	if (pid == 0) {
 		int fe = open(errpath, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-		int fo = open("/dev/null", O_WRONLY);
+		char op[620];
+		int fo;
+		snprintf(op, sizeof(op), "%s/stdout.txt", test_dir);
+		fo = open(op, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 		dup2(fe, 2);
 		dup2(fo, 1);
 		unsetenv("SOURCE_DATE_EPOCH");
@@ -63,6 +70,18 @@ static int run(const char *const *args)
 			fclose(f);
 	}
 	unlink(errpath);
+	{
+		char op[620];
+		FILE *f;
+		size_t k;
+		snprintf(op, sizeof(op), "%s/stdout.txt", test_dir);
+		f = fopen(op, "r");
+		k = f ? fread(outbuf, 1, sizeof(outbuf) - 1, f) : 0;
+		outbuf[k] = '\0';
+		if (f)
+			fclose(f);
+		unlink(op);
+	}
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
 }
 
@@ -202,12 +221,119 @@ static void test_output_is_input(void **state)
 	unlink(txt);
 }
 
+/* Integrated loudness and true peak of a file as decoded by libsndfile; `dual_mono` for mono files. */
+static void measure(const char *path, int dual_mono, double *lufs, double *tp)
+{
+	SF_INFO info = { 0 };
+	SNDFILE *sf = sf_open(path, SFM_READ, &info);
+	ebur128_state *st;
+	float buf[4096 * 2];
+	sf_count_t n;
+	double peak = 0, p;
+
+	assert_non_null(sf);
+	assert_true(info.channels <= 2);
+	st = ebur128_init((unsigned)info.channels, (unsigned long)info.samplerate,
+			  EBUR128_MODE_I | EBUR128_MODE_TRUE_PEAK);
+	if (info.channels == 1 && dual_mono)
+		ebur128_set_channel(st, 0, EBUR128_DUAL_MONO);
+	while ((n = sf_readf_float(sf, buf, 4096)) > 0)
+		ebur128_add_frames_float(st, buf, (size_t)n);
+	ebur128_loudness_global(st, lufs);
+	for (int c = 0; c < info.channels; c++) {
+		ebur128_true_peak(st, (unsigned)c, &p);
+		peak = p > peak ? p : peak;
+	}
+	*tp = 20 * log10(peak);
+	ebur128_destroy(&st);
+	sf_close(sf);
+}
+
+/* The integrated loudness and true peak of the result line sprecher prints. */
+static void printed(double *lufs, double *tp)
+{
+	const char *p = strstr(outbuf, "integrated ");
+	assert_non_null(p);
+	assert_int_equal(sscanf(p, "integrated %lf LUFS, true peak %lf dBTP", lufs, tp), 2);
+}
+
+static const char loud_text[] =
+	"Stadtrat beschließt neuen Busfahrplan\n\nDer Stadtrat hat am Dienstag einen neuen Busfahrplan "
+	"beschlossen. Ab Montag fahren die Linien 3 und 7 alle zehn Minuten. Die Kosten liegen bei "
+	"1,2 Millionen Euro. Kritik kam von der Opposition.\n";
+
+/* A lossy file as decoded keeps the true-peak ceiling, and the printed figures describe it. */
+static void test_lossy_decoded(void **state)
+{
+	const char *art = test_path("l.txt"), *out = test_path("l.opus");
+	double lufs, tp, plufs, ptp;
+	(void)state;
+
+	put(art, loud_text);
+	assert_int_equal(RUN("render", art, "-o", out, "--no-jingles", "--loudness", "podcast"), 0);
+	measure(out, 1, &lufs, &tp);
+	printed(&plufs, &ptp);
+	if (tp > -1.0)
+		fail_msg("decoded opus true peak %.2f dBTP above the ceiling of -1", tp);
+	if (fabs(plufs - lufs) > 0.06 || fabs(ptp - tp) > 0.06)
+		fail_msg("printed %.1f LUFS %.1f dBTP, decoded %.2f LUFS %.2f dBTP", plufs, ptp, lufs, tp);
+	if (fabs(lufs + 16) > 0.35)
+		fail_msg("decoded opus at %.2f LUFS, target -16", lufs);
+	unlink(out);
+	unlink(art);
+}
+
+/* atsc implies a ceiling of -2 dBTP unless --true-peak says otherwise. */
+static void test_atsc_ceiling(void **state)
+{
+	const char *art = test_path("a.txt"), *out = test_path("a.wav");
+	double lufs, tp;
+	(void)state;
+
+	put(art, loud_text);
+	/* a very loud target so that the ceiling is reached */
+	assert_int_equal(RUN("render", art, "-o", out, "--no-jingles", "--loudness", "atsc", "--loudness", "-8"), 0);
+	measure(out, 1, &lufs, &tp);
+	if (tp > -2.0 || tp < -2.6)
+		fail_msg("atsc: true peak %.2f dBTP, want the -2 dBTP ceiling", tp);
+	assert_int_equal(RUN("render", art, "-o", out, "--no-jingles", "--true-peak", "-1", "--loudness", "atsc",
+			     "--loudness", "-8"), 0);
+	measure(out, 1, &lufs, &tp);
+	if (tp > -1.0 || tp < -1.6)
+		fail_msg("atsc with --true-peak -1: true peak %.2f dBTP", tp);
+	unlink(out);
+	unlink(art);
+}
+
+/* Mono is measured as dual mono by default; --mono-loudness single measures one channel. */
+static void test_mono_loudness(void **state)
+{
+	const char *art = test_path("m.txt"), *out = test_path("m.wav");
+	double lufs, tp;
+	(void)state;
+
+	put(art, loud_text);
+	assert_int_equal(RUN("render", art, "-o", out, "--no-jingles", "--mono"), 0);
+	measure(out, 1, &lufs, &tp);
+	assert_true(fabs(lufs + 23) < 0.2);
+	assert_int_equal(RUN("render", art, "-o", out, "--no-jingles", "--mono", "--mono-loudness", "single"), 0);
+	measure(out, 0, &lufs, &tp);
+	if (fabs(lufs + 23) > 0.2)
+		fail_msg("single-channel measurement %.2f LUFS, want -23", lufs);
+	assert_int_equal(RUN("render", art, "-o", out, "--mono-loudness", "half"), 2);
+	unlink(out);
+	unlink(art);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_bad_dates),
 		cmocka_unit_test(test_date_long_name_mode_warning),
 		cmocka_unit_test(test_bits_with_mp3_warns),
+		cmocka_unit_test(test_lossy_decoded),
+		cmocka_unit_test(test_atsc_ceiling),
+		cmocka_unit_test(test_mono_loudness),
 		cmocka_unit_test(test_output_is_input),
 	};
 	char *abs;
