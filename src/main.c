@@ -577,6 +577,18 @@ static void engine_stop(void)
 	the_engine = NULL;
 }
 
+/* render_run's progress callback: one updating line on stderr. */
+static void show_progress(void *ctx, size_t done, size_t total, uint64_t frames)
+{
+	const struct render_opts *r = ctx;
+
+	fprintf(stderr, "\rsprecher: %zu/%zu segments, %.1f min of audio ", done, total,
+		(double)frames / r->rate / 60.0);
+	if (done == total)
+		fputc('\n', stderr);
+	fflush(stderr);
+}
+
 static int do_render(struct opts *o, const char *segment, int for_preview)
 {
 	struct loaded l;
@@ -610,12 +622,17 @@ static int do_render(struct opts *o, const char *segment, int for_preview)
 	if (!o->r.artist)
 		o->r.artist = l.doc.meta.author;
 	warn_unused_codec_opts(&o->r, &w);
-	o->r.progress = !o->quiet && isatty(2) && strcmp(o->r.output, "-");
+	if (!o->quiet && isatty(2) && strcmp(o->r.output, "-"))
+		o->r.progress = show_progress;
 	syn = engine(&e);
 	if (!syn)
 		goto out;
+	o->r.progress_ctx = &o->r;
 	if (render_run(&l.script, &o->r, syn, &tl, &res, &w, &e))
 		goto out;
+	if (getenv("SPRECHER_TIMING"))
+		fprintf(stderr, "sprecher: timing: pass 1 %.2f s, pass 2 %.2f s\n", res.pass1_seconds,
+			res.pass2_seconds);
 	if (write_sidecars(o, &tl, &l.script, &e))
 		goto out;
 	/* warnings (left-out footer, codec options) before the result line */

@@ -38,7 +38,9 @@ struct render_opts {
 	int seg_first, seg_last;     /* 1-based range; 0 = whole script */
 	const char *artist;
 	const char *date;            /* "YYYY-MM-DD[ HH:MM:SS]" or NULL */
-	int progress;                /* 1: one updating line on stderr */
+	/* called after each segment is synthesized (NULL: none); only main prints */
+	void (*progress)(void *ctx, size_t done, size_t total, uint64_t frames);
+	void *progress_ctx;
 };
 
 void render_opts_init(struct render_opts *o);
@@ -49,6 +51,7 @@ struct render_result {
 	double input_lufs;           /* before gain */
 	double gain_db;
 	size_t limited_frames;
+	double pass1_seconds, pass2_seconds;   /* wall-clock time of each pass */
 };
 
 /*
