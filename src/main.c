@@ -18,6 +18,7 @@
 #include "util.h"
 #include "article.h"
 #include "audiofile.h"
+#include "episode.h"
 #include "lexicon.h"
 #include "loudness.h"
 #include "render.h"
@@ -280,60 +281,13 @@ static int parse_opts(int argc, char **argv, const char *help, struct opts *o, c
 
 /* ==== from article to script ============================================= */
 
-struct loaded {
-	char *text;
-	struct doc doc;
-	struct lexicon *lex;
-	struct script script;
-	int have_doc, have_script;
-};
-
-static void loaded_release(struct loaded *l)
+/* The episode of o->article (episode.h), from the command line's options. */
+static int load_script(struct opts *o, struct episode *l, struct warns *w, struct err *e)
 {
-	if (l->have_script)
-		script_release(&l->script);
-	if (l->have_doc)
-		doc_release(&l->doc);
-	lex_free(l->lex);
-	free(l->text);
-}
+	struct episode_opts eo = { .article = o->article, .voice = o->voice, .lexicons = o->lexicons,
+				   .nlex = o->nlex, .keep_footer = o->keep_footer, .date = o->date };
 
-/* Loads the shipped lexicon, then the user's lexicons in order. */
-static int load_lexicons(const struct opts *o, struct lexicon *lex, struct err *e)
-{
-	char path[1024];
-
-	snprintf(path, sizeof(path), "%s/lexicon.tsv", voice_dir());
-	if (access(path, R_OK) == 0 && lex_load(lex, path, e))
-		return -1;
-	for (int i = 0; i < o->nlex; i++)
-		if (lex_load(lex, o->lexicons[i], e))
-			return -1;
-	return 0;
-}
-
-static int load_script(struct opts *o, struct loaded *l, struct warns *w, struct err *e)
-{
-	struct doc_opts dopts = { .keep_footer = o->keep_footer, .markdown = -1 };
-	struct voice_preset base, roles[ROLE__COUNT];
-	size_t len;
-
-	memset(l, 0, sizeof(*l));
-	l->lex = lex_new();
-	if (load_lexicons(o, l->lex, e))
-		return -1;
-	if (read_file(o->article, &l->text, &len, e))
-		return -1;
-	if (doc_parse(l->text, len, o->article, &dopts, &l->doc, w, e))
-		return -1;
-	l->have_doc = 1;
-	if (voice_load(o->voice ? o->voice : l->doc.meta.voice ? l->doc.meta.voice : VOICE_DEFAULT,
-		       &base, e) || voice_load_roles(&base, roles, e))
-		return -1;
-	if (script_build(&l->doc, roles, l->lex, o->article, &l->script, w, e))
-		return -1;
-	l->have_script = 1;
-	return 0;
+	return episode_load(&eo, l, w, e);
 }
 
 /* ==== commands =========================================================== */
@@ -385,7 +339,7 @@ static int cmd_normalize(int argc, char **argv)
 	if ((rc = parse_opts(argc, argv, usage_normalize, &o, &seg)))
 		return rc;
 	lex = lex_new();
-	if (load_lexicons(&o, lex, &e)) {
+	if (episode_load_lexicons(o.lexicons, o.nlex, lex, &e)) {
 		lex_free(lex);
 		return fail(&e);
 	}
@@ -412,7 +366,7 @@ static int cmd_normalize(int argc, char **argv)
 static int cmd_script(int argc, char **argv)
 {
 	struct opts o = { 0 };
-	struct loaded l;
+	struct episode l;
 	struct warns w;
 	struct err e;
 	struct sb out;
@@ -430,14 +384,14 @@ static int cmd_script(int argc, char **argv)
 	print_warns(&w, o.quiet);
 	warns_release(&w);
 	if (rc) {
-		loaded_release(&l);
+		episode_release(&l);
 		return fail(&e);
 	}
 	sb_init(&out);
 	script_print(&l.script, &out);
 	fwrite(out.buf, 1, out.len, stdout);
 	sb_release(&out);
-	loaded_release(&l);
+	episode_release(&l);
 	return 0;
 }
 
@@ -467,26 +421,6 @@ static int cmd_voices(int argc, char **argv)
 	fwrite(out.buf, 1, out.len, stdout);
 	sb_release(&out);
 	return 0;
-}
-
-/* The tag/BWF date: --date, else SOURCE_DATE_EPOCH, else the article's front matter. */
-static const char *pick_date(struct opts *o, const struct doc *d)
-{
-	const char *sde = getenv("SOURCE_DATE_EPOCH");
-
-	if (o->date[0])
-		return o->date;
-	if (sde && *sde) {
-		char *end;
-		long long t = strtoll(sde, &end, 10);
-		time_t tt = (time_t)t;
-		struct tm tm;
-		if (!*end && t >= 0 && gmtime_r(&tt, &tm)) {
-			strftime(o->date, sizeof(o->date), "%Y-%m-%d %H:%M:%S", &tm);
-			return o->date;
-		}
-	}
-	return d->meta.date;
 }
 
 /* The article's base name with extension `ext`, in `dir` (NULL: the current directory). */
@@ -535,16 +469,6 @@ static int write_sidecars(const struct opts *o, const struct timeline *tl, const
 	return 0;
 }
 
-/* Resolves a front-matter jingle path relative to the article's directory. */
-static const char *meta_path(const char *article, const char *p, char *buf, size_t n)
-{
-	const char *slash = strrchr(article, '/');
-	if (!p || p[0] == '/' || !slash)
-		return p;
-	snprintf(buf, n, "%.*s/%s", (int)(slash - article), article, p);
-	return buf;
-}
-
 /* --bitrate and --quality only mean something for some codecs: say when they are ignored. */
 static void warn_unused_codec_opts(const struct render_opts *r, struct warns *w)
 {
@@ -591,13 +515,13 @@ static void show_progress(void *ctx, size_t done, size_t total, uint64_t frames)
 
 static int do_render(struct opts *o, const char *segment, int for_preview)
 {
-	struct loaded l;
+	struct episode l;
 	struct warns w;
 	struct err e = { "" };
 	struct synth *syn = NULL;
 	struct timeline tl;
 	struct render_result res;
-	char outbuf[1024], ib[1024], ob[1024], sb_[1024];
+	char outbuf[1024];
 	int rc = EXIT_FAILURE;
 
 	warns_init(&w);
@@ -612,15 +536,7 @@ static int do_render(struct opts *o, const char *segment, int for_preview)
 		goto out;
 	if (check_sidecar_names(o, &e))
 		goto out;
-	if (!o->r.intro)
-		o->r.intro = meta_path(o->article, l.doc.meta.intro, ib, sizeof(ib));
-	if (!o->r.outro)
-		o->r.outro = meta_path(o->article, l.doc.meta.outro, ob, sizeof(ob));
-	if (!o->r.stinger)
-		o->r.stinger = meta_path(o->article, l.doc.meta.stinger, sb_, sizeof(sb_));
-	o->r.date = pick_date(o, &l.doc);
-	if (!o->r.artist)
-		o->r.artist = l.doc.meta.author;
+	episode_render_opts(&l, &o->r);
 	warn_unused_codec_opts(&o->r, &w);
 	if (!o->quiet && isatty(2) && strcmp(o->r.output, "-"))
 		o->r.progress = show_progress;
@@ -651,7 +567,7 @@ out:
 		fail(&e);
 	warns_release(&w);
 	timeline_release(&tl);
-	loaded_release(&l);
+	episode_release(&l);
 	return rc;
 }
 
