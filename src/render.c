@@ -5,7 +5,8 @@
  *   speechq   sentence -> eSpeak NG -> resampled speech (worker threads)
  *   clock     clip lengths + the preset's gaps -> placed clips (the plan)
  *   mix       placed clips + their audio -> mixed frames (pass-1 meter, spool)
- *   stage     spool -> gain or limiter (+ meter) -> upmix -> writer (encq)
+ *   jingles   intro/stinger/outro: probed, levelled, streamed into the mix
+ *   master    spool -> stages: gain or limiter (+ meter) -> upmix -> writer (encq)
  */
 #include "render.h"
 
@@ -18,18 +19,13 @@
 #include <unistd.h>
 
 #include "clock.h"
-#include "cues.h"
-#include "jingle.h"
+#include "jingles.h"
 #include "mix.h"
 #include "speechq.h"
-#include "stage.h"
+#include "master.h"
 #include "synth.h"
 
-#define JINGLE_LUFS      -20.0   /* jingle level before the programme gain; speech sits near -17.6 */
-#define BLOCK_FRAMES     16384
 #define NWORKERS         2       /* resampling threads beside eSpeak NG's */
-/* Safety between the clip-wise peak prediction and the limiter's threshold, in dB. */
-#define PEAK_PREDICTION_MARGIN 0.5
 
 void render_opts_init(struct render_opts *o)
 {
@@ -99,117 +95,6 @@ static FILE *spool_open(struct err *e)
 	return f;
 }
 
-/* ==== jingles ============================================================ */
-
-enum { J_INTRO, J_STINGER, J_OUTRO, J__COUNT };
-
-struct jingles {
-	struct jingle j[J__COUNT];
-	double gain_db[J__COUNT];   /* brings each to JINGLE_LUFS: the clip's gain in the plan */
-	double tp[J__COUNT];        /* linear true peak after that gain */
-	int have;
-	int bus_ch;
-};
-
-/* The gain bringing a jingle to JINGLE_LUFS (0 when it cannot be measured). */
-static double level_gain(const struct jingle *j)
-{
-	struct meter *m = meter_new(j->channels, j->rate, 0, j->channels == 1, NULL);
-	struct loudness l;
-	double g = 0.0;
-
-	if (m && !meter_add(m, j->frames, j->nframes, NULL) && !meter_result(m, &l, NULL) &&
-	    isfinite(l.integrated))
-		g = JINGLE_LUFS - l.integrated;
-	meter_free(m);
-	return g;
-}
-
-/* The linear true peak of a jingle after `gain_db` (as the mixer applies it). */
-static double peak_after(const struct jingle *j, double gain_db)
-{
-	size_t n = j->nframes * (size_t)j->channels;
-	float g = (float)pow(10.0, gain_db / 20.0);
-	float *t = xmalloc((n ? n : 1) * sizeof(float));
-	double tp;
-
-	for (size_t i = 0; i < n; i++)
-		t[i] = j->frames[i] * g;
-	tp = loudness_true_peak(t, j->nframes, j->channels, j->rate);
-	free(t);
-	return tp;
-}
-
-static int get_jingle(const struct render_opts *o, const char *path, enum jingle_kind k,
-		      struct jingle *j, struct err *e)
-{
-	if (path)
-		return jingle_load(path, o->rate, o->channels, o->resample, j, e);
-	jingle_builtin(k, o->rate, o->channels, j);
-	return 0;
-}
-
-/* 1 when every frame has the same value on both channels. */
-static int is_centred(const struct jingle *j)
-{
-	if (j->channels != 2)
-		return 1;
-	for (size_t i = 0; i < j->nframes; i++)
-		if (j->frames[2 * i] != j->frames[2 * i + 1])
-			return 0;
-	return 1;
-}
-
-/* Keeps only the first channel of a centred stereo jingle. */
-static void to_mono(struct jingle *j)
-{
-	if (j->channels != 2)
-		return;
-	for (size_t i = 0; i < j->nframes; i++)
-		j->frames[i] = j->frames[2 * i];
-	j->channels = 1;
-}
-
-/*
- * Loads (or builds) the three jingles, their level gains, and picks the
- * channel count of the mix bus: one channel when the output is mono or every
- * jingle is centred (speech is mono), so mixing, measuring and limiting do
- * half the work.
- */
-static int prepare_jingles(const struct render_opts *o, struct jingles *jg, struct err *e)
-{
-	const char *paths[J__COUNT] = { o->intro, o->stinger, o->outro };
-	const enum jingle_kind kinds[J__COUNT] = { JINGLE_INTRO, JINGLE_STINGER, JINGLE_OUTRO };
-	int centred = 1;
-
-	jg->bus_ch = o->channels;
-	if (o->seg_first > 0 || o->no_jingles) {
-		jg->bus_ch = 1;
-		return 0;
-	}
-	for (int i = 0; i < J__COUNT; i++) {
-		if (get_jingle(o, paths[i], kinds[i], &jg->j[i], e))
-			return -1;
-		jg->have |= 1 << i;
-		centred &= is_centred(&jg->j[i]);
-	}
-	if (centred)
-		jg->bus_ch = 1;
-	for (int i = 0; i < J__COUNT; i++) {
-		if (jg->bus_ch == 1)
-			to_mono(&jg->j[i]);
-		jg->gain_db[i] = level_gain(&jg->j[i]);
-		jg->tp[i] = peak_after(&jg->j[i], jg->gain_db[i]);
-	}
-	return 0;
-}
-
-static void jingles_release(struct jingles *jg)
-{
-	for (int i = 0; i < J__COUNT; i++)
-		jingle_release(&jg->j[i]);
-}
-
 /* ==== pass 1: placement and mix ========================================== */
 
 /* One sentence of the script with what placement needs around it. */
@@ -244,19 +129,10 @@ static void track_peak(struct pass1 *p, uint64_t start, uint64_t frames, double 
 	}
 }
 
-/* The plan's prototype of jingle `i`: its length and level gain. */
-static struct clip jingle_clip(const struct pass1 *p, int i, int segment, enum role role)
-{
-	return (struct clip){ .kind = CLIP_JINGLE, .frames = p->jg->j[i].nframes,
-			      .gain_db = p->jg->gain_db[i], .segment = segment, .role = role,
-			      .source = p->jg->j[i].source };
-}
-
-/* Hands a placed jingle clip to the mixer (flushing what comes before it). */
+/* Hands the placed jingle clip `c` to the mixer and the peak bound. */
 static int mix_jingle(struct pass1 *p, int i, const struct clip *c, struct err *e)
 {
-	if (mix_flush(p->mix, c->start, e) ||
-	    mix_add_frames(p->mix, c, p->jg->j[i].frames, p->jg->j[i].channels, 0, e))
+	if (jingles_mix(p->jg, i, c, p->mix, e))
 		return -1;
 	track_peak(p, c->start, c->frames, p->jg->tp[i]);
 	return 0;
@@ -282,7 +158,7 @@ static int place_speech(void *ctx, void *tag, struct speech *sp, struct err *e)
 	int rc = -1;
 
 	if ((p->jg->have & (1 << J_STINGER)) && it->stinger_before) {
-		struct clip j = jingle_clip(p, J_STINGER, it->seg->number, ROLE_HEADING);
+		struct clip j = jingles_clip(p->jg, J_STINGER, it->seg->number, ROLE_HEADING);
 		if (mix_jingle(p, J_STINGER, clock_stinger(&p->clk, &j), e))
 			goto out;
 	}
@@ -385,7 +261,7 @@ static int pass1_run(struct pass1 *p, const struct script *s, size_t first, size
 	items = list_items(s, first, last, &nitems);
 	p->mix = mix_new(k->ch, to_spool, k);
 	if (p->jg->have & (1 << J_INTRO)) {
-		struct clip j = jingle_clip(p, J_INTRO, 0, ROLE_TITLE);
+		struct clip j = jingles_clip(p->jg, J_INTRO, 0, ROLE_TITLE);
 		if (mix_jingle(p, J_INTRO, clock_intro(&p->clk, &j), e))
 			goto out;
 	}
@@ -399,7 +275,7 @@ static int pass1_run(struct pass1 *p, const struct script *s, size_t first, size
 		goto out;
 	rc = -1;
 	if (p->jg->have & (1 << J_OUTRO)) {
-		struct clip j = jingle_clip(p, J_OUTRO, 0, ROLE_TITLE);
+		struct clip j = jingles_clip(p->jg, J_OUTRO, 0, ROLE_TITLE);
 		if (mix_jingle(p, J_OUTRO, clock_outro(&p->clk, &j), e))
 			goto out;
 	}
@@ -412,196 +288,13 @@ out:
 	return rc;
 }
 
-/* ==== pass 2: gain or limiter, meter, upmix, writer ===================== */
-
-/* What pass 2 needs from pass 1 and gives back. */
-struct pass2 {
-	FILE *spool;
-	int bus_ch;
-	uint64_t frames;
-	double gain_db;
-	double tp_in_db;        /* predicted true peak of the mix before gain */
-	struct loudness in;     /* pass-1 measurement */
-	struct loudness out;    /* final measurement */
-	size_t limited_frames;
-};
-
-/* The writer's options; `frames` is the expected length (RF64 beyond 4 GiB). */
-static struct afile_opts file_opts(const struct render_opts *o, uint64_t frames)
-{
-	struct afile_opts ao = { .bits = o->bits, .rate = o->rate, .channels = o->channels,
-				 .quality = o->quality, .bitrate_kbps = o->bitrate_kbps,
-				 .dither_seed = 0x5370726563686572ULL, .expected_frames = frames };
-
-	if (afile_format_from_name(o->output, &ao.format, NULL))
-		ao.format = AF_WAV;
-	return ao;
-}
-
-/* Opens the output (not yet committed) with its tags, BWF and loudness metadata. */
-static struct afile_writer *open_output(const struct pass2 *p2, const struct script *s,
-					const struct render_opts *o, const struct timeline *tl,
-					struct err *e)
-{
-	struct afile_opts ao = file_opts(o, p2->frames);
-	struct afile_meta am = { .title = s->title, .artist = o->artist ? o->artist : "sprecher",
-				 .date = o->date, .software = "sprecher " SPRECHER_VERSION,
-				 .comment = "Rendered with eSpeak NG by sprecher", .out_cue = "Ende" };
-	struct afile_cue *cues = NULL;
-	struct afile_writer *w;
-	char date[16] = "", time[16] = "";
-	size_t ncues = 0;
-
-	if (o->date) {
-		sscanf(o->date, "%10s %8s", date, time);
-		am.orig_date = date[0] ? date : NULL;
-		am.orig_time = time[0] ? time : NULL;
-	}
-	cues_from_timeline(tl, &cues, &ncues);
-	am.cues = cues;
-	am.ncues = ncues;
-	am.have_loudness = 1;
-	am.lufs = o->target_lufs;
-	am.lra = p2->in.lra;
-	am.true_peak = fmin(p2->tp_in_db + p2->gain_db, o->ceiling_dbtp);
-	am.max_momentary = p2->in.max_momentary + p2->gain_db;
-	am.max_short_term = p2->in.max_short_term + p2->gain_db;
-	w = afile_create(o->output, &ao, &am, e);
-	free(cues);
-	return w;
-}
-
-/*
- * The stages of pass 2: the limiter and a meter when the peak needs it (the
- * result is measured again), else one linear gain (every pass-1 figure
- * shifts by exactly gain_db); the upmix of a mono bus; the writer.
- */
-static int build_chain(struct chain *c, const struct pass2 *p2, const struct render_opts *o,
-		       int limit, struct afile_writer *w, struct err *e)
-{
-	chain_init(c, BLOCK_FRAMES);
-	if (limit) {
-		if (chain_add(c, stage_limiter(p2->bus_ch, o->rate, p2->gain_db, o->ceiling_dbtp, e)) ||
-		    chain_add(c, stage_meter(p2->bus_ch, o->rate, e)))
-			return -1;
-	} else {
-		chain_add(c, stage_gain(p2->bus_ch, p2->gain_db));
-	}
-	if (o->channels != p2->bus_ch)
-		chain_add(c, stage_upmix());
-	return chain_add(c, stage_writer(w, o->channels, BLOCK_FRAMES, e));
-}
-
-/* Reads the whole spool through the chain and drains it. */
-static int run_spool(struct chain *c, const struct pass2 *p2, struct err *e)
-{
-	size_t bch = (size_t)p2->bus_ch;
-	uint64_t left = p2->frames;
-
-	if (fflush(p2->spool) || ferror(p2->spool))
-		return err_set(e, "cannot write the temporary spool file: %s", strerror(errno ? errno : EIO));
-	rewind(p2->spool);
-	while (left) {
-		size_t n = left < BLOCK_FRAMES ? (size_t)left : BLOCK_FRAMES;
-		if (fread(chain_buffer(c), bch * sizeof(float), n, p2->spool) != n)
-			return err_set(e, "cannot read the temporary spool file back: %s",
-				       ferror(p2->spool) ? strerror(errno ? errno : EIO) : "it is too short");
-		if (chain_flow(c, n, e))
-			return -1;
-		left -= n;
-	}
-	return chain_drain(c, e);
-}
-
-/*
- * One encoding of the spool into a new, uncommitted output; fills p2->out
- * (and limited_frames). Returns 0 with *wout set (the caller commits or
- * aborts it), or -1 (nothing left behind).
- */
-static int encode_once(struct pass2 *p2, const struct script *s, const struct render_opts *o,
-		       const struct timeline *tl, int limit, struct afile_writer **wout,
-		       struct err *e)
-{
-	struct afile_writer *w = open_output(p2, s, o, tl, e);
-	struct chain c = { 0 };
-	struct stage *st;
-	int rc = -1;
-
-	if (!w)
-		return -1;
-	if (build_chain(&c, p2, o, limit, w, e) || run_spool(&c, p2, e))
-		goto out;
-	if ((st = chain_find(&c, "meter"))) {
-		if (stage_meter_result(st, &p2->out, e))
-			goto out;
-	} else {
-		p2->out = p2->in;
-		p2->out.integrated += p2->gain_db;
-		p2->out.max_momentary += p2->gain_db;
-		p2->out.max_short_term += p2->gain_db;
-		p2->out.true_peak = p2->tp_in_db + p2->gain_db;
-	}
-	if ((st = chain_find(&c, "limiter"))) {
-		double maxred;
-		stage_limiter_stats(st, &p2->limited_frames, &maxred);
-	}
-	rc = 0;
-out:
-	chain_release(&c);
-	if (rc)
-		afile_abort(w);
-	else
-		*wout = w;
-	return rc;
-}
-
-/*
- * Encodes with the limiter when the predicted peak needs it. The limiter
- * takes a little loudness away, so the gain is corrected from the measured
- * result, up to four times; the last try is kept whatever it measures (with
- * a warning when the ceiling leaves the target out of reach).
- */
-static int pass2(struct pass2 *p2, const struct script *s, const struct render_opts *o,
-		 const struct timeline *tl, struct warns *wa, struct err *e)
-{
-	int limit = p2->tp_in_db + p2->gain_db > o->ceiling_dbtp - PEAK_PREDICTION_MARGIN;
-	struct afile_writer *w = NULL;
-
-	for (int attempt = 0; attempt < 5; attempt++) {
-		if (encode_once(p2, s, o, tl, limit, &w, e))
-			return -1;
-		if (!limit || attempt == 4 || fabs(p2->out.integrated - o->target_lufs) <= 0.1 ||
-		    !isfinite(p2->out.integrated))
-			break;
-		afile_abort(w);
-		w = NULL;
-		p2->gain_db += o->target_lufs - p2->out.integrated;
-	}
-	if (afile_commit(w, e))
-		return -1;
-	if (fabs(p2->out.integrated - o->target_lufs) > 0.3)
-		warns_add(wa, "%s: reached %.1f LUFS instead of %.1f: the true-peak ceiling of %.1f dBTP "
-			  "does not allow more", o->output, p2->out.integrated, o->target_lufs,
-			  o->ceiling_dbtp);
-	return 0;
-}
-
 /* ==== the whole render =================================================== */
-
-/* Everything that can fail on bad input, checked before any synthesis. */
-static int check_output(const struct render_opts *o, struct err *e)
-{
-	enum afile_format f;
-	struct afile_opts ao = file_opts(o, 0);
-
-	return afile_format_from_name(o->output, &f, e) || afile_check(o->output, &ao, e) ? -1 : 0;
-}
 
 int render_run(const struct script *s, const struct render_opts *o, struct synth *syn,
 	       struct timeline *tl, struct render_result *res, struct warns *w, struct err *e)
 {
 	struct pass1 p = { .o = o };
-	struct pass2 p2 = { 0 };
+	struct master p2 = { 0 };
 	struct jingles jg = { 0 };
 	struct spool_sink k = { 0 };
 	size_t first = 0, last = s->nseg - 1;
@@ -614,7 +307,7 @@ int render_run(const struct script *s, const struct render_opts *o, struct synth
 		last = (size_t)o->seg_last - 1;
 	}
 	p.jg = &jg;
-	if (check_output(o, e) || prepare_jingles(o, &jg, e))
+	if (master_check(o, e) || jingles_prepare(o, &jg, e))
 		goto out;
 	k.ch = jg.bus_ch;
 	k.f = spool_open(e);
@@ -630,7 +323,7 @@ int render_run(const struct script *s, const struct render_opts *o, struct synth
 	p2.tp_in_db = p.tp_max > 0 ? 20 * log10(p.tp_max) : -HUGE_VAL;
 	p2.gain_db = isfinite(p2.in.integrated) ? o->target_lufs - p2.in.integrated : 0.0;
 	t1 = now_s();
-	if (pass2(&p2, s, o, tl, w, e))
+	if (master_run(&p2, s, o, tl, w, e))
 		goto out;
 	res->pass1_seconds = t1 - t0;
 	res->pass2_seconds = now_s() - t1;

@@ -45,5 +45,11 @@ struct source *source_memory(float *buf, uint64_t frames, int channels, int rate
  */
 struct source *source_file(const char *path, int rate, int channels, enum rs_quality q,
 			   struct err *e);
+/* A fresh source on the same file at its first frame, without scanning it again; NULL with an error. */
+struct source *source_file_again(const struct source *s, struct err *e);
+/* 1 when every frame of the file's stereo mapping has the same value on both channels. */
+int source_file_centred(const struct source *s);
+/* From now on deliver only the first channel (a centred file on a mono bus). */
+void source_file_first_channel(struct source *s);
 
 #endif
