@@ -90,15 +90,15 @@ const char *episode_date(const struct episode *ep)
 
 void episode_render_opts(const struct episode *ep, struct render_opts *r)
 {
-	if (!r->intro && ep->intro[0])
-		r->intro = ep->intro;
-	if (!r->outro && ep->outro[0])
-		r->outro = ep->outro;
-	if (!r->stinger && ep->stinger[0])
-		r->stinger = ep->stinger;
-	r->date = episode_date(ep);
-	if (!r->artist)
-		r->artist = ep->doc.meta.author;
+	if (!r->place.intro && ep->intro[0])
+		r->place.intro = ep->intro;
+	if (!r->place.outro && ep->outro[0])
+		r->place.outro = ep->outro;
+	if (!r->place.stinger && ep->stinger[0])
+		r->place.stinger = ep->stinger;
+	r->meta.date = episode_date(ep);
+	if (!r->meta.artist)
+		r->meta.artist = ep->doc.meta.author;
 }
 
 void episode_release(struct episode *ep)

@@ -136,18 +136,18 @@ static int probe_jingle(struct jingles *jg, int i, int *centred, struct err *e)
 	size_t fin, fout;
 
 	if (!jg->path[i]) {
-		jingle_builtin(kinds[i], o->rate, o->channels, &jg->mem[i]);
+		jingle_builtin(kinds[i], o->fmt.rate, o->fmt.channels, &jg->mem[i]);
 		jg->frames[i] = jg->mem[i].nframes;
 		*centred &= is_centred(&jg->mem[i]);
 		return 0;
 	}
-	s = source_file(jg->path[i], o->rate, o->channels, o->resample, e);
+	s = source_file(jg->path[i], o->fmt.rate, o->fmt.channels, o->place.resample, e);
 	if (!s)
 		return -1;
 	jg->frames[i] = s->frames;
 	*centred &= source_file_centred(s);
 	jg->probe[i] = s;          /* scanned once; every use opens it again from here */
-	jingle_fade_frames(o->rate, &fin, &fout);
+	jingle_fade_frames(o->fmt.rate, &fin, &fout);
 	jg->fade_in[i] = fin;
 	jg->fade_out[i] = fout;
 	return 0;
@@ -164,11 +164,11 @@ int jingles_prepare(const struct render_opts *o, struct jingles *jg, struct err 
 	int centred = 1;
 
 	jg->o = o;
-	jg->path[J_INTRO] = o->intro;
-	jg->path[J_STINGER] = o->stinger;
-	jg->path[J_OUTRO] = o->outro;
-	jg->bus_ch = o->channels;
-	if (o->seg_first > 0 || o->no_jingles) {
+	jg->path[J_INTRO] = o->place.intro;
+	jg->path[J_STINGER] = o->place.stinger;
+	jg->path[J_OUTRO] = o->place.outro;
+	jg->bus_ch = o->fmt.channels;
+	if (o->place.seg_first > 0 || o->place.no_jingles) {
 		jg->bus_ch = 1;
 		return 0;
 	}

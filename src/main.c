@@ -207,7 +207,7 @@ static int parse_opts(int argc, char **argv, const char *help, struct opts *o, c
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "o:qh", long_opts, NULL)) != -1) {
 		switch (c) {
-		case 'o': o->r.output = optarg; break;
+		case 'o': o->r.fmt.output = optarg; break;
 		case 'q': o->quiet = 1; break;
 		case 'h': fputs(help, stdout); exit(0);
 		case O_VOICE: o->voice = optarg; break;
@@ -220,48 +220,48 @@ static int parse_opts(int argc, char **argv, const char *help, struct opts *o, c
 		case O_RATE:
 			if (strcmp(optarg, "44100") && strcmp(optarg, "48000"))
 				return usage_error("--rate must be 44100 or 48000", optarg);
-			o->r.rate = atoi(optarg);
+			o->r.fmt.rate = atoi(optarg);
 			break;
-		case O_MONO: o->r.channels = 1; break;
+		case O_MONO: o->r.fmt.channels = 1; break;
 		case O_RESAMPLE:
-			if (rs_quality_parse(optarg, &o->r.resample))
+			if (rs_quality_parse(optarg, &o->r.place.resample))
 				return usage_error("--resample must be fast, medium or best", optarg);
 			break;
 		case O_LOUDNESS:
-			if (loudness_target_parse(optarg, &o->r.target_lufs))
+			if (loudness_target_parse(optarg, &o->r.master.target_lufs))
 				return usage_error("--loudness must be LUFS (-70..0), ebu, podcast or atsc", optarg);
 			break;
 		case O_TRUE_PEAK:
-			if (parse_double(optarg, -20, 0, &o->r.ceiling_dbtp))
+			if (parse_double(optarg, -20, 0, &o->r.master.ceiling_dbtp))
 				return usage_error("--true-peak must be dBTP from -20 to 0", optarg);
 			break;
 		case O_BITS:
-			if (!strcmp(optarg, "16")) o->r.bits = AF_BITS_16;
-			else if (!strcmp(optarg, "24")) o->r.bits = AF_BITS_24;
-			else if (!strcmp(optarg, "32f") || !strcmp(optarg, "32")) o->r.bits = AF_BITS_32F;
+			if (!strcmp(optarg, "16")) o->r.fmt.bits = AF_BITS_16;
+			else if (!strcmp(optarg, "24")) o->r.fmt.bits = AF_BITS_24;
+			else if (!strcmp(optarg, "32f") || !strcmp(optarg, "32")) o->r.fmt.bits = AF_BITS_32F;
 			else return usage_error("--bits must be 16, 24 or 32f", optarg);
 			break;
 		case O_QUALITY:
-			if (parse_double(optarg, 0, 1, &o->r.quality))
+			if (parse_double(optarg, 0, 1, &o->r.fmt.quality))
 				return usage_error("--quality must be from 0 to 1", optarg);
 			break;
 		case O_BITRATE:
 			if (parse_double(optarg, 8, 512, &d))
 				return usage_error("--bitrate must be kbit/s from 8 to 512", optarg);
-			o->r.bitrate_kbps = (int)d;
+			o->r.fmt.bitrate_kbps = (int)d;
 			break;
-		case O_INTRO: o->r.intro = optarg; break;
-		case O_OUTRO: o->r.outro = optarg; break;
-		case O_STINGER: o->r.stinger = optarg; break;
-		case O_NO_JINGLES: o->r.no_jingles = 1; break;
+		case O_INTRO: o->r.place.intro = optarg; break;
+		case O_OUTRO: o->r.place.outro = optarg; break;
+		case O_STINGER: o->r.place.stinger = optarg; break;
+		case O_NO_JINGLES: o->r.place.no_jingles = 1; break;
 		case O_TALKUP:
 			if (parse_double(optarg, 0, 60000, &d))
 				return usage_error("--talkup must be milliseconds from 0 to 60000", optarg);
-			o->r.talkup_ms = (int)d;
+			o->r.place.talkup_ms = (int)d;
 			break;
 		case O_SEGMENT: *segment = optarg; break;
 		case O_DATE: snprintf(o->date, sizeof(o->date), "%s", optarg); break;
-		case O_ARTIST: o->r.artist = optarg; break;
+		case O_ARTIST: o->r.meta.artist = optarg; break;
 		case O_CAPTIONS: o->captions = optarg; break;
 		case O_TIMELINE: o->timeline = optarg; break;
 		case O_LABELS: o->labels = optarg; break;
@@ -455,8 +455,8 @@ static int check_sidecar_names(const struct opts *o, struct err *e)
 static int write_sidecars(const struct opts *o, const struct timeline *tl, const struct script *s,
 			  struct err *e)
 {
-	const char *audio = strrchr(o->r.output, '/');
-	audio = audio ? audio + 1 : o->r.output;
+	const char *audio = strrchr(o->r.fmt.output, '/');
+	audio = audio ? audio + 1 : o->r.fmt.output;
 
 	if (o->captions && sidecar_captions(o->captions, tl, e))
 		return -1;
@@ -474,12 +474,12 @@ static void warn_unused_codec_opts(const struct render_opts *r, struct warns *w)
 {
 	enum afile_format f;
 
-	if (afile_format_from_name(r->output, &f, NULL))
+	if (afile_format_from_name(r->fmt.output, &f, NULL))
 		return;
-	if (r->bitrate_kbps > 0 && f != AF_MP3 && f != AF_OPUS)
-		warns_add(w, "%s: --bitrate applies to .mp3 and .opus only; ignored", r->output);
-	if (r->quality >= 0 && (f == AF_WAV))
-		warns_add(w, "%s: --quality applies to compressed formats only; ignored", r->output);
+	if (r->fmt.bitrate_kbps > 0 && f != AF_MP3 && f != AF_OPUS)
+		warns_add(w, "%s: --bitrate applies to .mp3 and .opus only; ignored", r->fmt.output);
+	if (r->fmt.quality >= 0 && (f == AF_WAV))
+		warns_add(w, "%s: --quality applies to compressed formats only; ignored", r->fmt.output);
 }
 
 /*
@@ -507,7 +507,7 @@ static void show_progress(void *ctx, size_t done, size_t total, uint64_t frames)
 	const struct render_opts *r = ctx;
 
 	fprintf(stderr, "\rsprecher: %zu/%zu segments, %.1f min of audio ", done, total,
-		(double)frames / r->rate / 60.0);
+		(double)frames / r->fmt.rate / 60.0);
 	if (done == total)
 		fputc('\n', stderr);
 	fflush(stderr);
@@ -525,20 +525,20 @@ static int do_render(struct opts *o, const char *segment, int for_preview)
 	int rc = EXIT_FAILURE;
 
 	warns_init(&w);
-	timeline_init(&tl, o->r.rate);
-	if (!o->r.output) {
+	timeline_init(&tl, o->r.fmt.rate);
+	if (!o->r.fmt.output) {
 		default_output(o->article, NULL, o->format ? o->format : "wav", outbuf, sizeof(outbuf));
-		o->r.output = outbuf;
+		o->r.fmt.output = outbuf;
 	}
 	if (load_script(o, &l, &w, &e))
 		goto out;
-	if (segment && script_parse_range(segment, l.script.nseg, &o->r.seg_first, &o->r.seg_last, &e))
+	if (segment && script_parse_range(segment, l.script.nseg, &o->r.place.seg_first, &o->r.place.seg_last, &e))
 		goto out;
 	if (check_sidecar_names(o, &e))
 		goto out;
 	episode_render_opts(&l, &o->r);
 	warn_unused_codec_opts(&o->r, &w);
-	if (!o->quiet && isatty(2) && strcmp(o->r.output, "-"))
+	if (!o->quiet && isatty(2) && strcmp(o->r.fmt.output, "-"))
 		o->r.progress = show_progress;
 	syn = engine(&e);
 	if (!syn)
@@ -555,9 +555,9 @@ static int do_render(struct opts *o, const char *segment, int for_preview)
 	print_warns(&w, o->quiet);
 	warns_release(&w);
 	if (!o->quiet && !for_preview) {
-		FILE *f = strcmp(o->r.output, "-") ? stdout : stderr;
+		FILE *f = strcmp(o->r.fmt.output, "-") ? stdout : stderr;
 		fprintf(f, "%s: %d:%06.3f, integrated %.1f LUFS, true peak %.1f dBTP, "
-			"loudness range %.1f LU\n", o->r.output, (int)(res.seconds / 60),
+			"loudness range %.1f LU\n", o->r.fmt.output, (int)(res.seconds / 60),
 			fmod(res.seconds, 60.0), res.loud.integrated, res.loud.true_peak, res.loud.lra);
 	}
 	rc = 0;
@@ -586,17 +586,17 @@ static int render_batch(const struct opts *base, const char *seg, int n, char **
 		return usage_error("--segment takes a single ARTICLE", NULL);
 	if (base->captions || base->timeline || base->labels || base->chapters)
 		return usage_error("--captions, --timeline, --labels and --chapters take a single ARTICLE", NULL);
-	if (base->r.output && (stat(base->r.output, &st) != 0 || !S_ISDIR(st.st_mode))) {
+	if (base->r.fmt.output && (stat(base->r.fmt.output, &st) != 0 || !S_ISDIR(st.st_mode))) {
 		fprintf(stderr, "sprecher: %s: not a directory (with several articles, -o names the "
-			"directory for the episodes)\n", base->r.output);
+			"directory for the episodes)\n", base->r.fmt.output);
 		return EXIT_USAGE;
 	}
 	for (int i = 0; i < n; i++) {
 		struct opts o = *base;
 		o.article = articles[i];
-		default_output(articles[i], base->r.output, base->format ? base->format : "wav",
+		default_output(articles[i], base->r.fmt.output, base->format ? base->format : "wav",
 			       out, sizeof(out));
-		o.r.output = out;
+		o.r.fmt.output = out;
 		if (do_render(&o, NULL, 0))
 			failed++;
 	}
@@ -665,7 +665,7 @@ static int cmd_preview(int argc, char **argv)
 	}
 	close(fd);
 	slot = afile_temp_register(tmp);     /* removed on Ctrl-C too */
-	o.r.output = tmp;
+	o.r.fmt.output = tmp;
 	rc = do_render(&o, seg, 1);
 	if (rc == 0) {
 		pid_t pid = fork();

@@ -20,11 +20,11 @@
 /* The writer's options; `frames` is the expected length (RF64 beyond 4 GiB). */
 static struct afile_opts file_opts(const struct render_opts *o, uint64_t frames)
 {
-	struct afile_opts ao = { .bits = o->bits, .rate = o->rate, .channels = o->channels,
-				 .quality = o->quality, .bitrate_kbps = o->bitrate_kbps,
+	struct afile_opts ao = { .bits = o->fmt.bits, .rate = o->fmt.rate, .channels = o->fmt.channels,
+				 .quality = o->fmt.quality, .bitrate_kbps = o->fmt.bitrate_kbps,
 				 .dither_seed = 0x5370726563686572ULL, .expected_frames = frames };
 
-	if (afile_format_from_name(o->output, &ao.format, NULL))
+	if (afile_format_from_name(o->fmt.output, &ao.format, NULL))
 		ao.format = AF_WAV;
 	return ao;
 }
@@ -35,16 +35,16 @@ static struct afile_writer *open_output(const struct master *p2, const struct sc
 					struct err *e)
 {
 	struct afile_opts ao = file_opts(o, p2->frames);
-	struct afile_meta am = { .title = s->title, .artist = o->artist ? o->artist : "sprecher",
-				 .date = o->date, .software = "sprecher " SPRECHER_VERSION,
+	struct afile_meta am = { .title = s->title, .artist = o->meta.artist ? o->meta.artist : "sprecher",
+				 .date = o->meta.date, .software = "sprecher " SPRECHER_VERSION,
 				 .comment = "Rendered with eSpeak NG by sprecher", .out_cue = "Ende" };
 	struct afile_cue *cues = NULL;
 	struct afile_writer *w;
 	char date[16] = "", time[16] = "";
 	size_t ncues = 0;
 
-	if (o->date) {
-		sscanf(o->date, "%10s %8s", date, time);
+	if (o->meta.date) {
+		sscanf(o->meta.date, "%10s %8s", date, time);
 		am.orig_date = date[0] ? date : NULL;
 		am.orig_time = time[0] ? time : NULL;
 	}
@@ -52,12 +52,12 @@ static struct afile_writer *open_output(const struct master *p2, const struct sc
 	am.cues = cues;
 	am.ncues = ncues;
 	am.have_loudness = 1;
-	am.lufs = o->target_lufs;
+	am.lufs = o->master.target_lufs;
 	am.lra = p2->in.lra;
-	am.true_peak = fmin(p2->tp_in_db + p2->gain_db, o->ceiling_dbtp);
+	am.true_peak = fmin(p2->tp_in_db + p2->gain_db, o->master.ceiling_dbtp);
 	am.max_momentary = p2->in.max_momentary + p2->gain_db;
 	am.max_short_term = p2->in.max_short_term + p2->gain_db;
-	w = afile_create(o->output, &ao, &am, e);
+	w = afile_create(o->fmt.output, &ao, &am, e);
 	free(cues);
 	return w;
 }
@@ -72,15 +72,15 @@ static int build_chain(struct chain *c, const struct master *p2, const struct re
 {
 	chain_init(c, BLOCK_FRAMES);
 	if (limit) {
-		if (chain_add(c, stage_limiter(p2->bus_ch, o->rate, p2->gain_db, o->ceiling_dbtp, e)) ||
-		    chain_add(c, stage_meter(p2->bus_ch, o->rate, e)))
+		if (chain_add(c, stage_limiter(p2->bus_ch, o->fmt.rate, p2->gain_db, o->master.ceiling_dbtp, e)) ||
+		    chain_add(c, stage_meter(p2->bus_ch, o->fmt.rate, e)))
 			return -1;
 	} else {
 		chain_add(c, stage_gain(p2->bus_ch, p2->gain_db));
 	}
-	if (o->channels != p2->bus_ch)
+	if (o->fmt.channels != p2->bus_ch)
 		chain_add(c, stage_upmix());
-	return chain_add(c, stage_writer(w, o->channels, BLOCK_FRAMES, e));
+	return chain_add(c, stage_writer(w, o->fmt.channels, BLOCK_FRAMES, e));
 }
 
 /* Reads the whole spool through the chain and drains it. */
@@ -155,25 +155,25 @@ out:
 int master_run(struct master *p2, const struct script *s, const struct render_opts *o,
 		 const struct timeline *tl, struct warns *wa, struct err *e)
 {
-	int limit = p2->tp_in_db + p2->gain_db > o->ceiling_dbtp - PEAK_PREDICTION_MARGIN;
+	int limit = p2->tp_in_db + p2->gain_db > o->master.ceiling_dbtp - PEAK_PREDICTION_MARGIN;
 	struct afile_writer *w = NULL;
 
 	for (int attempt = 0; attempt < 5; attempt++) {
 		if (encode_once(p2, s, o, tl, limit, &w, e))
 			return -1;
-		if (!limit || attempt == 4 || fabs(p2->out.integrated - o->target_lufs) <= 0.1 ||
+		if (!limit || attempt == 4 || fabs(p2->out.integrated - o->master.target_lufs) <= 0.1 ||
 		    !isfinite(p2->out.integrated))
 			break;
 		afile_abort(w);
 		w = NULL;
-		p2->gain_db += o->target_lufs - p2->out.integrated;
+		p2->gain_db += o->master.target_lufs - p2->out.integrated;
 	}
 	if (afile_commit(w, e))
 		return -1;
-	if (fabs(p2->out.integrated - o->target_lufs) > 0.3)
+	if (fabs(p2->out.integrated - o->master.target_lufs) > 0.3)
 		warns_add(wa, "%s: reached %.1f LUFS instead of %.1f: the true-peak ceiling of %.1f dBTP "
-			  "does not allow more", o->output, p2->out.integrated, o->target_lufs,
-			  o->ceiling_dbtp);
+			  "does not allow more", o->fmt.output, p2->out.integrated, o->master.target_lufs,
+			  o->master.ceiling_dbtp);
 	return 0;
 }
 
@@ -183,6 +183,6 @@ int master_check(const struct render_opts *o, struct err *e)
 	enum afile_format f;
 	struct afile_opts ao = file_opts(o, 0);
 
-	return afile_format_from_name(o->output, &f, e) || afile_check(o->output, &ao, e) ? -1 : 0;
+	return afile_format_from_name(o->fmt.output, &f, e) || afile_check(o->fmt.output, &ao, e) ? -1 : 0;
 }
 

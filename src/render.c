@@ -30,13 +30,13 @@
 void render_opts_init(struct render_opts *o)
 {
 	memset(o, 0, sizeof(*o));
-	o->rate = 48000;
-	o->channels = 2;
-	o->resample = RS_FAST;
-	o->target_lufs = -23.0;
-	o->ceiling_dbtp = -1.0;
-	o->bits = AF_BITS_24;
-	o->quality = -1;
+	o->fmt.rate = 48000;
+	o->fmt.channels = 2;
+	o->place.resample = RS_FAST;
+	o->master.target_lufs = -23.0;
+	o->master.ceiling_dbtp = -1.0;
+	o->fmt.bits = AF_BITS_24;
+	o->fmt.quality = -1;
 }
 
 /* Seconds on the monotonic clock. */
@@ -232,7 +232,7 @@ static int speak_all(struct pass1 *p, const struct script *s, size_t first, size
 /* The placement options: the rate, the talk-up, the gaps of the programme's preset. */
 static struct clock_opts clock_opts_of(const struct script *s, const struct render_opts *o)
 {
-	struct clock_opts c = { .rate = o->rate, .talkup_ms = o->talkup_ms,
+	struct clock_opts c = { .rate = o->fmt.rate, .talkup_ms = o->place.talkup_ms,
 				.intro_gap_ms = 350, .stinger_gap_ms = 300, .outro_gap_ms = 600 };
 
 	if (s->nseg && s->seg[0].voice) {
@@ -265,7 +265,7 @@ static int pass1_run(struct pass1 *p, const struct script *s, size_t first, size
 		if (mix_jingle(p, J_INTRO, clock_intro(&p->clk, &j), e))
 			goto out;
 	}
-	q = speechq_new(syn, o->rate, o->resample, NWORKERS, place_speech, p, e);
+	q = speechq_new(syn, o->fmt.rate, o->place.resample, NWORKERS, place_speech, p, e);
 	if (!q)
 		goto out;
 	rc = speak_all(p, s, first, last, q, items, e);
@@ -302,9 +302,9 @@ int render_run(const struct script *s, const struct render_opts *o, struct synth
 	int rc = -1;
 
 	memset(res, 0, sizeof(*res));
-	if (o->seg_first > 0) {
-		first = (size_t)o->seg_first - 1;
-		last = (size_t)o->seg_last - 1;
+	if (o->place.seg_first > 0) {
+		first = (size_t)o->place.seg_first - 1;
+		last = (size_t)o->place.seg_last - 1;
 	}
 	p.jg = &jg;
 	if (master_check(o, e) || jingles_prepare(o, &jg, e))
@@ -313,7 +313,7 @@ int render_run(const struct script *s, const struct render_opts *o, struct synth
 	k.f = spool_open(e);
 	if (!k.f)
 		goto out;
-	k.meter = meter_new(k.ch, o->rate, 0, k.ch == 1, e);
+	k.meter = meter_new(k.ch, o->fmt.rate, 0, k.ch == 1, e);
 	if (!k.meter || pass1_run(&p, s, first, last, syn, &k, tl, e) ||
 	    meter_result(k.meter, &p2.in, e))
 		goto out;
@@ -321,7 +321,7 @@ int render_run(const struct script *s, const struct render_opts *o, struct synth
 	p2.bus_ch = k.ch;
 	p2.frames = tl->total_frames;
 	p2.tp_in_db = p.tp_max > 0 ? 20 * log10(p.tp_max) : -HUGE_VAL;
-	p2.gain_db = isfinite(p2.in.integrated) ? o->target_lufs - p2.in.integrated : 0.0;
+	p2.gain_db = isfinite(p2.in.integrated) ? o->master.target_lufs - p2.in.integrated : 0.0;
 	t1 = now_s();
 	if (master_run(&p2, s, o, tl, w, e))
 		goto out;
@@ -331,7 +331,7 @@ int render_run(const struct script *s, const struct render_opts *o, struct synth
 	res->input_lufs = p2.in.integrated;
 	res->gain_db = p2.gain_db;
 	res->limited_frames = p2.limited_frames;
-	res->seconds = (double)tl->total_frames / o->rate;
+	res->seconds = (double)tl->total_frames / o->fmt.rate;
 	rc = 0;
 out:
 	if (k.f)
