@@ -8,14 +8,12 @@
 #include "testutil.h"
 
 #include <ebur128.h>
-#include <fcntl.h>
 #include <math.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 static const char *bin;
-static char errbuf[8192];
+static char errbuf[8192], outbuf[8192];
 
 static int setup(void **state)
 {
@@ -32,57 +30,30 @@ static int teardown(void **state)
 	return test_dir_remove();
 }
 
-/* Runs bin with args (NULL-terminated) in test_dir's parent; stderr into errbuf. Returns the exit status. */
-static char outbuf[8192];
+/* The whole file into buf (empty when missing); removes it. */
+static void take(const char *path, char *buf, size_t cap)
+{
+	FILE *f = fopen(path, "r");
+	size_t k = f ? fread(buf, 1, cap - 1, f) : 0;
 
+	buf[k] = '\0';
+	if (f)
+		fclose(f);
+	unlink(path);
+}
+
+/* Runs bin with args (NULL-terminated) through testlib's helper; stdout into outbuf, stderr into errbuf. */
 static int run(const char *const *args)
 {
-	char errpath[600];
-	const char *av[64];
-	int n = 0, status;
-	pid_t pid;
+	char op[600], ep[600];
+	int rc;
 
-	snprintf(errpath, sizeof(errpath), "%s/stderr.txt", test_dir);
-	av[n++] = bin;
-	for (; args[n - 1] && n < 63; n++)
-		av[n] = args[n - 1];
-	av[n] = NULL;
-	pid = fork();
-	if (pid == 0) {
-		int fe = open(errpath, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-		char op[620];
-		int fo;
-		snprintf(op, sizeof(op), "%s/stdout.txt", test_dir);
-		fo = open(op, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-		dup2(fe, 2);
-		dup2(fo, 1);
-		unsetenv("SOURCE_DATE_EPOCH");
-		execv(bin, (char *const *)av);
-		_exit(127);
-	}
-	assert_true(pid > 0);
-	waitpid(pid, &status, 0);
-	{
-		FILE *f = fopen(errpath, "r");
-		size_t k = f ? fread(errbuf, 1, sizeof(errbuf) - 1, f) : 0;
-		errbuf[k] = '\0';
-		if (f)
-			fclose(f);
-	}
-	unlink(errpath);
-	{
-		char op[620];
-		FILE *f;
-		size_t k;
-		snprintf(op, sizeof(op), "%s/stdout.txt", test_dir);
-		f = fopen(op, "r");
-		k = f ? fread(outbuf, 1, sizeof(outbuf) - 1, f) : 0;
-		outbuf[k] = '\0';
-		if (f)
-			fclose(f);
-		unlink(op);
-	}
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+	snprintf(op, sizeof(op), "%s/stdout.txt", test_dir);
+	snprintf(ep, sizeof(ep), "%s/stderr.txt", test_dir);
+	rc = test_wait(test_spawn(bin, args, NULL, op, ep));
+	take(op, outbuf, sizeof(outbuf));
+	take(ep, errbuf, sizeof(errbuf));
+	return rc;
 }
 
 #define RUN(...) run((const char *const[]){ __VA_ARGS__, NULL })
@@ -338,6 +309,7 @@ int main(void)
 	};
 	char *abs;
 
+	unsetenv("SOURCE_DATE_EPOCH");     /* the date tests need the article's own date */
 	/* the binary by absolute path: one test changes the working directory */
 	bin = getenv("SPRECHER_BIN");
 	if (!bin || !*bin)
