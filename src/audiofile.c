@@ -41,8 +41,8 @@ static const char *clean_msg(const char *s, char *buf, size_t cap)
 
 /* ---- reading ----------------------------------------------------------- */
 
-/* Frames allocated before reading: a header's claim is not trusted beyond this. */
-#define READ_FIRST_FRAMES ((size_t)1 << 20)
+/* Samples allocated before reading: a header's claim is not trusted beyond this. */
+#define READ_FIRST_SAMPLES ((size_t)1 << 20)
 
 /*
  * Whether libsndfile found a data chunk shorter than its header says (a
@@ -138,8 +138,9 @@ int afile_read(const char *path, float **frames, size_t *nframes,
 	 * info.frames can be approximate for some codecs, or a fuzzed header's
 	 * lie: allocate a bounded first block and grow while reading to the end.
 	 */
-	cap = info.frames > 0 && (uint64_t)info.frames < READ_FIRST_FRAMES ? (size_t)info.frames + 1 :
-	      READ_FIRST_FRAMES;
+	cap = READ_FIRST_SAMPLES / (size_t)info.channels + 1;
+	if (info.frames > 0 && (uint64_t)info.frames < cap)
+		cap = (size_t)info.frames + 1;
 	buf = xmalloc(cap * (size_t)info.channels * sizeof(float));
 	for (;;) {
 		sf_count_t got;

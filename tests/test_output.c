@@ -9,6 +9,8 @@
 
 #include <ebur128.h>
 #include <math.h>
+#include <dirent.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -296,6 +298,57 @@ static void test_mono_loudness(void **state)
 	unlink(art);
 }
 
+/* Entries of test_dir whose name starts with a dot (temporary files), besides . and .. */
+static int hidden_entries(void)
+{
+	DIR *d = opendir(test_dir);
+	struct dirent *de;
+	int n = 0;
+
+	while ((de = readdir(d)))
+		if (de->d_name[0] == '.' && strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+			n++;
+	closedir(d);
+	return n;
+}
+
+/* A file size limit (ulimit -f) is a clean one-line error, not a kill; the old output stays. */
+static void test_file_size_limit(void **state)
+{
+	const char *art = test_path("f.txt"), *out = test_path("f.wav");
+	struct rlimit old, small;
+	char op[600], ep[600], *s;
+	int pid, rc;
+	(void)state;
+
+	put(art, loud_text);
+	put(out, "old");
+	snprintf(op, sizeof(op), "%s/stdout.txt", test_dir);
+	snprintf(ep, sizeof(ep), "%s/stderr.txt", test_dir);
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+	small = old;
+	/* the mono float spool (3.4 MB) fits, the 24-bit stereo file (5.1 MB) does not */
+	small.rlim_cur = 4 * 1024 * 1024;
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &small), 0);
+	pid = test_spawn(bin, (const char *const[]){ "render", art, "-o", out, "--no-jingles", NULL }, NULL,
+			 op, ep);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
+	rc = test_wait(pid);
+	take(op, outbuf, sizeof(outbuf));
+	take(ep, errbuf, sizeof(errbuf));
+	if (rc != 1)
+		fail_msg("exit %d under a file size limit, want 1; stderr: %s", rc, errbuf);
+	/* the error line (eSpeak NG's audio layer may print a line of its own before it) */
+	assert_non_null(strstr(errbuf, "sprecher: "));
+	assert_null(strstr(errbuf, "sprecher: warning"));
+	s = test_slurp(out, NULL);
+	assert_string_equal(s, "old");
+	free(s);
+	assert_int_equal(hidden_entries(), 0);
+	unlink(out);
+	unlink(art);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -305,6 +358,7 @@ int main(void)
 		cmocka_unit_test(test_lossy_decoded),
 		cmocka_unit_test(test_atsc_ceiling),
 		cmocka_unit_test(test_mono_loudness),
+		cmocka_unit_test(test_file_size_limit),
 		cmocka_unit_test(test_output_is_input),
 	};
 	char *abs;
