@@ -122,13 +122,15 @@ static int on_key(void *user, const char *section, const char *name, const char 
 			return bad(c, "%s must be a number from %d to %d", name, ints[i].lo, ints[i].hi);
 		return 1;
 	}
-	if (!strcmp(section, "voice") && !strcmp(name, "espeak"))
+	if (!strcmp(section, "voice") && !strcmp(name, "espeak")) {
 		snprintf(p->espeak, sizeof(p->espeak), "%s", value);
-	else if (!strcmp(section, "voice") && !strcmp(name, "variant"))
+		p->names_voice = 1;
+	} else if (!strcmp(section, "voice") && !strcmp(name, "variant")) {
 		snprintf(p->variant, sizeof(p->variant), "%s", value);
-	else if (!strcmp(section, "voice") && !strcmp(name, "description"))
+		p->names_voice = 1;
+	} else if (!strcmp(section, "voice") && !strcmp(name, "description")) {
 		snprintf(p->description, sizeof(p->description), "%s", value);
-	else if (!strcmp(section, "roles")) {
+	} else if (!strcmp(section, "roles")) {
 		int r = role_parse(name);
 		if (r < 0)
 			return bad(c, "unknown role '%s'", name);
@@ -211,6 +213,11 @@ int voice_load_roles(const struct voice_preset *base, struct voice_preset out[RO
 		}
 		if (voice_load(base->role[r], &out[r], e))
 			return -1;
+		/* a role preset without a voice of its own keeps the programme's speaker */
+		if (!out[r].names_voice) {
+			memcpy(out[r].espeak, base->espeak, sizeof(out[r].espeak));
+			memcpy(out[r].variant, base->variant, sizeof(out[r].variant));
+		}
 		/* pauses belong to the programme, not to the role's voice */
 		out[r].pause_sentence_ms = base->pause_sentence_ms;
 		out[r].pause_paragraph_ms = base->pause_paragraph_ms;

@@ -16,6 +16,11 @@
  *     section   = 1300
  *     [roles]               ; optional: other presets for some roles
  *     title = nachrichten-titel
+ *
+ * A role preset that names neither `espeak` nor `variant` speaks with the
+ * voice (eSpeak voice and variant) of the preset that chose it: it changes the
+ * delivery (rate, pitch, pauses ...), not the speaker, so a female programme
+ * keeps its female voice for titles.
  */
 #ifndef SPRECHER_VOICE_H
 #define SPRECHER_VOICE_H
@@ -31,6 +36,7 @@ struct voice_preset {
 	char variant[32];         /* empty: none */
 	int rate, pitch, range, volume, wordgap;
 	int pause_sentence_ms, pause_paragraph_ms, pause_section_ms;
+	int names_voice;          /* the file set `espeak` or `variant` */
 	char role[ROLE__COUNT][64];   /* preset name per role; empty: this preset */
 };
 
@@ -46,7 +52,7 @@ int voice_load(const char *name_or_file, struct voice_preset *out, struct err *e
 
 /*
  * The presets for every role of `base` (roles without their own preset get a
- * copy of `base`). Returns 0 or -1 when a role's preset cannot be loaded.
+ * copy of `base`; role presets without a voice of their own get base's). Returns 0 or -1 when a role's preset cannot be loaded.
  */
 int voice_load_roles(const struct voice_preset *base, struct voice_preset out[ROLE__COUNT],
 		     struct err *e);
