@@ -2,6 +2,7 @@
  * main.c - the command line: parses options, runs one command, prints errors
  * and warnings, chooses the exit status (0 ok, 1 failure, 2 usage error).
  */
+#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <malloc.h>
@@ -47,17 +48,19 @@ static const char usage_main[] =
 "  voices                    list voice presets and installed German eSpeak voices\n"
 "  help COMMAND              options of one command\n"
 "\n"
-"sprecher --version prints the version.\n";
+"sprecher --version (-V) prints the version.\n";
 
 static const char usage_render[] =
 "usage: sprecher render ARTICLE [OPTIONS]\n"
 "       sprecher render ARTICLE... [-o DIR] [--format EXT] [OPTIONS]   (a batch of episodes)\n"
 "\n"
 "  -o, --output FILE      output file: .wav (default ARTICLE-NAME.wav), .flac, .ogg, .opus, .mp3;\n"
+"                         '-' writes a WAV stream to stdout;\n"
 "                         with several articles: the directory for NAME.EXT files\n"
 "      --format EXT       extension of default output names: wav, flac, ogg, opus, mp3\n"
-"                         '-' writes a WAV stream to stdout\n"
 "      --voice NAME|FILE  voice preset (see sprecher voices; default " VOICE_DEFAULT ")\n"
+"      --speed N%|WPM     speaking speed: percent of the preset's (110%), or words per\n"
+"                         minute for body text (170); other roles keep their proportion\n"
 "      --lexicon FILE     extra pronunciation lexicon (repeatable; later files win)\n"
 "      --keep-footer      read the donation/contact footer too (URLs, e-mail spoken)\n"
 "      --rate HZ          44100 or 48000 (default 48000)\n"
@@ -80,7 +83,9 @@ static const char usage_render[] =
 "      --timeline FILE    every clip as JSON\n"
 "      --labels FILE      Audacity label track\n"
 "      --chapters FILE    chapters: ffmetadata, or a CUE sheet for .cue\n"
-"  -q, --quiet            print nothing but errors\n";
+"  -q, --quiet            print nothing but errors\n"
+"\n"
+"Long options are spelled out in full; abbreviations are refused.\n";
 
 static const char usage_script[] =
 "usage: sprecher script ARTICLE [--voice NAME|FILE] [--lexicon FILE] [--keep-footer]\n"
@@ -89,9 +94,12 @@ static const char usage_script[] =
 "the pause after each sentence and an estimated duration, then the total.\n";
 
 static const char usage_preview[] =
-"usage: sprecher preview ARTICLE N [render options]\n"
+"usage: sprecher preview ARTICLE N [--player CMD] [render options]\n"
 "\n"
-"Renders segment N and plays it with aplay, paplay, pw-play or ffplay.\n";
+"Renders segment N (or N-M) and plays it with aplay, paplay, pw-play or ffplay,\n"
+"the first found, or with --player CMD (a command line; the WAV file is added\n"
+"as its last argument). Without a player or sound device: render it instead,\n"
+"sprecher render ARTICLE --segment N -o - | aplay\n";
 
 static const char usage_sentences[] =
 "usage: sprecher sentences [FILE]\n\nPrints one sentence per line; reads stdin without FILE.\n";
@@ -99,6 +107,9 @@ static const char usage_normalize[] =
 "usage: sprecher normalize [--lexicon FILE]\n\nReads lines on stdin and prints exactly one spoken-form line for each.\n";
 static const char usage_voices[] =
 "usage: sprecher voices\n\nLists the voice presets and the German eSpeak NG voices installed.\n";
+static const char usage_help[] =
+"usage: sprecher help [COMMAND]\n\nPrints the options of COMMAND (render, script, preview, sentences,\n"
+"normalize, voices, help), or the list of commands.\n";
 
 /* ==== shared helpers ===================================================== */
 
@@ -108,9 +119,13 @@ static int fail(const struct err *e)
 	return EXIT_FAILURE;
 }
 
+/* The command being run, for "see sprecher help COMMAND"; NULL before one is chosen. */
+static const char *cur_cmd;
+
 static int usage_error(const char *msg, const char *arg)
 {
-	fprintf(stderr, "sprecher: %s%s%s (see sprecher --help)\n", msg, arg ? ": " : "", arg ? arg : "");
+	fprintf(stderr, "sprecher: %s%s%s (see sprecher %s%s)\n", msg, arg ? ": " : "", arg ? arg : "",
+		cur_cmd ? "help " : "--help", cur_cmd ? cur_cmd : "");
 	return EXIT_USAGE;
 }
 
@@ -138,15 +153,18 @@ struct opts {
 	int quiet;
 	const char *captions, *timeline, *labels, *chapters;
 	const char *format;          /* extension of default output names */
+	const char *player;          /* preview --player CMD */
 	struct render_opts r;
 	char date[32];
+	double speed_percent;        /* --speed N%: 0 = not given */
+	int speed_wpm;               /* --speed WPM: 0 = not given */
 };
 
 enum {
 	O_VOICE = 256, O_LEXICON, O_KEEP_FOOTER, O_RATE, O_MONO, O_RESAMPLE, O_LOUDNESS,
 	O_TRUE_PEAK, O_BITS, O_QUALITY, O_BITRATE, O_INTRO, O_OUTRO, O_STINGER, O_NO_JINGLES,
 	O_TALKUP, O_SEGMENT, O_DATE, O_ARTIST, O_CAPTIONS, O_TIMELINE, O_LABELS, O_CHAPTERS,
-	O_FORMAT,
+	O_FORMAT, O_SPEED, O_PLAYER,
 };
 
 static const struct option long_opts[] = {
@@ -177,6 +195,8 @@ static const struct option long_opts[] = {
 	{ "labels", required_argument, NULL, O_LABELS },
 	{ "chapters", required_argument, NULL, O_CHAPTERS },
 	{ "format", required_argument, NULL, O_FORMAT },
+	{ "speed", required_argument, NULL, O_SPEED },
+	{ "player", required_argument, NULL, O_PLAYER },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -194,6 +214,112 @@ static int parse_double(const char *s, double lo, double hi, double *out)
 }
 
 /*
+ * getopt_long takes any unambiguous abbreviation of a long option, so
+ * `--time 150` became `--timeline 150`. Every long option must be spelled
+ * out: this walks argv as getopt will (skipping option arguments, stopping
+ * at "--") and refuses an unknown or shortened one, naming the candidates.
+ * Returns 0, or EXIT_USAGE after printing the problem.
+ */
+static int check_long_opts(int argc, char **argv, const char *shorts)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		char msg[512];
+		size_t n, len = 0;
+		int exact = -1, cands = 0;
+
+		if (!strcmp(a, "--"))
+			return 0;
+		if (a[0] == '-' && a[1] && a[1] != '-') {
+			/* a cluster of short options: one taking an argument ends it */
+			for (const char *c = a + 1; *c; c++) {
+				const char *sp = strchr(shorts, *c);
+				if (sp && sp[1] == ':') {
+					if (!c[1])
+						i++;
+					break;
+				}
+			}
+			continue;
+		}
+		if (strncmp(a, "--", 2) || !a[2])
+			continue;
+		n = strcspn(a + 2, "=");
+		msg[0] = '\0';
+		for (int k = 0; long_opts[k].name; k++) {
+			if (strlen(long_opts[k].name) == n && !strncmp(long_opts[k].name, a + 2, n))
+				exact = k;
+			else if (!strncmp(long_opts[k].name, a + 2, n) && len + 40 < sizeof(msg)) {
+				len += (size_t)snprintf(msg + len, sizeof(msg) - len, "%s--%s",
+							cands ? ", " : "", long_opts[k].name);
+				cands++;
+			}
+		}
+		if (exact >= 0) {
+			if (long_opts[exact].has_arg == required_argument && !a[2 + n])
+				i++;
+			continue;
+		}
+		fprintf(stderr, "sprecher: %s option '%.*s'%s%s%s (see sprecher help %s)\n",
+			cands > 1 ? "ambiguous" : "unknown", (int)n + 2, a,
+			cands > 1 ? ": " : cands ? "; did you mean " : "", msg, cands == 1 ? "?" : "",
+			cur_cmd ? cur_cmd : "render");
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
+/* The long name of the option whose getopt value is `val`, for messages. */
+static const char *opt_name(int val)
+{
+	for (int k = 0; long_opts[k].name; k++)
+		if (long_opts[k].val == val)
+			return long_opts[k].name;
+	return "?";
+}
+
+/* Parses --speed: "N%" (25..400) or words per minute "N" / "Nwpm" (80..450). */
+static int parse_speed(const char *s, struct opts *o)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (end == s || errno)
+		return -1;
+	if (!strcmp(end, "%")) {
+		if (!(v >= 25 && v <= 400))
+			return -1;
+		o->speed_percent = v;
+		o->speed_wpm = 0;
+		return 0;
+	}
+	if ((*end && strcmp(end, "wpm")) || !(v >= 80 && v <= 450) || v != (int)v)
+		return -1;
+	o->speed_wpm = (int)v;
+	o->speed_percent = 0;
+	return 0;
+}
+
+/* --segment's form, checked before anything is loaded: N or N-M with 1 <= N <= M. */
+static int check_segment_arg(const char *arg)
+{
+	char *end;
+	long a, b;
+
+	a = strtol(arg, &end, 10);
+	b = a;
+	if (end != arg && *end == '-') {
+		const char *p = end + 1;
+		b = strtol(p, &end, 10);
+		if (end == p)
+			return -1;
+	}
+	return end == arg || *end || a < 1 || b < a ? -1 : 0;
+}
+
+/*
  * Parses the options of render/script/preview/normalize into `o`; positional
  * arguments are left in argv[optind..]. `segment` receives --segment's text.
  * Returns 0, or EXIT_USAGE after printing the problem.
@@ -203,8 +329,11 @@ static int parse_opts(int argc, char **argv, const char *help, struct opts *o, c
 	int c;
 	double d;
 
+	if (check_long_opts(argc, argv, "o:qh"))
+		return EXIT_USAGE;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:qh", long_opts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":o:qh", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'o': o->r.output = optarg; break;
 		case 'q': o->quiet = 1; break;
@@ -258,7 +387,11 @@ static int parse_opts(int argc, char **argv, const char *help, struct opts *o, c
 				return usage_error("--talkup must be milliseconds from 0 to 60000", optarg);
 			o->r.talkup_ms = (int)d;
 			break;
-		case O_SEGMENT: *segment = optarg; break;
+		case O_SEGMENT:
+			if (check_segment_arg(optarg))
+				return usage_error("--segment must be N or N-M (segments count from 1)", optarg);
+			*segment = optarg;
+			break;
 		case O_DATE: snprintf(o->date, sizeof(o->date), "%s", optarg); break;
 		case O_ARTIST: o->r.artist = optarg; break;
 		case O_CAPTIONS: o->captions = optarg; break;
@@ -271,8 +404,25 @@ static int parse_opts(int argc, char **argv, const char *help, struct opts *o, c
 				return usage_error("--format must be wav, flac, ogg, opus or mp3", optarg);
 			o->format = optarg;
 			break;
-		default:
-			return EXIT_USAGE;
+		case O_PLAYER: o->player = optarg; break;
+		case O_SPEED:
+			if (parse_speed(optarg, o))
+				return usage_error("--speed must be a percentage (25%..400%) or words per "
+						   "minute (80..450)", optarg);
+			break;
+		case ':': {
+			char name[64];
+			if (optopt > 255)
+				snprintf(name, sizeof(name), "--%s", opt_name(optopt));
+			else
+				snprintf(name, sizeof(name), "-%c", optopt);
+			return usage_error("option needs an argument", name);
+		}
+		default: {
+			char name[8];
+			snprintf(name, sizeof(name), "-%c", optopt);
+			return usage_error("unknown option", optopt ? name : argv[optind - 1]);
+		}
 		}
 	}
 	return 0;
@@ -330,6 +480,7 @@ static int load_script(struct opts *o, struct loaded *l, struct warns *w, struct
 	if (voice_load(o->voice ? o->voice : l->doc.meta.voice ? l->doc.meta.voice : VOICE_DEFAULT,
 		       &base, e) || voice_load_roles(&base, roles, e))
 		return -1;
+	voice_set_speed(roles, o->speed_percent, o->speed_wpm);
 	if (script_build(&l->doc, roles, l->lex, o->article, &l->script, w, e))
 		return -1;
 	l->have_script = 1;
@@ -556,6 +707,8 @@ static void warn_unused_codec_opts(const struct render_opts *r, struct warns *w)
 		warns_add(w, "%s: --bitrate applies to .mp3 and .opus only; ignored", r->output);
 	if (r->quality >= 0 && (f == AF_WAV))
 		warns_add(w, "%s: --quality applies to compressed formats only; ignored", r->output);
+	if (r->talkup_ms > 0 && r->no_jingles)
+		warns_add(w, "--talkup has no intro to speak over with --no-jingles; ignored");
 }
 
 /*
@@ -596,8 +749,10 @@ static int do_render(struct opts *o, const char *segment, int for_preview)
 	}
 	if (load_script(o, &l, &w, &e))
 		goto out;
-	if (segment && script_parse_range(segment, l.script.nseg, &o->r.seg_first, &o->r.seg_last, &e))
+	if (segment && script_parse_range(segment, l.script.nseg, &o->r.seg_first, &o->r.seg_last, &e)) {
+		rc = EXIT_USAGE;
 		goto out;
+	}
 	if (check_sidecar_names(o, &e))
 		goto out;
 	if (!o->r.intro)
@@ -654,8 +809,10 @@ static int render_batch(const struct opts *base, const char *seg, int n, char **
 	if (base->captions || base->timeline || base->labels || base->chapters)
 		return usage_error("--captions, --timeline, --labels and --chapters take a single ARTICLE", NULL);
 	if (base->r.output && (stat(base->r.output, &st) != 0 || !S_ISDIR(st.st_mode))) {
-		fprintf(stderr, "sprecher: %s: not a directory (with several articles, -o names the "
-			"directory for the episodes)\n", base->r.output);
+		int missing = lstat(base->r.output, &st) != 0 && errno == ENOENT;
+		fprintf(stderr, "sprecher: %s: %s (with several articles, -o names the "
+			"directory for the episodes)\n", base->r.output,
+			missing ? "does not exist" : "not a directory");
 		return EXIT_USAGE;
 	}
 	for (int i = 0; i < n; i++) {
@@ -684,6 +841,8 @@ static int cmd_render(int argc, char **argv)
 		return rc;
 	if (optind >= argc)
 		return usage_error("render takes an ARTICLE (or several, with -o DIR)", NULL);
+	if (o.player)
+		return usage_error("--player belongs to sprecher preview", NULL);
 	if (optind + 1 == argc) {
 		o.article = argv[optind];
 		return do_render(&o, seg, 0);
@@ -691,17 +850,140 @@ static int cmd_render(int argc, char **argv)
 	return render_batch(&o, seg, argc - optind, argv + optind);
 }
 
+/* ==== preview: play one segment ========================================== */
+
+/* The players tried in order when --player is not given: argv without the file. */
+static const char *const players[][6] = {
+	{ "aplay", "-q", NULL }, { "paplay", NULL }, { "pw-play", NULL },
+	{ "ffplay", "-nodisp", "-autoexit", "-loglevel", "error", NULL },
+};
+
+/* Whether `name` is an executable file in one of $PATH's directories. */
+static int in_path(const char *name)
+{
+	const char *path = getenv("PATH");
+	char buf[4096];
+
+	while (path && *path) {
+		size_t n = strcspn(path, ":");
+		snprintf(buf, sizeof(buf), "%.*s/%s", (int)n, n ? path : ".", name);
+		if (access(buf, X_OK) == 0)
+			return 1;
+		path += n + (path[n] == ':');
+	}
+	return 0;
+}
+
+/*
+ * Whether this machine has somewhere to play sound: an ALSA playback device,
+ * a PulseAudio or PipeWire server socket, or a PULSE_SERVER to connect to.
+ */
+static int have_sound_device(void)
+{
+	const char *rt = getenv("XDG_RUNTIME_DIR"), *ps = getenv("PULSE_SERVER");
+	const char *sockets[] = { "pulse/native", "pipewire-0" };
+	char buf[4096];
+	DIR *d;
+	struct dirent *de;
+	int found = 0;
+
+	if (ps && *ps)
+		return 1;
+	for (size_t i = 0; rt && *rt && i < ARRAY_LEN(sockets); i++) {
+		snprintf(buf, sizeof(buf), "%s/%s", rt, sockets[i]);
+		if (access(buf, F_OK) == 0)
+			return 1;
+	}
+	if (access("/run/pulse/native", F_OK) == 0)
+		return 1;
+	d = opendir("/dev/snd");
+	while (d && !found && (de = readdir(d)))
+		found = !strncmp(de->d_name, "pcm", 3) && de->d_name[strlen(de->d_name) - 1] == 'p';
+	if (d)
+		closedir(d);
+	return found;
+}
+
+/*
+ * Runs the player on `wav` and waits: `cmd` (a shell command line, the file
+ * appended as its last argument) or the built-in `argv`. The player's stderr
+ * is kept; its first line goes to `why` when it fails. Returns 0 when it
+ * exited with status 0.
+ */
+static int run_player(const char *cmd, const char *const *pargv, const char *wav, char *why, size_t n)
+{
+	int pipefd[2], status = 0;
+	char buf[2048];
+	size_t got = 0;
+	ssize_t r;
+	pid_t pid;
+
+	why[0] = '\0';
+	if (pipe(pipefd))
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		const char *av[10] = { 0 };
+		int k = 0;
+		close(pipefd[0]);
+		dup2(pipefd[1], 2);
+		if (cmd) {
+			char line[4096];
+			snprintf(line, sizeof(line), "%s \"$1\"", cmd);
+			execl("/bin/sh", "sh", "-c", line, "sh", wav, (char *)NULL);
+		} else {
+			for (; k < 8 && pargv[k]; k++)
+				av[k] = pargv[k];
+			av[k] = wav;
+			execvp(av[0], (char *const *)av);
+		}
+		fprintf(stderr, "cannot run: %s\n", strerror(errno));
+		_exit(127);
+	}
+	close(pipefd[1]);
+	if (pid < 0) {
+		close(pipefd[0]);
+		return -1;
+	}
+	/* keep the start of what it says, read (and drop) the rest so it never blocks */
+	for (;;) {
+		char drop[512];
+		int full = got == sizeof(buf) - 1;
+		r = full ? read(pipefd[0], drop, sizeof(drop)) : read(pipefd[0], buf + got, sizeof(buf) - 1 - got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		if (!full)
+			got += (size_t)r;
+	}
+	close(pipefd[0]);
+	buf[got] = '\0';
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	/* the first line that says something, without trailing blanks */
+	{
+		const char *p = buf;
+		while (*p == '\n' || *p == ' ')
+			p++;
+		snprintf(why, n, "%.*s", (int)strcspn(p, "\n"), p);
+	}
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	if (!why[0] && WIFSIGNALED(status))
+		snprintf(why, n, "killed by signal %d", WTERMSIG(status));
+	else if (!why[0])
+		snprintf(why, n, "exit status %d", WEXITSTATUS(status));
+	return -1;
+}
+
 static int cmd_preview(int argc, char **argv)
 {
-	static const char *players[][5] = {
-		{ "aplay", "-q", NULL }, { "paplay", NULL }, { "pw-play", NULL },
-		{ "ffplay", "-nodisp", "-autoexit", "-loglevel", "quiet" },
-	};
 	struct opts o = { 0 };
-	const char *seg = NULL, *player = NULL;
-	char tmp[4096];
+	const char *seg = NULL, *name;
+	const char *const *pargv = NULL;
+	char tmp[4096], why[512];
 	const char *tmpdir = getenv("TMPDIR");
-	size_t pi;
 	int rc, fd, slot;
 
 	render_opts_init(&o.r);
@@ -711,19 +993,26 @@ static int cmd_preview(int argc, char **argv)
 		return usage_error("preview takes ARTICLE and a segment number N", NULL);
 	o.article = argv[optind];
 	seg = argv[optind + 1];
-	for (pi = 0; pi < ARRAY_LEN(players) && !player; pi++) {
-		char cmd[64];
-		snprintf(cmd, sizeof(cmd), "command -v %s >/dev/null 2>&1", players[pi][0]);
-		if (system(cmd) == 0)
-			player = players[pi][0];
-	}
-	if (!player) {
-		fprintf(stderr, "sprecher: no audio player found (aplay, paplay, pw-play, ffplay); "
-			"pipe the segment instead: sprecher render %s --segment %s -o - | aplay\n",
+	if (check_segment_arg(seg))
+		return usage_error("the segment must be N or N-M (segments count from 1)", seg);
+	if (o.r.output)
+		return usage_error("preview plays the segment; to keep it use sprecher render --segment", NULL);
+	for (size_t pi = 0; pi < ARRAY_LEN(players) && !o.player && !pargv; pi++)
+		if (in_path(players[pi][0]))
+			pargv = players[pi];
+	if (!o.player && !pargv) {
+		fprintf(stderr, "sprecher: no audio player found (aplay, paplay, pw-play, ffplay; or give "
+			"--player CMD); pipe the segment instead: sprecher render %s --segment %s -o - | aplay\n",
 			o.article, seg);
 		return EXIT_FAILURE;
 	}
-	pi--;
+	name = o.player ? o.player : pargv[0];
+	if (!o.player && !have_sound_device()) {
+		fprintf(stderr, "sprecher: no sound device (no /dev/snd playback device, no PulseAudio or "
+			"PipeWire server); write the segment to a file instead: sprecher render %s --segment %s "
+			"-o segment.wav (or choose a player with --player CMD)\n", o.article, seg);
+		return EXIT_FAILURE;
+	}
 	snprintf(tmp, sizeof(tmp), "%s/sprecher-preview-XXXXXX.wav", tmpdir && *tmpdir ? tmpdir : "/tmp");
 	fd = mkstemps(tmp, 4);
 	if (fd < 0) {
@@ -734,27 +1023,10 @@ static int cmd_preview(int argc, char **argv)
 	slot = afile_temp_register(tmp);     /* removed on Ctrl-C too */
 	o.r.output = tmp;
 	rc = do_render(&o, seg, 1);
-	if (rc == 0) {
-		pid_t pid = fork();
-		if (pid == 0) {
-			const char *av[8] = { 0 };
-			int k = 0;
-			for (; k < 5 && players[pi][k]; k++)
-				av[k] = players[pi][k];
-			av[k] = tmp;
-			execvp(av[0], (char *const *)av);
-			_exit(127);
-		}
-		if (pid > 0) {
-			int status = 0;
-			waitpid(pid, &status, 0);
-			if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-				fprintf(stderr, "sprecher: %s could not play the segment (no sound device?); "
-					"pipe it instead: sprecher render %s --segment %s -o - | aplay\n",
-					player, o.article, seg);
-				rc = EXIT_FAILURE;
-			}
-		}
+	if (rc == 0 && run_player(o.player, pargv, tmp, why, sizeof(why))) {
+		fprintf(stderr, "sprecher: %s could not play the segment: %s; pipe it instead: "
+			"sprecher render %s --segment %s -o - | aplay\n", name, why, o.article, seg);
+		rc = EXIT_FAILURE;
 	}
 	unlink(tmp);
 	afile_temp_forget(slot);
@@ -786,7 +1058,7 @@ int main(int argc, char **argv)
 		fputs(usage_main, stdout);
 		return 0;
 	}
-	if (!strcmp(argv[1], "--version")) {
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
 		printf("sprecher %s\n", SPRECHER_VERSION);
 		return 0;
 	}
@@ -801,6 +1073,10 @@ int main(int argc, char **argv)
 			fputs(usage_main, stdout);
 			return 0;
 		}
+		if (!strcmp(argv[2], "help")) {
+			fputs(usage_help, stdout);
+			return 0;
+		}
 		for (size_t i = 0; i < ARRAY_LEN(commands); i++)
 			if (!strcmp(argv[2], commands[i].name)) {
 				fputs(commands[i].help, stdout);
@@ -810,6 +1086,7 @@ int main(int argc, char **argv)
 	}
 	for (size_t i = 0; i < ARRAY_LEN(commands); i++)
 		if (!strcmp(argv[1], commands[i].name)) {
+			cur_cmd = commands[i].name;
 			int rc = commands[i].fn(argc - 1, argv + 1);
 			engine_stop();
 			return rc;

@@ -170,6 +170,165 @@ static void test_no_audio_device(void **state)
 	close(re.listen_fd);
 }
 
+
+/* ---- command-line edges ------------------------------------------------ */
+
+/* Option errors: one line starting "sprecher:", pointing to the command's help, exit 2. */
+static void expect_usage(const char *const *args, const char *what)
+{
+	assert_int_equal(run_env(NULL, args), 2);
+	if (strncmp(errbuf, "sprecher: ", 10) || !strstr(errbuf, what) || strchr(errbuf, '\n') != strrchr(errbuf, '\n')) {
+		fprintf(stderr, "unexpected message: %s", errbuf);
+		fail();
+	}
+}
+
+#define USAGE(what, ...) expect_usage((const char *const[]){ __VA_ARGS__, NULL }, what)
+
+static void test_option_errors(void **state)
+{
+	(void)state;
+	USAGE("see sprecher help render)", "render", ARTICLE, "--bogus");
+	USAGE("see sprecher help render)", "render", ARTICLE, "-z");
+	USAGE("option needs an argument: --voice", "render", ARTICLE, "--voice");
+	USAGE("see sprecher help script)", "script", ARTICLE, "--nope");
+	/* no abbreviations: --time is not --timeline */
+	USAGE("unknown option '--time'; did you mean --timeline?", "render", ARTICLE, "--time", "150");
+	USAGE("ambiguous option '--t': --true-peak, --talkup, --timeline", "render", ARTICLE, "--t", "1");
+	USAGE("unknown option '--voi'", "render", ARTICLE, "--voi=sprecherin");
+	assert_false(exists("150"));
+	/* an option's argument that looks like an option is an argument */
+	assert_int_equal(RUN("script", ARTICLE, "--voice", "--tim"), 1);
+	assert_non_null(strstr(errbuf, "--tim"));
+	/* usage errors exit 2, before anything is rendered */
+	USAGE("--segment must be N or N-M", "render", ARTICLE, "--segment", "0", "-o", test_path("s.wav"));
+	USAGE("--segment must be N or N-M", "render", ARTICLE, "--segment", "3-2", "-o", test_path("s.wav"));
+	USAGE("only 7 segments", "render", ARTICLE, "--segment", "99", "-o", test_path("s.wav"));
+	USAGE("--speed must be", "render", ARTICLE, "--speed", "0");
+	USAGE("--speed must be", "render", ARTICLE, "--speed", "fast");
+	USAGE("--player belongs to sprecher preview", "render", ARTICLE, "--player", "true");
+	assert_false(exists(test_path("s.wav")));
+	/* a missing batch directory does not exist; a file is not a directory */
+	USAGE("does not exist", "render", ARTICLE, ARTICLE, "-o", test_path("nowhere"));
+	write_text(test_path("file"), "x");
+	USAGE("not a directory", "render", ARTICLE, ARTICLE, "-o", test_path("file"));
+	USAGE("unknown command: renderr", "renderr");
+}
+
+static void test_help_and_version(void **state)
+{
+	(void)state;
+	assert_int_equal(RUN("help", "help"), 0);
+	assert_non_null(strstr(outbuf, "usage: sprecher help"));
+	assert_int_equal(RUN("-V"), 0);
+	assert_non_null(strstr(outbuf, "sprecher "));
+	assert_int_equal(RUN("help", "render"), 0);
+	assert_non_null(strstr(outbuf, "--speed"));
+	/* '-' is an output, not a format */
+	assert_null(strstr(outbuf, "      --format EXT       extension of default output names: wav, flac, ogg, opus, mp3\n"
+				   "                         '-'"));
+	assert_non_null(strstr(outbuf, "'-' writes a WAV stream to stdout"));
+	USAGE("--format must be", "render", ARTICLE, "--format", "-");
+	assert_int_equal(RUN("help", "preview"), 0);
+	assert_non_null(strstr(outbuf, "--player CMD"));
+}
+
+/* --speed changes the speaking rate: as a percentage or in words per minute. */
+static void test_speed(void **state)
+{
+	struct test_audio d;
+	sf_count_t normal, fast, wpm;
+
+	(void)state;
+	assert_int_equal(RUN("render", ARTICLE, "--segment", "2", "--no-jingles", "--mono", "-o", test_path("n.wav"), "-q"), 0);
+	test_decode(test_path("n.wav"), &d);
+	normal = d.n;
+	free(d.frames);
+	assert_int_equal(RUN("render", ARTICLE, "--segment", "2", "--no-jingles", "--mono", "--speed", "150%",
+			     "-o", test_path("f.wav"), "-q"), 0);
+	test_decode(test_path("f.wav"), &d);
+	fast = d.n;
+	free(d.frames);
+	assert_int_equal(RUN("render", ARTICLE, "--segment", "2", "--no-jingles", "--mono", "--speed", "120wpm",
+			     "-o", test_path("w.wav"), "-q"), 0);
+	test_decode(test_path("w.wav"), &d);
+	wpm = d.n;
+	free(d.frames);
+	/* speech at 1.5 times the rate: well under 80 % of the time (pauses stay) */
+	assert_true(fast < normal * 0.8);
+	/* 120 wpm is slower than the preset's 158 */
+	assert_true(wpm > normal * 1.15);
+	assert_int_equal(RUN("script", ARTICLE, "--speed", "200"), 0);
+}
+
+/* Options that do nothing say so. */
+static void test_unused_options_warn(void **state)
+{
+	(void)state;
+	assert_int_equal(RUN("render", ARTICLE, "--segment", "1", "--no-jingles", "--talkup", "500",
+			     "-o", test_path("t.wav")), 0);
+	assert_non_null(strstr(errbuf, "warning: --talkup"));
+}
+
+/* ---- preview ----------------------------------------------------------- */
+
+static void write_script(const char *path, const char *body)
+{
+	write_text(path, body);
+	assert_int_equal(chmod(path, 0755), 0);
+}
+
+static void test_preview_player(void **state)
+{
+	struct runenv re = { .listen_fd = -1 };
+	char player[600], path[600];
+	struct test_audio d;
+
+	(void)state;
+	/* a player that fails: its complaint and ours, exit 1 */
+	write_script(test_path("badplay"), "#!/bin/sh\necho 'badplay: audio open error: no such device' >&2\nexit 1\n");
+	assert_int_equal(RUN("preview", ARTICLE, "1", "--player", test_path("badplay")), 1);
+	assert_non_null(strstr(errbuf, "could not play the segment: badplay: audio open error"));
+	assert_non_null(strstr(errbuf, "-o - | aplay"));
+	/* a player killed by a signal fails too */
+	write_script(test_path("killplay"), "#!/bin/sh\nkill -9 $$\n");
+	assert_int_equal(RUN("preview", ARTICLE, "1", "--player", test_path("killplay")), 1);
+	assert_non_null(strstr(errbuf, "could not play"));
+	/* a player that works gets a WAV file as its last argument; the file is gone afterwards */
+	snprintf(player, sizeof(player), "cp -t %s", test_dir);
+	assert_int_equal(RUN("preview", ARTICLE, "1", "--player", player), 0);
+	{
+		char cmd[700];
+		snprintf(cmd, sizeof(cmd), "cd %s && mv sprecher-preview-*.wav got.wav", test_dir);
+		assert_int_equal(system(cmd), 0);
+	}
+	test_decode(test_path("got.wav"), &d);
+	assert_true(d.n > 48000);
+	free(d.frames);
+	/* no player anywhere on PATH: how to pipe instead */
+	snprintf(path, sizeof(path), "PATH=%s", test_path("empty"));
+	re.env[0] = path;
+	assert_int_equal(RUN_ENV(&re, "preview", ARTICLE, "1"), 1);
+	assert_non_null(strstr(errbuf, "no audio player found"));
+	assert_non_null(strstr(errbuf, "-o - | aplay"));
+	/* a player but no sound device (where the machine has none) */
+	{
+		struct stat st;
+		if (stat("/dev/snd", &st) != 0) {
+			char rt[600];
+			mkdir(test_path("bin"), 0755);
+			write_script(test_path("bin/aplay"), "#!/bin/sh\nexit 0\n");
+			snprintf(path, sizeof(path), "PATH=%s", test_path("bin"));
+			snprintf(rt, sizeof(rt), "XDG_RUNTIME_DIR=%s", test_dir);
+			re.env[1] = rt;
+			re.env[2] = "PULSE_SERVER";
+			assert_int_equal(RUN_ENV(&re, "preview", ARTICLE, "1"), 1);
+			assert_non_null(strstr(errbuf, "no sound device"));
+		}
+	}
+	USAGE("segments count from 1", "preview", ARTICLE, "0", "--player", "true");
+}
+
 /* ---- main -------------------------------------------------------------- */
 
 static int setup(void **state)
@@ -188,6 +347,11 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_no_audio_device, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_option_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_help_and_version, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_speed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unused_options_warn, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_preview_player, setup, teardown),
 	};
 
 	bin = getenv("SPRECHER_BIN");
