@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <ini.h>
 #include <limits.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -224,6 +225,18 @@ int voice_load_roles(const struct voice_preset *base, struct voice_preset out[RO
 		out[r].pause_section_ms = base->pause_section_ms;
 	}
 	return 0;
+}
+
+void voice_set_speed(struct voice_preset roles[ROLE__COUNT], double percent, int wpm)
+{
+	double f = percent > 0 ? percent / 100.0 : wpm > 0 ? (double)wpm / roles[ROLE_BODY].rate : 1.0;
+
+	if (f == 1.0)
+		return;
+	for (int r = 0; r < ROLE__COUNT; r++) {
+		long v = lround(roles[r].rate * f);
+		roles[r].rate = (int)(v < 80 ? 80 : v > 450 ? 450 : v);
+	}
 }
 
 static int cmp_str(const void *a, const void *b)

@@ -57,6 +57,14 @@ int voice_load(const char *name_or_file, struct voice_preset *out, struct err *e
 int voice_load_roles(const struct voice_preset *base, struct voice_preset out[ROLE__COUNT],
 		     struct err *e);
 
+/*
+ * Changes the speaking rate of every role: by `percent` (> 0), or so that the
+ * body role reads at `wpm` words per minute (> 0), the other roles keeping
+ * their proportion to it. Rates stay within eSpeak NG's 80..450. Both 0:
+ * nothing changes.
+ */
+void voice_set_speed(struct voice_preset roles[ROLE__COUNT], double percent, int wpm);
+
 /* Lists the preset names in voice_dir() into `out`, one "name<TAB>description" line each. */
 void voice_list(struct sb *out);
 
