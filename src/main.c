@@ -18,6 +18,7 @@
 
 #include "util.h"
 #include "article.h"
+#include "config.h"
 #include "audiofile.h"
 #include "lexicon.h"
 #include "loudness.h"
@@ -46,7 +47,7 @@ static const char usage_main[] =
 "  sentences [FILE]          print one sentence per line (stdin without FILE)\n"
 "  normalize                 read lines on stdin, print their spoken form\n"
 "  voices                    list voice presets and installed German eSpeak voices\n"
-"  help COMMAND              options of one command\n"
+"  help COMMAND              options of one command (help config: the configuration file)\n"
 "\n"
 "sprecher --version (-V) prints the version.\n";
 
@@ -84,6 +85,7 @@ static const char usage_render[] =
 "      --labels FILE      Audacity label track\n"
 "      --chapters FILE    chapters: ffmetadata, or a CUE sheet for .cue\n"
 "  -q, --quiet            print nothing but errors\n"
+"      --no-config        ignore the station configuration file (see sprecher help config)\n"
 "\n"
 "Long options are spelled out in full; abbreviations are refused.\n";
 
@@ -107,9 +109,23 @@ static const char usage_normalize[] =
 "usage: sprecher normalize [--lexicon FILE]\n\nReads lines on stdin and prints exactly one spoken-form line for each.\n";
 static const char usage_voices[] =
 "usage: sprecher voices\n\nLists the voice presets and the German eSpeak NG voices installed.\n";
+static const char usage_config[] =
+"The station configuration file: $XDG_CONFIG_HOME/sprecher/config (else\n"
+"~/.config/sprecher/config), an INI file with defaults for render, preview and script:\n"
+"\n"
+"  [render]\n"
+"  loudness   = podcast         ; any of: voice speed lexicon keep-footer rate mono\n"
+"  voice      = sprecherin      ; resample loudness true-peak bits quality bitrate\n"
+"  format     = flac            ; intro outro stinger no-jingles talkup artist format\n"
+"  output-dir = /srv/sendung    ; player, and output-dir (where default names go)\n"
+"  no-jingles = yes             ; options without a value take yes or no\n"
+"\n"
+"Options on the command line win; an article's front matter (voice, intro, outro,\n"
+"stinger, author) wins over voice, intro, outro, stinger and artist here. Relative\n"
+"paths are taken from the file's directory. --no-config ignores the file.\n";
 static const char usage_help[] =
 "usage: sprecher help [COMMAND]\n\nPrints the options of COMMAND (render, script, preview, sentences,\n"
-"normalize, voices, help), or the list of commands.\n";
+"normalize, voices, help), the configuration file (config), or the list of commands.\n";
 
 /* ==== shared helpers ===================================================== */
 
@@ -122,8 +138,15 @@ static int fail(const struct err *e)
 /* The command being run, for "see sprecher help COMMAND"; NULL before one is chosen. */
 static const char *cur_cmd;
 
+/* While the configuration file is applied: "FILE:LINE" of the entry, for messages. */
+static const char *cfg_where;
+
 static int usage_error(const char *msg, const char *arg)
 {
+	if (cfg_where) {
+		fprintf(stderr, "sprecher: %s: %s%s%s\n", cfg_where, msg, arg ? ": " : "", arg ? arg : "");
+		return EXIT_USAGE;
+	}
 	fprintf(stderr, "sprecher: %s%s%s (see sprecher %s%s)\n", msg, arg ? ": " : "", arg ? arg : "",
 		cur_cmd ? "help " : "--help", cur_cmd ? cur_cmd : "");
 	return EXIT_USAGE;
@@ -154,6 +177,9 @@ struct opts {
 	const char *captions, *timeline, *labels, *chapters;
 	const char *format;          /* extension of default output names */
 	const char *player;          /* preview --player CMD */
+	const char *outdir;          /* configuration: directory of default output names */
+	/* configuration defaults the article's front matter overrides (the command line wins over both) */
+	struct { const char *voice, *intro, *outro, *stinger, *artist; } dflt;
 	struct render_opts r;
 	char date[32];
 	double speed_percent;        /* --speed N%: 0 = not given */
@@ -164,7 +190,7 @@ enum {
 	O_VOICE = 256, O_LEXICON, O_KEEP_FOOTER, O_RATE, O_MONO, O_RESAMPLE, O_LOUDNESS,
 	O_TRUE_PEAK, O_BITS, O_QUALITY, O_BITRATE, O_INTRO, O_OUTRO, O_STINGER, O_NO_JINGLES,
 	O_TALKUP, O_SEGMENT, O_DATE, O_ARTIST, O_CAPTIONS, O_TIMELINE, O_LABELS, O_CHAPTERS,
-	O_FORMAT, O_SPEED, O_PLAYER,
+	O_FORMAT, O_SPEED, O_PLAYER, O_NO_CONFIG,
 };
 
 static const struct option long_opts[] = {
@@ -197,6 +223,7 @@ static const struct option long_opts[] = {
 	{ "format", required_argument, NULL, O_FORMAT },
 	{ "speed", required_argument, NULL, O_SPEED },
 	{ "player", required_argument, NULL, O_PLAYER },
+	{ "no-config", no_argument, NULL, O_NO_CONFIG },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -324,7 +351,7 @@ static int check_segment_arg(const char *arg)
  * arguments are left in argv[optind..]. `segment` receives --segment's text.
  * Returns 0, or EXIT_USAGE after printing the problem.
  */
-static int parse_opts(int argc, char **argv, const char *help, struct opts *o, const char **segment)
+static int parse_args(int argc, char **argv, const char *help, struct opts *o, const char **segment)
 {
 	int c;
 	double d;
@@ -405,6 +432,7 @@ static int parse_opts(int argc, char **argv, const char *help, struct opts *o, c
 			o->format = optarg;
 			break;
 		case O_PLAYER: o->player = optarg; break;
+		case O_NO_CONFIG: break;   /* seen by apply_config */
 		case O_SPEED:
 			if (parse_speed(optarg, o))
 				return usage_error("--speed must be a percentage (25%..400%) or words per "
@@ -426,6 +454,138 @@ static int parse_opts(int argc, char **argv, const char *help, struct opts *o, c
 		}
 	}
 	return 0;
+}
+
+/* ==== the station configuration ========================================= */
+
+/* Options the configuration file may set (by their long names), plus output-dir. */
+static const char *const config_keys[] = {
+	"voice", "speed", "lexicon", "keep-footer", "rate", "mono", "resample", "loudness",
+	"true-peak", "bits", "quality", "bitrate", "intro", "outro", "stinger", "no-jingles",
+	"talkup", "artist", "format", "player",
+};
+/* Keys whose value is a file or directory: relative ones are taken from the file's directory. */
+static const char *const config_path_keys[] = { "lexicon", "intro", "outro", "stinger", "output-dir" };
+
+static struct config the_config;
+
+static int is_one_of(const char *s, const char *const *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(s, v[i]))
+			return 1;
+	return 0;
+}
+
+/* Makes a relative path value relative to the configuration file's directory (in place). */
+static void config_resolve_path(struct config_entry *en, const char *cfgpath)
+{
+	const char *slash = strrchr(cfgpath, '/');
+	struct sb b;
+
+	if (en->value[0] == '/' || !en->value[0] || !slash)
+		return;
+	sb_init(&b);
+	sb_addf(&b, "%.*s/%s", (int)(slash - cfgpath), cfgpath, en->value);
+	free(en->value);
+	en->value = b.buf;
+}
+
+/* Applies one entry as if it were given on the command line. Returns 0 or the exit status. */
+static int config_apply_entry(struct config_entry *en, const char *help, struct opts *o,
+			      const char **segment)
+{
+	char where[1200], opt[80];
+	char *av[4] = { "sprecher", opt, NULL, NULL };
+	int rc, k;
+
+	snprintf(where, sizeof(where), "%s:%d", the_config.path, en->line);
+	if (strcmp(en->section, "render")) {
+		fprintf(stderr, "sprecher: %s: '%s' outside the [render] section\n", where, en->key);
+		return EXIT_FAILURE;
+	}
+	if (is_one_of(en->key, config_path_keys, ARRAY_LEN(config_path_keys)) ||
+	    (!strcmp(en->key, "voice") && (strchr(en->value, '/') || strstr(en->value, ".ini"))))
+		config_resolve_path(en, the_config.path);
+	if (!strcmp(en->key, "output-dir")) {
+		o->outdir = en->value;
+		return 0;
+	}
+	if (!is_one_of(en->key, config_keys, ARRAY_LEN(config_keys))) {
+		fprintf(stderr, "sprecher: %s: unknown key '%s' (see sprecher help config)\n", where, en->key);
+		return EXIT_FAILURE;
+	}
+	for (k = 0; strcmp(long_opts[k].name, en->key); k++)
+		;
+	snprintf(opt, sizeof(opt), "--%s", en->key);
+	if (long_opts[k].has_arg == no_argument) {
+		if (!strcmp(en->value, "no") || !strcmp(en->value, "false") || !strcmp(en->value, "0"))
+			return 0;
+		if (strcmp(en->value, "yes") && strcmp(en->value, "true") && strcmp(en->value, "1")) {
+			fprintf(stderr, "sprecher: %s: %s must be yes or no: %s\n", where, en->key, en->value);
+			return EXIT_FAILURE;
+		}
+	} else {
+		av[2] = en->value;
+	}
+	cfg_where = where;
+	rc = parse_args(av[2] ? 3 : 2, av, help, o, segment);
+	cfg_where = NULL;
+	if (rc)
+		return EXIT_FAILURE;
+	/* a station default; an article's front matter may choose otherwise */
+	if (!strcmp(en->key, "voice")) {
+		struct voice_preset p;
+		struct err e;
+		if (voice_load(o->voice, &p, &e)) {
+			fprintf(stderr, "sprecher: %s: %s\n", where, e.msg);
+			return EXIT_FAILURE;
+		}
+		o->dflt.voice = o->voice, o->voice = NULL;
+	} else if (!strcmp(en->key, "intro"))
+		o->dflt.intro = o->r.intro, o->r.intro = NULL;
+	else if (!strcmp(en->key, "outro"))
+		o->dflt.outro = o->r.outro, o->r.outro = NULL;
+	else if (!strcmp(en->key, "stinger"))
+		o->dflt.stinger = o->r.stinger, o->r.stinger = NULL;
+	else if (!strcmp(en->key, "artist"))
+		o->dflt.artist = o->r.artist, o->r.artist = NULL;
+	return 0;
+}
+
+/*
+ * Reads the station configuration (once) and applies it to `o`, unless argv
+ * has --no-config. Returns 0, or the exit status after printing the problem.
+ */
+static int apply_config(int argc, char **argv, const char *help, struct opts *o, const char **segment)
+{
+	static int loaded;
+	char path[1024];
+	struct err e;
+
+	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
+		if (!strcmp(argv[i], "--no-config"))
+			return 0;
+	if (!loaded) {
+		loaded = 1;
+		config_init(&the_config);
+		if (config_default_path(path, sizeof(path)) && config_load(path, &the_config, &e))
+			return fail(&e);
+	}
+	for (size_t i = 0; i < the_config.n; i++) {
+		int rc = config_apply_entry(&the_config.v[i], help, o, segment);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/* The configuration's defaults, then the command line over them (see parse_args). */
+static int parse_opts(int argc, char **argv, const char *help, struct opts *o, const char **segment)
+{
+	int rc = apply_config(argc, argv, help, o, segment);
+
+	return rc ? rc : parse_args(argc, argv, help, o, segment);
 }
 
 /* ==== from article to script ============================================= */
@@ -477,7 +637,8 @@ static int load_script(struct opts *o, struct loaded *l, struct warns *w, struct
 	if (doc_parse(l->text, len, o->article, &dopts, &l->doc, w, e))
 		return -1;
 	l->have_doc = 1;
-	if (voice_load(o->voice ? o->voice : l->doc.meta.voice ? l->doc.meta.voice : VOICE_DEFAULT,
+	if (voice_load(o->voice ? o->voice : l->doc.meta.voice ? l->doc.meta.voice :
+		       o->dflt.voice ? o->dflt.voice : VOICE_DEFAULT,
 		       &base, e) || voice_load_roles(&base, roles, e))
 		return -1;
 	voice_set_speed(roles, o->speed_percent, o->speed_wpm);
@@ -744,7 +905,7 @@ static int do_render(struct opts *o, const char *segment, int for_preview)
 	warns_init(&w);
 	timeline_init(&tl, o->r.rate);
 	if (!o->r.output) {
-		default_output(o->article, NULL, o->format ? o->format : "wav", outbuf, sizeof(outbuf));
+		default_output(o->article, o->outdir, o->format ? o->format : "wav", outbuf, sizeof(outbuf));
 		o->r.output = outbuf;
 	}
 	if (load_script(o, &l, &w, &e))
@@ -764,6 +925,15 @@ static int do_render(struct opts *o, const char *segment, int for_preview)
 	o->r.date = pick_date(o, &l.doc);
 	if (!o->r.artist)
 		o->r.artist = l.doc.meta.author;
+	/* the station's defaults (configuration file) where neither says */
+	if (!o->r.intro)
+		o->r.intro = o->dflt.intro;
+	if (!o->r.outro)
+		o->r.outro = o->dflt.outro;
+	if (!o->r.stinger)
+		o->r.stinger = o->dflt.stinger;
+	if (!o->r.artist)
+		o->r.artist = o->dflt.artist;
 	warn_unused_codec_opts(&o->r, &w);
 	o->r.progress = !o->quiet && isatty(2) && strcmp(o->r.output, "-");
 	syn = engine(&e);
@@ -847,6 +1017,8 @@ static int cmd_render(int argc, char **argv)
 		o.article = argv[optind];
 		return do_render(&o, seg, 0);
 	}
+	if (!o.r.output)
+		o.r.output = o.outdir;
 	return render_batch(&o, seg, argc - optind, argv + optind);
 }
 
@@ -1077,6 +1249,10 @@ int main(int argc, char **argv)
 			fputs(usage_help, stdout);
 			return 0;
 		}
+		if (!strcmp(argv[2], "config")) {
+			fputs(usage_config, stdout);
+			return 0;
+		}
 		for (size_t i = 0; i < ARRAY_LEN(commands); i++)
 			if (!strcmp(argv[2], commands[i].name)) {
 				fputs(commands[i].help, stdout);
@@ -1089,6 +1265,7 @@ int main(int argc, char **argv)
 			cur_cmd = commands[i].name;
 			int rc = commands[i].fn(argc - 1, argv + 1);
 			engine_stop();
+			config_release(&the_config);
 			return rc;
 		}
 	return usage_error("unknown command", argv[1]);

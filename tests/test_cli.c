@@ -7,8 +7,11 @@
  * own temporary directory.
  */
 #include "testutil.h"
+#include "util.h"
 
 #include <arpa/inet.h>
+#include <ebur128.h>
+#include <math.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -329,6 +332,129 @@ static void test_preview_player(void **state)
 	USAGE("segments count from 1", "preview", ARTICLE, "0", "--player", "true");
 }
 
+
+/* ---- the station configuration file ------------------------------------ */
+
+/* Writes $XDG_CONFIG_HOME/sprecher/config under test_dir; returns the XDG_CONFIG_HOME= entry. */
+static const char *write_config(const char *text)
+{
+	static char env[400];
+
+	mkdir(test_path("xdg"), 0755);
+	mkdir(test_path("xdg/sprecher"), 0755);
+	write_text(test_path("xdg/sprecher/config"), text);
+	snprintf(env, sizeof(env), "XDG_CONFIG_HOME=%s", test_path("xdg"));
+	return env;
+}
+
+static double integrated(const char *path)
+{
+	struct test_audio d;
+	ebur128_state *st;
+	double l;
+
+	test_decode(path, &d);
+	st = ebur128_init((unsigned)d.info.channels, (unsigned long)d.info.samplerate, EBUR128_MODE_I);
+	if (d.info.channels == 1)
+		ebur128_set_channel(st, 0, EBUR128_DUAL_MONO);   /* sprecher's convention */
+	ebur128_add_frames_float(st, d.frames, (size_t)d.n);
+	ebur128_loudness_global(st, &l);
+	ebur128_destroy(&st);
+	free(d.frames);
+	return l;
+}
+
+static void test_config_defaults(void **state)
+{
+	struct runenv re = { .listen_fd = -1 };
+	struct test_audio d;
+	char cfg[1200];
+
+	(void)state;
+	mkdir(test_path("out"), 0755);
+	snprintf(cfg, sizeof(cfg), "; our station\n[render]\nloudness = podcast\nformat = flac\nmono = yes\n"
+		 "output-dir = out\nvoice = sprecherin\nno-jingles = yes\n");
+	re.env[0] = write_config(cfg);
+	/* output-dir is relative to the configuration file: make it so */
+	rename(test_path("out"), test_path("xdg/sprecher/out"));
+	assert_int_equal(RUN_ENV(&re, "render", ARTICLE, "--segment", "2", "-q"), 0);
+	test_decode(test_path("xdg/sprecher/out/kurz.flac"), &d);
+	assert_int_equal(d.info.channels, 1);
+	assert_int_equal(d.info.format & SF_FORMAT_TYPEMASK, SF_FORMAT_FLAC);
+	free(d.frames);
+	assert_true(fabs(integrated(test_path("xdg/sprecher/out/kurz.flac")) - -16.0) < 0.6);
+	/* the command line wins */
+	assert_int_equal(RUN_ENV(&re, "render", ARTICLE, "--segment", "2", "--loudness", "ebu",
+				 "-o", test_path("ebu.wav"), "-q"), 0);
+	assert_true(fabs(integrated(test_path("ebu.wav")) - -23.0) < 0.6);
+	/* the station voice, unless the article's front matter chooses one */
+	assert_int_equal(RUN_ENV(&re, "script", ARTICLE), 0);
+	assert_non_null(strstr(outbuf, " sprecherin "));
+	write_text(test_path("fm.txt"), "---\nvoice: podcast\n---\nTitel\n\nEin Satz steht hier.\n");
+	assert_int_equal(RUN_ENV(&re, "script", test_path("fm.txt")), 0);
+	assert_non_null(strstr(outbuf, " podcast "));
+	assert_null(strstr(outbuf, " sprecherin "));
+	assert_int_equal(RUN_ENV(&re, "script", test_path("fm.txt"), "--voice", "nachrichten"), 0);
+	assert_null(strstr(outbuf, " podcast "));
+}
+
+static void expect_config_error(const char *text, const char *what)
+{
+	struct runenv re = { .listen_fd = -1 };
+
+	re.env[0] = write_config(text);
+	assert_int_not_equal(RUN_ENV(&re, "render", ARTICLE, "-o", test_path("x.wav")), 0);
+	if (!strstr(errbuf, test_path("xdg/sprecher/config")) || !strstr(errbuf, what) ||
+	    strchr(errbuf, '\n') != strrchr(errbuf, '\n')) {
+		fprintf(stderr, "unexpected message: %s", errbuf);
+		fail();
+	}
+	assert_false(exists(test_path("x.wav")));
+	/* --no-config: the file is not read */
+	assert_int_equal(RUN_ENV(&re, "script", ARTICLE, "--no-config"), 0);
+}
+
+static void test_config_errors(void **state)
+{
+	(void)state;
+	expect_config_error("[render]\nloudness = laut\n", "config:2: --loudness must be");
+	expect_config_error("[render]\n\nvoices = x\n", "config:3: unknown key 'voices'");
+	expect_config_error("[render]\noutput = a.wav\n", "config:2: unknown key 'output'");
+	expect_config_error("[render]\nsegment = 2\n", "config:2: unknown key 'segment'");
+	expect_config_error("loudness = ebu\n", "config:1: 'loudness' outside the [render] section");
+	expect_config_error("[render]\nmono = vielleicht\n", "config:2: mono must be yes or no");
+	expect_config_error("[render]\nmono\n", "config:2: not \"key = value\"");
+	expect_config_error("[render]\nvoice = gibtsnicht\n", "unknown voice preset 'gibtsnicht'");
+	{
+		const char text[] = "[render]\nvoice = a\0b\nmono = yes\n";
+		char *p = xstrdup(test_path("xdg/sprecher/config"));
+		FILE *f = fopen(p, "wb");
+		assert_non_null(f);
+		fwrite(text, 1, sizeof(text) - 1, f);
+		fclose(f);
+		{
+			struct runenv re = { .listen_fd = -1 };
+			char env[400];
+			snprintf(env, sizeof(env), "XDG_CONFIG_HOME=%s", test_path("xdg"));
+			re.env[0] = env;
+			assert_int_equal(RUN_ENV(&re, "script", ARTICLE), 1);
+			assert_non_null(strstr(errbuf, "config:2: a NUL byte"));
+		}
+		free(p);
+	}
+	/* a FIFO in its place is refused, not waited on */
+	{
+		struct runenv re = { .listen_fd = -1 };
+		char env[400];
+		unlink(test_path("xdg/sprecher/config"));
+		assert_int_equal(mkfifo(test_path("xdg/sprecher/config"), 0600), 0);
+		snprintf(env, sizeof(env), "XDG_CONFIG_HOME=%s", test_path("xdg"));
+		re.env[0] = env;
+		assert_int_equal(RUN_ENV(&re, "script", ARTICLE), 1);
+		assert_non_null(strstr(errbuf, "not a regular file"));
+	}
+}
+
 /* ---- main -------------------------------------------------------------- */
 
 static int setup(void **state)
@@ -352,6 +478,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_speed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unused_options_warn, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_preview_player, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_config_defaults, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_config_errors, setup, teardown),
 	};
 
 	bin = getenv("SPRECHER_BIN");
