@@ -455,6 +455,92 @@ static void test_config_errors(void **state)
 	}
 }
 
+
+/* ---- make install: man page and completion ----------------------------- */
+
+/* Runs a shell command line with stdout in outbuf; returns its exit status. */
+static int sh_out(const char *cmd)
+{
+	char full[4096];
+	FILE *f;
+	size_t k;
+
+	snprintf(full, sizeof(full), "unset MAKEFLAGS MFLAGS MAKELEVEL; %s > %s/sh.txt 2>&1", cmd, test_dir);
+	int rc = system(full);
+	snprintf(full, sizeof(full), "%s/sh.txt", test_dir);
+	f = fopen(full, "r");
+	k = f ? fread(outbuf, 1, sizeof(outbuf) - 1, f) : 0;
+	outbuf[k] = '\0';
+	if (f)
+		fclose(f);
+	return WIFEXITED(rc) ? WEXITSTATUS(rc) : 128;
+}
+
+static void test_install(void **state)
+{
+	char cmd[1200], *help, *man, *p;
+	const char *root = test_path("inst");
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "make -s install DESTDIR=%s PREFIX=/usr", root);
+	assert_int_equal(sh_out(cmd), 0);
+	assert_true(exists(test_path("inst/usr/bin/sprecher")));
+	assert_true(exists(test_path("inst/usr/share/sprecher/voices/nachrichten.ini")));
+	assert_true(exists(test_path("inst/usr/share/man/man1/sprecher.1")));
+	assert_true(exists(test_path("inst/usr/share/bash-completion/completions/sprecher")));
+	assert_true(exists(test_path("inst/usr/share/zsh/site-functions/_sprecher")));
+	/* the installed program finds its installed presets */
+	snprintf(cmd, sizeof(cmd), "SPRECHER_VOICES= %s/usr/bin/sprecher voices", root);
+	assert_int_equal(sh_out(cmd), 0);
+	assert_non_null(strstr(outbuf, "/share/sprecher/voices):\nnachrichten\t"));
+
+	/* the man page documents every option `help render` offers */
+	assert_int_equal(RUN("help", "render"), 0);
+	help = xstrdup(outbuf);
+	man = test_slurp(test_path("inst/usr/share/man/man1/sprecher.1"), NULL);
+	assert_non_null(man);
+	for (p = strstr(help, "--"); p; p = strstr(p + 2, "--")) {
+		char opt[64], roff[80];
+		size_t n = strspn(p + 2, "abcdefghijklmnopqrstuvwxyz-");
+		if (!n)
+			continue;
+		snprintf(opt, sizeof(opt), "%.*s", (int)n, p + 2);
+		/* roff writes '-' as "\-" */
+		size_t k = (size_t)snprintf(roff, sizeof(roff), "\\-\\-");
+		for (size_t i = 0; i < n && k + 3 < sizeof(roff); i++) {
+			if (opt[i] == '-')
+				roff[k++] = '\\';
+			roff[k++] = opt[i];
+		}
+		roff[k] = '\0';
+		if (!strstr(man, roff)) {
+			fprintf(stderr, "doc/sprecher.1 does not mention --%s\n", opt);
+			fail();
+		}
+	}
+	free(man);
+	free(help);
+	/* and man renders it, where man is installed */
+	if (sh_out("command -v man") == 0) {
+		snprintf(cmd, sizeof(cmd), "MANWIDTH=80 man -l %s/usr/share/man/man1/sprecher.1", root);
+		assert_int_equal(sh_out(cmd), 0);
+		assert_non_null(strstr(outbuf, "SYNOPSIS"));
+		assert_non_null(strstr(outbuf, "--speed"));
+	}
+	/* bash completion: commands, options from the program, presets for --voice */
+	snprintf(cmd, sizeof(cmd), "bash -c 'source %s/usr/share/bash-completion/completions/sprecher; "
+		 "COMP_WORDS=(%s ren); COMP_CWORD=1; _sprecher; echo \"[${COMPREPLY[*]}]\"; "
+		 "COMP_WORDS=(%s render x --spe); COMP_CWORD=3; _sprecher; echo \"[${COMPREPLY[*]}]\"; "
+		 "COMP_WORDS=(%s render x --voice sprecheri); COMP_CWORD=4; _sprecher; echo \"[${COMPREPLY[*]}]\"'",
+		 root, bin, bin, bin);
+	assert_int_equal(sh_out(cmd), 0);
+	assert_non_null(strstr(outbuf, "[render]\n[--speed]\n[sprecherin sprecherin-zitat]\n"));
+	if (sh_out("command -v zsh") == 0) {
+		snprintf(cmd, sizeof(cmd), "zsh -n %s/usr/share/zsh/site-functions/_sprecher", root);
+		assert_int_equal(sh_out(cmd), 0);
+	}
+}
+
 /* ---- main -------------------------------------------------------------- */
 
 static int setup(void **state)
@@ -480,6 +566,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_preview_player, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_config_defaults, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_config_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_install, setup, teardown),
 	};
 
 	bin = getenv("SPRECHER_BIN");
