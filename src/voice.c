@@ -5,6 +5,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <ini.h>
 #include <limits.h>
 #include <math.h>
@@ -131,13 +132,16 @@ static int on_key(void *user, const char *section, const char *name, const char 
 		p->names_voice = 1;
 	} else if (!strcmp(section, "voice") && !strcmp(name, "description")) {
 		snprintf(p->description, sizeof(p->description), "%s", value);
+	} else if (!section[0]) {
+		/* no INI file at all, perhaps (/etc/shadow): never echo what such a file holds */
+		return bad(c, "not a voice preset: a key outside [voice], [pauses] and [roles]");
 	} else if (!strcmp(section, "roles")) {
 		int r = role_parse(name);
 		if (r < 0)
-			return bad(c, "unknown role '%s'", name);
+			return bad(c, "unknown role '%.40s'", name);
 		snprintf(p->role[r], sizeof(p->role[r]), "%s", value);
 	} else {
-		return bad(c, "unknown key '%s' in [%s]", name, section);
+		return bad(c, "unknown key '%.40s' in [%s]", name, section);
 	}
 	return 1;
 }
@@ -166,7 +170,7 @@ int voice_load(const char *name_or_file, struct voice_preset *out, struct err *e
 	struct parse_ctx c = { .p = out };
 	const char *base;
 	FILE *f;
-	int line;
+	int line, fd;
 
 	preset_defaults(out);
 	if (strchr(name_or_file, '/') || ends_with(name_or_file, ".ini")) {
@@ -180,18 +184,24 @@ int voice_load(const char *name_or_file, struct voice_preset *out, struct err *e
 	base = base ? base + 1 : out->path;
 	snprintf(out->name, sizeof(out->name), "%.*s", (int)(strlen(base) - (ends_with(base, ".ini") ? 4 : 0)), base);
 
-	f = fopen(out->path, "r");
-	if (!f) {
+	/* O_NONBLOCK: a FIFO in a preset's place must not hang the open */
+	fd = open(out->path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
 		if (errno == ENOENT && !strchr(name_or_file, '/') && !ends_with(name_or_file, ".ini"))
 			return err_set(e, "unknown voice preset '%s' (see sprecher voices)", name_or_file);
 		return err_set(e, "%s: cannot read: %s", out->path, strerror(errno));
 	}
 	{
 		struct stat st;
-		if (fstat(fileno(f), &st) == 0 && !S_ISREG(st.st_mode)) {
-			fclose(f);
+		if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+			close(fd);
 			return err_set(e, "%s: not a voice preset file", out->path);
 		}
+	}
+	f = fdopen(fd, "r");
+	if (!f) {
+		close(fd);
+		return err_set(e, "%s: cannot read: %s", out->path, strerror(errno));
 	}
 	c.f = f;
 	line = ini_parse_stream(read_line, &c, on_key, &c);

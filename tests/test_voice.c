@@ -247,6 +247,23 @@ static void test_errors_first(void **state)
 	expect_error("[voice]\nrate 150\npitch = 100\n", "2: syntax error");
 	/* an unclosed section header: the keys after it must not replace its message */
 	expect_error("[voice\nrate = 150\n", "1: syntax error");
+	/* a file that is no preset at all: its content is not echoed */
+	expect_error("root:$y$j9T$geheim:19000:0:99999:7:::\n",
+		     "1: not a voice preset: a key outside [voice], [pauses] and [roles]");
+	{
+		/* a FIFO in a preset's place is refused at once, not waited on */
+		char fifo[] = "/tmp/sprecher-voice-fifo-XXXXXX";
+		struct voice_preset p;
+		struct err e;
+		assert_non_null(mkdtemp(fifo));
+		char path[sizeof fifo + 16];
+		snprintf(path, sizeof path, "%s/x.ini", fifo);
+		assert_int_equal(mkfifo(path, 0600), 0);
+		assert_int_equal(voice_load(path, &p, &e), -1);
+		assert_non_null(strstr(e.msg, "not a voice preset file"));
+		unlink(path);
+		rmdir(fifo);
+	}
 }
 
 static void test_unknown(void **state)
