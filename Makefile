@@ -80,8 +80,10 @@ test: deps
 check: sprecher build-asan/sprecher $(TESTS) $(ASAN_TESTS)
 	@scripts/run-tests.sh
 
+# every target for FUZZ_SECONDS each (default 60), keeping and growing the corpus
+FUZZ_SECONDS ?= 60
 fuzz: deps
-	@scripts/fuzz.sh 30
+	@FUZZ_KEEP=1 scripts/fuzz.sh $(FUZZ_SECONDS)
 
 bench: deps
 	@$(MAKE) --no-print-directory sprecher

@@ -44,6 +44,9 @@ struct parse_ctx {
 	FILE *f;
 	int line;          /* lines read so far: the line of the entry being handled */
 	int nul;           /* line of a NUL byte, 0 = none */
+	int mid_line;      /* the last piece read did not end its line */
+	int too_long;      /* line longer than inih's buffer, 0 = none */
+	int max;           /* inih's line buffer, for the message */
 };
 
 /* inih's reader: fgets that counts lines (so entries know theirs) and spots NUL bytes. */
@@ -54,11 +57,16 @@ static char *read_line(char *buf, int size, void *user)
 
 	if (!r)
 		return NULL;
-	/* fgets stops at a newline; a NUL before it hides the rest of the line */
-	if (!p->nul && strlen(buf) < (size_t)size - 1 && !strchr(buf, '\n') && !feof(p->f))
-		p->nul = p->line + 1;
-	if (strchr(buf, '\n') || feof(p->f))
+	/* a piece of a line longer than inih's buffer continues the same line */
+	if (!p->mid_line)
 		p->line++;
+	p->mid_line = !strchr(buf, '\n');
+	/* fgets stops at a newline; a NUL before it hides the rest of the line */
+	if (!p->nul && p->mid_line && strlen(buf) < (size_t)size - 1 && !feof(p->f))
+		p->nul = p->line;
+	if (!p->too_long && p->mid_line && strlen(buf) == (size_t)size - 1)
+		p->too_long = p->line;
+	p->max = size - 1;
 	return r;
 }
 
@@ -68,7 +76,7 @@ static int on_entry(void *user, const char *section, const char *name, const cha
 	struct config *c = p->c;
 	struct config_entry *en;
 
-	if (p->nul)
+	if (p->nul || p->too_long)
 		return 0;
 	XGROW(c->v, c->cap, c->n + 1);
 	en = &c->v[c->n++];
@@ -86,8 +94,10 @@ int config_load_stream(FILE *f, const char *name, struct config *c, struct err *
 
 	snprintf(c->path, sizeof(c->path), "%s", name);
 	line = ini_parse_stream(read_line, &p, on_entry, &p);
-	if (p.nul)
+	if (p.nul && (!p.too_long || p.nul <= p.too_long))
 		return err_set(e, "%s:%d: a NUL byte: not a text file", name, p.nul);
+	if (p.too_long)
+		return err_set(e, "%s:%d: line longer than %d bytes", name, p.too_long, p.max);
 	if (line > 0)
 		return err_set(e, "%s:%d: not \"key = value\" or \"[section]\"", name, line);
 	if (line < 0 || ferror(f))

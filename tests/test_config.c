@@ -43,6 +43,19 @@ static void test_entries(void **state)
 	config_release(&c);
 	assert_int_equal(c.n, 0);
 
+	/* a line longer than inih's buffer is an error naming it, not cut in two */
+	{
+		char text[1200];
+		int k = snprintf(text, sizeof(text), "[render]\nartist = ");
+		memset(text + k, 'a', 600);
+		snprintf(text + k + 600, sizeof(text) - (size_t)k - 600, "\nvoice = x\n");
+		write_file(p, text, strlen(text));
+		config_init(&c);
+		assert_int_equal(config_load(p, &c, &e), -1);
+		assert_non_null(strstr(e.msg, "config:2: line longer than"));
+		config_release(&c);
+	}
+
 	/* a missing file (or directory) is no configuration, not an error */
 	config_init(&c);
 	assert_int_equal(config_load(test_path("nothing/config"), &c, &e), 0);
