@@ -180,6 +180,8 @@ struct opts {
 	const char *outdir;          /* configuration: directory of default output names */
 	/* configuration defaults the article's front matter overrides (the command line wins over both) */
 	struct { const char *voice, *intro, *outro, *stinger, *artist; } dflt;
+	/* given on the command line itself (not by the configuration): front matter does not override */
+	struct { int loudness, talkup; } cli;
 	struct render_opts r;
 	char date[32];
 	double speed_percent;        /* --speed N%: 0 = not given */
@@ -385,6 +387,7 @@ static int parse_args(int argc, char **argv, const char *help, struct opts *o, c
 		case O_LOUDNESS:
 			if (loudness_target_parse(optarg, &o->r.target_lufs))
 				return usage_error("--loudness must be LUFS (-70..0), ebu, podcast or atsc", optarg);
+			o->cli.loudness = !cfg_where;
 			break;
 		case O_TRUE_PEAK:
 			if (parse_double(optarg, -20, 0, &o->r.ceiling_dbtp))
@@ -413,6 +416,7 @@ static int parse_args(int argc, char **argv, const char *help, struct opts *o, c
 			if (parse_double(optarg, 0, 60000, &d))
 				return usage_error("--talkup must be milliseconds from 0 to 60000", optarg);
 			o->r.talkup_ms = (int)d;
+			o->cli.talkup = !cfg_where;
 			break;
 		case O_SEGMENT:
 			if (check_segment_arg(optarg))
@@ -857,6 +861,39 @@ static const char *meta_path(const char *article, const char *p, char *buf, size
 	return buf;
 }
 
+/*
+ * The front-matter keys beyond title, author, date, voice and the jingles:
+ * `talkup:` and `loudness:` set what --talkup and --loudness set (the command
+ * line wins); any other key is a warning naming its line. Returns 0, or -1
+ * with "ARTICLE:LINE: ..." for a bad value.
+ */
+static int front_matter_extras(struct opts *o, const struct doc_meta *m, struct warns *w, struct err *e)
+{
+	for (size_t i = 0; i < m->nother; i++) {
+		const struct doc_meta_other *x = &m->other[i];
+		double d;
+		if (!strcmp(x->key, "talkup")) {
+			if (parse_double(x->value, 0, 60000, &d))
+				return err_set(e, "%s:%d: front matter talkup: must be milliseconds from 0 to "
+					       "60000: %.40s", o->article, x->line, x->value);
+			if (!o->cli.talkup)
+				o->r.talkup_ms = (int)d;
+		} else if (!strcmp(x->key, "loudness")) {
+			double lufs;
+			if (loudness_target_parse(x->value, &lufs))
+				return err_set(e, "%s:%d: front matter loudness: must be LUFS (-70..0), ebu, "
+					       "podcast or atsc: %.40s", o->article, x->line, x->value);
+			if (!o->cli.loudness)
+				o->r.target_lufs = lufs;
+		} else {
+			warns_add(w, "%s:%d: front matter: unknown key '%.40s' ignored (known: title, author, "
+				  "date, voice, intro, outro, stinger, talkup, loudness)", o->article, x->line,
+				  x->key);
+		}
+	}
+	return 0;
+}
+
 /* --bitrate and --quality only mean something for some codecs: say when they are ignored. */
 static void warn_unused_codec_opts(const struct render_opts *r, struct warns *w)
 {
@@ -869,7 +906,7 @@ static void warn_unused_codec_opts(const struct render_opts *r, struct warns *w)
 	if (r->quality >= 0 && (f == AF_WAV))
 		warns_add(w, "%s: --quality applies to compressed formats only; ignored", r->output);
 	if (r->talkup_ms > 0 && r->no_jingles)
-		warns_add(w, "--talkup has no intro to speak over with --no-jingles; ignored");
+		warns_add(w, "talkup: no intro to speak over with --no-jingles; ignored");
 }
 
 /*
@@ -934,6 +971,8 @@ static int do_render(struct opts *o, const char *segment, int for_preview)
 		o->r.stinger = o->dflt.stinger;
 	if (!o->r.artist)
 		o->r.artist = o->dflt.artist;
+	if (front_matter_extras(o, &l.doc.meta, &w, &e))
+		goto out;
 	warn_unused_codec_opts(&o->r, &w);
 	o->r.progress = !o->quiet && isatty(2) && strcmp(o->r.output, "-");
 	syn = engine(&e);

@@ -270,7 +270,7 @@ static void test_unused_options_warn(void **state)
 	(void)state;
 	assert_int_equal(RUN("render", ARTICLE, "--segment", "1", "--no-jingles", "--talkup", "500",
 			     "-o", test_path("t.wav")), 0);
-	assert_non_null(strstr(errbuf, "warning: --talkup"));
+	assert_non_null(strstr(errbuf, "warning: talkup: no intro to speak over with --no-jingles"));
 }
 
 /* ---- preview ----------------------------------------------------------- */
@@ -456,6 +456,28 @@ static void test_config_errors(void **state)
 }
 
 
+
+/* Front matter sets what the command line can (talkup, loudness); other keys are warnings. */
+static void test_front_matter_keys(void **state)
+{
+	const char *art = test_path("fm.txt");
+
+	(void)state;
+	write_text(art, "---\ntitle: Kurz\nloudness: podcast\ntalkup: 300\nfarbe: blau\n---\n"
+		   "Der Stadtrat hat am Dienstag einen neuen Fahrplan beschlossen.\n");
+	assert_int_equal(RUN("render", art, "-o", test_path("fm.wav")), 0);
+	assert_true(fabs(integrated(test_path("fm.wav")) - -16.0) < 0.6);
+	assert_non_null(strstr(errbuf, "fm.txt:5: front matter: unknown key 'farbe' ignored"));
+	/* the command line wins */
+	assert_int_equal(RUN("render", art, "-o", test_path("fm2.wav"), "--loudness", "ebu", "-q"), 0);
+	assert_true(fabs(integrated(test_path("fm2.wav")) - -23.0) < 0.6);
+	/* a bad value names the article's line */
+	write_text(art, "---\ntitle: Kurz\ntalkup: lange\n---\nEin Satz steht hier.\n");
+	assert_int_equal(RUN("render", art, "-o", test_path("fm3.wav")), 1);
+	assert_non_null(strstr(errbuf, "fm.txt:3: front matter talkup: must be milliseconds"));
+	assert_false(exists(test_path("fm3.wav")));
+}
+
 /* ---- make install: man page and completion ----------------------------- */
 
 /* Runs a shell command line with stdout in outbuf; returns its exit status. */
@@ -566,6 +588,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_preview_player, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_config_defaults, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_config_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_front_matter_keys, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_install, setup, teardown),
 	};
 
