@@ -19,6 +19,7 @@
 #include "util.h"
 #include "article.h"
 #include "config.h"
+#include "fmpath.h"
 #include "audiofile.h"
 #include "lexicon.h"
 #include "loudness.h"
@@ -86,6 +87,7 @@ static const char usage_render[] =
 "      --chapters FILE    chapters: ffmetadata, or a CUE sheet for .cue\n"
 "  -q, --quiet            print nothing but errors\n"
 "      --no-config        ignore the station configuration file (see sprecher help config)\n"
+"      --trust-front-matter  let the article's front matter name files outside its directory\n"
 "\n"
 "Long options are spelled out in full; abbreviations are refused.\n";
 
@@ -182,6 +184,7 @@ struct opts {
 	struct { const char *voice, *intro, *outro, *stinger, *artist; } dflt;
 	/* given on the command line itself (not by the configuration): front matter does not override */
 	struct { int loudness, talkup; } cli;
+	int trust_fm;                /* --trust-front-matter: its paths may lead anywhere */
 	struct render_opts r;
 	char date[32];
 	double speed_percent;        /* --speed N%: 0 = not given */
@@ -192,7 +195,7 @@ enum {
 	O_VOICE = 256, O_LEXICON, O_KEEP_FOOTER, O_RATE, O_MONO, O_RESAMPLE, O_LOUDNESS,
 	O_TRUE_PEAK, O_BITS, O_QUALITY, O_BITRATE, O_INTRO, O_OUTRO, O_STINGER, O_NO_JINGLES,
 	O_TALKUP, O_SEGMENT, O_DATE, O_ARTIST, O_CAPTIONS, O_TIMELINE, O_LABELS, O_CHAPTERS,
-	O_FORMAT, O_SPEED, O_PLAYER, O_NO_CONFIG,
+	O_FORMAT, O_SPEED, O_PLAYER, O_NO_CONFIG, O_TRUST_FM,
 };
 
 static const struct option long_opts[] = {
@@ -226,6 +229,7 @@ static const struct option long_opts[] = {
 	{ "speed", required_argument, NULL, O_SPEED },
 	{ "player", required_argument, NULL, O_PLAYER },
 	{ "no-config", no_argument, NULL, O_NO_CONFIG },
+	{ "trust-front-matter", no_argument, NULL, O_TRUST_FM },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -437,6 +441,7 @@ static int parse_args(int argc, char **argv, const char *help, struct opts *o, c
 			break;
 		case O_PLAYER: o->player = optarg; break;
 		case O_NO_CONFIG: break;   /* seen by apply_config */
+		case O_TRUST_FM: o->trust_fm = 1; break;
 		case O_SPEED:
 			if (parse_speed(optarg, o))
 				return usage_error("--speed must be a percentage (25%..400%) or words per "
@@ -626,10 +631,31 @@ static int load_lexicons(const struct opts *o, struct lexicon *lex, struct err *
 	return 0;
 }
 
+/*
+ * A file the front matter names (`value` of `key`, may be NULL) into *out:
+ * relative to the article, inside its directory tree or the preset directory
+ * (unless --trust-front-matter), a regular file. Returns 0 or -1 (see fmpath.h).
+ */
+static int meta_file(const struct opts *o, const char *key, const char *value, char *buf, size_t n,
+		     const char **out, struct err *e)
+{
+	const char *roots[] = { voice_dir(), NULL };
+
+	*out = NULL;
+	if (!value)
+		return 0;
+	if (fmpath_resolve(o->article, key, value, roots, o->trust_fm, buf, n, e))
+		return -1;
+	*out = buf;
+	return 0;
+}
+
 static int load_script(struct opts *o, struct loaded *l, struct warns *w, struct err *e)
 {
 	struct doc_opts dopts = { .keep_footer = o->keep_footer, .markdown = -1 };
 	struct voice_preset base, roles[ROLE__COUNT];
+	const char *voice;
+	char vbuf[4096];
 	size_t len;
 
 	memset(l, 0, sizeof(*l));
@@ -641,9 +667,13 @@ static int load_script(struct opts *o, struct loaded *l, struct warns *w, struct
 	if (doc_parse(l->text, len, o->article, &dopts, &l->doc, w, e))
 		return -1;
 	l->have_doc = 1;
-	if (voice_load(o->voice ? o->voice : l->doc.meta.voice ? l->doc.meta.voice :
-		       o->dflt.voice ? o->dflt.voice : VOICE_DEFAULT,
-		       &base, e) || voice_load_roles(&base, roles, e))
+	voice = o->voice ? o->voice : l->doc.meta.voice ? l->doc.meta.voice :
+		o->dflt.voice ? o->dflt.voice : VOICE_DEFAULT;
+	/* a preset file named by the article: the same rules as its jingles */
+	if (!o->voice && voice == l->doc.meta.voice && fmpath_is_file(voice) &&
+	    meta_file(o, "voice", voice, vbuf, sizeof(vbuf), &voice, e))
+		return -1;
+	if (voice_load(voice, &base, e) || voice_load_roles(&base, roles, e))
 		return -1;
 	voice_set_speed(roles, o->speed_percent, o->speed_wpm);
 	if (script_build(&l->doc, roles, l->lex, o->article, &l->script, w, e))
@@ -851,16 +881,6 @@ static int write_sidecars(const struct opts *o, const struct timeline *tl, const
 	return 0;
 }
 
-/* Resolves a front-matter jingle path relative to the article's directory. */
-static const char *meta_path(const char *article, const char *p, char *buf, size_t n)
-{
-	const char *slash = strrchr(article, '/');
-	if (!p || p[0] == '/' || !slash)
-		return p;
-	snprintf(buf, n, "%.*s/%s", (int)(slash - article), article, p);
-	return buf;
-}
-
 /*
  * The front-matter keys beyond title, author, date, voice and the jingles:
  * `talkup:` and `loudness:` set what --talkup and --loudness set (the command
@@ -953,12 +973,10 @@ static int do_render(struct opts *o, const char *segment, int for_preview)
 	}
 	if (check_sidecar_names(o, &e))
 		goto out;
-	if (!o->r.intro)
-		o->r.intro = meta_path(o->article, l.doc.meta.intro, ib, sizeof(ib));
-	if (!o->r.outro)
-		o->r.outro = meta_path(o->article, l.doc.meta.outro, ob, sizeof(ob));
-	if (!o->r.stinger)
-		o->r.stinger = meta_path(o->article, l.doc.meta.stinger, sb_, sizeof(sb_));
+	if ((!o->r.intro && meta_file(o, "intro", l.doc.meta.intro, ib, sizeof(ib), &o->r.intro, &e)) ||
+	    (!o->r.outro && meta_file(o, "outro", l.doc.meta.outro, ob, sizeof(ob), &o->r.outro, &e)) ||
+	    (!o->r.stinger && meta_file(o, "stinger", l.doc.meta.stinger, sb_, sizeof(sb_), &o->r.stinger, &e)))
+		goto out;
 	o->r.date = pick_date(o, &l.doc);
 	if (!o->r.artist)
 		o->r.artist = l.doc.meta.author;

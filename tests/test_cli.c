@@ -72,6 +72,7 @@ static int run_env(struct runenv *re, const char *const *args)
 				unsetenv(re->env[i]);
 			}
 		}
+		alarm(120);   /* a hang (a FIFO read, a stuck player) fails the test instead of stopping it */
 		if (re && re->fsize_limit) {
 			struct rlimit rl = { (rlim_t)re->fsize_limit, (rlim_t)re->fsize_limit };
 			setrlimit(RLIMIT_FSIZE, &rl);
@@ -478,6 +479,68 @@ static void test_front_matter_keys(void **state)
 	assert_false(exists(test_path("fm3.wav")));
 }
 
+
+/* ---- front-matter files ------------------------------------------------ */
+
+static void test_front_matter_paths(void **state)
+{
+	struct runenv re = { .listen_fd = -1 };
+	char art[600], fm[2048];
+	const char *jingle;
+
+	(void)state;
+	mkdir(test_path("art"), 0755);
+	mkdir(test_path("art/jingles"), 0755);
+	/* a real jingle, made by sprecher itself */
+	assert_int_equal(RUN("render", ARTICLE, "--segment", "1", "--no-jingles", "-o", test_path("art/jingles/in.wav"), "-q"), 0);
+	assert_int_equal(rename(test_path("art/jingles/in.wav"), test_path("in.wav")), 0);
+	assert_int_equal(link(test_path("in.wav"), test_path("art/jingles/in.wav")), 0);
+	snprintf(art, sizeof(art), "%s", test_path("art/a.txt"));
+
+	/* inside the article's tree, relative to the article (not to the working directory) */
+	write_text(art, "---\nintro: jingles/in.wav\nvoice: meine.ini\n---\nTitel\n\nEin Satz steht hier.\n");
+	write_text(test_path("art/meine.ini"), "[voice]\nrate = 200\n");
+	assert_int_equal(RUN("render", art, "-o", test_path("ok.wav"), "-q"), 0);
+	assert_int_equal(RUN("script", art), 0);
+	assert_non_null(strstr(outbuf, " meine "));
+
+	/* outside: ../, absolute, a symbolic link leading out */
+	jingle = test_path("in.wav");
+	snprintf(fm, sizeof(fm), "---\nintro: %s\n---\nEin Satz steht hier.\n", jingle);
+	write_text(art, fm);
+	assert_int_equal(RUN("render", art, "-o", test_path("x.wav")), 1);
+	assert_non_null(strstr(errbuf, "a.txt: front matter intro: "));
+	assert_non_null(strstr(errbuf, "outside the article's directory"));
+	write_text(art, "---\noutro: ../in.wav\n---\nEin Satz steht hier.\n");
+	assert_int_equal(RUN("render", art, "-o", test_path("x.wav")), 1);
+	assert_non_null(strstr(errbuf, "front matter outro: ../in.wav: outside"));
+	assert_int_equal(symlink("../in.wav", test_path("art/link.wav")), 0);
+	write_text(art, "---\nstinger: link.wav\n---\nEin Satz steht hier.\n\nNoch ein Satz.\n");
+	assert_int_equal(RUN("render", art, "-o", test_path("x.wav")), 1);
+	assert_non_null(strstr(errbuf, "outside"));
+	assert_false(exists(test_path("x.wav")));
+	/* ... unless the user trusts the article */
+	assert_int_equal(RUN("render", art, "-o", test_path("x.wav"), "--trust-front-matter", "-q"), 0);
+
+	/* a FIFO is refused at once, not read forever */
+	assert_int_equal(mkfifo(test_path("art/jingles/fifo.wav"), 0600), 0);
+	write_text(art, "---\nintro: jingles/fifo.wav\n---\nEin Satz steht hier.\n");
+	assert_int_equal(RUN("render", art, "-o", test_path("x2.wav")), 1);
+	assert_non_null(strstr(errbuf, "jingles/fifo.wav: not a regular file"));
+
+	/* a voice file outside: refused; trusted, its content is still not echoed */
+	write_text(test_path("secret.ini"), "geheim:x:0:0:Kennwort\n");
+	write_text(art, "---\nvoice: ../secret.ini\n---\nEin Satz steht hier.\n");
+	assert_int_equal(RUN_ENV(&re, "script", art), 1);
+	assert_non_null(strstr(errbuf, "front matter voice: ../secret.ini: outside"));
+	assert_int_equal(RUN_ENV(&re, "script", art, "--trust-front-matter"), 1);
+	assert_non_null(strstr(errbuf, "not a voice preset"));
+	assert_null(strstr(errbuf, "geheim"));
+	/* a preset name is looked up among the presets, as before */
+	write_text(art, "---\nvoice: sprecherin\n---\nEin Satz steht hier.\n");
+	assert_int_equal(RUN("script", art), 0);
+}
+
 /* ---- make install: man page and completion ----------------------------- */
 
 /* Runs a shell command line with stdout in outbuf; returns its exit status. */
@@ -589,6 +652,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_config_defaults, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_config_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_front_matter_keys, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_front_matter_paths, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_install, setup, teardown),
 	};
 
