@@ -92,7 +92,7 @@ static const char usage_render[] =
 "Long options are spelled out in full; abbreviations are refused.\n";
 
 static const char usage_script[] =
-"usage: sprecher script ARTICLE [--voice NAME|FILE] [--lexicon FILE] [--keep-footer]\n"
+"usage: sprecher script ARTICLE [--voice NAME|FILE] [--speed N%|WPM] [--lexicon FILE] [--keep-footer]\n"
 "\n"
 "Prints numbered segments with role, voice preset, the text as it will be spoken,\n"
 "the pause after each sentence and an estimated duration, then the total.\n";

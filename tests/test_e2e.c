@@ -41,6 +41,7 @@ static int run_to(const char *out_path, const char *const *args)
 		dup2(fe, 2);
 		dup2(fo, 1);
 		setenv("SOURCE_DATE_EPOCH", "1767225600", 1);
+		setenv("XDG_CONFIG_HOME", "/nonexistent", 1);   /* no station configuration */
 		execv(bin, (char *const *)av);
 		_exit(127);
 	}
