@@ -86,7 +86,18 @@ int episode_load(const struct episode_opts *o, struct episode *ep, struct warns 
 	}
 	if (voice_load(voice, &base, e) || voice_load_roles(&base, roles, e))
 		return -1;
-	voice_set_speed(roles, o->speed_percent, o->speed_wpm);
+	{
+		/* the front matter's speed: unless the command line gave one */
+		double pct = o->speed_percent;
+		int wpm = o->speed_wpm;
+		for (size_t i = 0; i < ep->doc.meta.nother && !pct && !wpm; i++)
+			if (!strcmp(ep->doc.meta.other[i].key, "speed") &&
+			    voice_speed_parse(ep->doc.meta.other[i].value, &pct, &wpm))
+				return err_set(e, "%s:%d: front matter speed: must be a percentage (25%%..400%%) "
+					       "or words per minute (80..450): %.40s", o->article,
+					       ep->doc.meta.other[i].line, ep->doc.meta.other[i].value);
+		voice_set_speed(roles, pct, wpm);
+	}
 	if (script_build(&ep->doc, roles, ep->lex, o->article, &ep->script, w, e))
 		return -1;
 	ep->have_script = 1;

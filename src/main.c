@@ -312,30 +312,6 @@ static const char *opt_name(int val)
 	return "?";
 }
 
-/* Parses --speed: "N%" (25..400) or words per minute "N" / "Nwpm" (80..450). */
-static int parse_speed(const char *s, struct opts *o)
-{
-	char *end;
-	double v;
-
-	errno = 0;
-	v = strtod(s, &end);
-	if (end == s || errno)
-		return -1;
-	if (!strcmp(end, "%")) {
-		if (!(v >= 25 && v <= 400))
-			return -1;
-		o->speed_percent = v;
-		o->speed_wpm = 0;
-		return 0;
-	}
-	if ((*end && strcmp(end, "wpm")) || !(v >= 80 && v <= 450) || v != (int)v)
-		return -1;
-	o->speed_wpm = (int)v;
-	o->speed_percent = 0;
-	return 0;
-}
-
 /* --segment's form, checked before anything is loaded: N or N-M with 1 <= N <= M. */
 static int check_segment_arg(const char *arg)
 {
@@ -444,7 +420,7 @@ static int parse_args(int argc, char **argv, const char *help, struct opts *o, c
 		case O_NO_CONFIG: break;   /* seen by apply_config */
 		case O_TRUST_FM: o->trust_fm = 1; break;
 		case O_SPEED:
-			if (parse_speed(optarg, o))
+			if (voice_speed_parse(optarg, &o->speed_percent, &o->speed_wpm))
 				return usage_error("--speed must be a percentage (25%..400%) or words per "
 						   "minute (80..450)", optarg);
 			break;
@@ -795,7 +771,7 @@ static int write_sidecars(const struct opts *o, const struct timeline *tl, const
 /*
  * The front-matter keys beyond title, author, date, voice and the jingles:
  * `talkup:` and `loudness:` set what --talkup and --loudness set (the command
- * line wins); any other key is a warning naming its line. Returns 0, or -1
+ * line wins; `speed:` is episode_load's); any other key is a warning naming its line. Returns 0, or -1
  * with "ARTICLE:LINE: ..." for a bad value.
  */
 static int front_matter_extras(struct opts *o, const struct doc_meta *m, struct warns *w, struct err *e)
@@ -809,6 +785,8 @@ static int front_matter_extras(struct opts *o, const struct doc_meta *m, struct 
 					       "60000: %.40s", o->article, x->line, x->value);
 			if (!o->cli.talkup)
 				o->r.place.talkup_ms = (int)d;
+		} else if (!strcmp(x->key, "speed")) {
+			continue;   /* episode_load applied it */
 		} else if (!strcmp(x->key, "loudness")) {
 			double lufs;
 			if (loudness_target_parse(x->value, &lufs))
@@ -818,7 +796,7 @@ static int front_matter_extras(struct opts *o, const struct doc_meta *m, struct 
 				o->r.master.target_lufs = lufs;
 		} else {
 			warns_add(w, "%s:%d: front matter: unknown key '%.40s' ignored (known: title, author, "
-				  "date, voice, intro, outro, stinger, talkup, loudness)", o->article, x->line,
+				  "date, voice, intro, outro, stinger, talkup, loudness, speed)", o->article, x->line,
 				  x->key);
 		}
 	}

@@ -256,6 +256,29 @@ void voice_set_speed(struct voice_preset roles[ROLE__COUNT], double percent, int
 	}
 }
 
+int voice_speed_parse(const char *s, double *percent, int *wpm)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (end == s || errno)
+		return -1;
+	if (!strcmp(end, "%")) {
+		if (!(v >= 25 && v <= 400))
+			return -1;
+		*percent = v;
+		*wpm = 0;
+		return 0;
+	}
+	if ((*end && strcmp(end, "wpm")) || !(v >= 80 && v <= 450) || v != (int)v)
+		return -1;
+	*wpm = (int)v;
+	*percent = 0;
+	return 0;
+}
+
 static int cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);

@@ -72,6 +72,12 @@ int voice_load_roles(const struct voice_preset *base, struct voice_preset out[RO
  */
 void voice_set_speed(struct voice_preset roles[ROLE__COUNT], double percent, int wpm);
 
+/*
+ * Parses a speaking speed: "N%" (25..400) into *percent, or words per minute
+ * "N" / "Nwpm" (80..450) into *wpm; the other is set to 0. Returns 0 or -1.
+ */
+int voice_speed_parse(const char *s, double *percent, int *wpm);
+
 /* Lists the preset names in voice_dir() into `out`, one "name<TAB>description" line each. */
 void voice_list(struct sb *out);
 

@@ -461,9 +461,10 @@ static void test_config_errors(void **state)
 /* Front matter sets what the command line can (talkup, loudness); other keys are warnings. */
 static void test_front_matter_keys(void **state)
 {
-	const char *art = test_path("fm.txt");
+	char art[600];
 
 	(void)state;
+	snprintf(art, sizeof(art), "%s", test_path("fm.txt"));   /* test_path's buffers rotate */
 	write_text(art, "---\ntitle: Kurz\nloudness: podcast\ntalkup: 300\nfarbe: blau\n---\n"
 		   "Der Stadtrat hat am Dienstag einen neuen Fahrplan beschlossen.\n");
 	assert_int_equal(RUN("render", art, "-o", test_path("fm.wav")), 0);
@@ -472,6 +473,24 @@ static void test_front_matter_keys(void **state)
 	/* the command line wins */
 	assert_int_equal(RUN("render", art, "-o", test_path("fm2.wav"), "--loudness", "ebu", "-q"), 0);
 	assert_true(fabs(integrated(test_path("fm2.wav")) - -23.0) < 0.6);
+	/* speed: as --speed, which wins */
+	write_text(art, "---\nspeed: 200%\n---\nDer Stadtrat hat am Dienstag einen neuen Fahrplan beschlossen.\n");
+	{
+		struct test_audio d;
+		sf_count_t fast, normal;
+		assert_int_equal(RUN("render", art, "--no-jingles", "-o", test_path("sp.wav"), "-q"), 0);
+		test_decode(test_path("sp.wav"), &d);
+		fast = d.n;
+		free(d.frames);
+		assert_int_equal(RUN("render", art, "--no-jingles", "--speed", "100%", "-o", test_path("sp.wav"), "-q"), 0);
+		test_decode(test_path("sp.wav"), &d);
+		normal = d.n;
+		free(d.frames);
+		assert_true(fast < normal * 0.75);
+	}
+	write_text(art, "---\nspeed: schnell\n---\nEin Satz steht hier.\n");
+	assert_int_equal(RUN("script", art), 1);
+	assert_non_null(strstr(errbuf, "fm.txt:2: front matter speed: must be"));
 	/* a bad value names the article's line */
 	write_text(art, "---\ntitle: Kurz\ntalkup: lange\n---\nEin Satz steht hier.\n");
 	assert_int_equal(RUN("render", art, "-o", test_path("fm3.wav")), 1);
@@ -563,10 +582,10 @@ static int sh_out(const char *cmd)
 
 static void test_install(void **state)
 {
-	char cmd[1200], *help, *man, *p;
-	const char *root = test_path("inst");
+	char cmd[1200], root[600], *help, *man, *p;
 
 	(void)state;
+	snprintf(root, sizeof(root), "%s", test_path("inst"));   /* test_path's buffers rotate */
 	snprintf(cmd, sizeof(cmd), "make -s install DESTDIR=%s PREFIX=/usr", root);
 	assert_int_equal(sh_out(cmd), 0);
 	assert_true(exists(test_path("inst/usr/bin/sprecher")));
