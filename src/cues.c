@@ -53,6 +53,11 @@ void cues_from_timeline(const struct timeline *tl, struct afile_cue **cues, size
 			k++;
 		q = &(*cues)[(*n)++];
 		q->frame = c->start;
+		if (timeline_name(tl, c->segment)) {
+			/* a show's items: the cue is named after the item */
+			snprintf(q->label, sizeof(q->label), "%d %s", c->segment, timeline_name(tl, c->segment));
+			continue;
+		}
 		snprintf(q->label, sizeof(q->label), "%d %s: ", c->segment, role_name(c->role));
 		if (k < tl->n && tl->clips[k].segment == c->segment && tl->clips[k].written)
 			add_prefix(q->label, sizeof(q->label), tl->clips[k].written, 48);

@@ -24,6 +24,7 @@
 #include "render.h"
 #include "script.h"
 #include "sentences.h"
+#include "show.h"
 #include "sidecar.h"
 #include "synth.h"
 #include "timeline.h"
@@ -81,7 +82,11 @@ static const char usage_render[] =
 "      --timeline FILE    every clip as JSON\n"
 "      --labels FILE      Audacity label track\n"
 "      --chapters FILE    chapters: ffmetadata, or a CUE sheet for .cue\n"
-"  -q, --quiet            print nothing but errors\n";
+"      --fit MM:SS        a show (ARTICLE ending in .rundown): end exactly at this length\n"
+"  -q, --quiet            print nothing but errors\n"
+"\n"
+"ARTICLE may be a show rundown (NAME.rundown, see README): then every item is rendered\n"
+"into one programme, and --captions ... --chapters and the cue points follow its items.\n";
 
 static const char usage_script[] =
 "usage: sprecher script ARTICLE [--voice NAME|FILE] [--lexicon FILE] [--keep-footer]\n"
@@ -141,13 +146,14 @@ struct opts {
 	const char *format;          /* extension of default output names */
 	struct render_opts r;
 	char date[32];
+	int fit_ms;                  /* --fit (shows) */
 };
 
 enum {
 	O_VOICE = 256, O_LEXICON, O_KEEP_FOOTER, O_RATE, O_MONO, O_RESAMPLE, O_LOUDNESS,
 	O_TRUE_PEAK, O_BITS, O_QUALITY, O_BITRATE, O_INTRO, O_OUTRO, O_STINGER, O_NO_JINGLES,
 	O_TALKUP, O_SEGMENT, O_DATE, O_ARTIST, O_CAPTIONS, O_TIMELINE, O_LABELS, O_CHAPTERS,
-	O_FORMAT,
+	O_FORMAT, O_FIT,
 };
 
 static const struct option long_opts[] = {
@@ -178,6 +184,7 @@ static const struct option long_opts[] = {
 	{ "labels", required_argument, NULL, O_LABELS },
 	{ "chapters", required_argument, NULL, O_CHAPTERS },
 	{ "format", required_argument, NULL, O_FORMAT },
+	{ "fit", required_argument, NULL, O_FIT },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -272,6 +279,10 @@ static int parse_opts(int argc, char **argv, const char *help, struct opts *o, c
 				return usage_error("--format must be wav, flac, ogg, opus or mp3", optarg);
 			o->format = optarg;
 			break;
+		case O_FIT:
+			if (rundown_parse_duration(optarg, &o->fit_ms) || o->fit_ms <= 0)
+				return usage_error("--fit must be a length such as 3:00 or 90s", optarg);
+			break;
 		default:
 			return EXIT_USAGE;
 		}
@@ -363,6 +374,34 @@ static int cmd_normalize(int argc, char **argv)
 	return 0;
 }
 
+/* The options of a show from the command line. */
+static struct show_opts show_opts_of(const struct opts *o, int only_item)
+{
+	return (struct show_opts){ .rundown = o->article, .voice = o->voice, .lexicons = o->lexicons,
+				   .nlex = o->nlex, .date = o->date, .fit_ms = o->fit_ms,
+				   .only_item = only_item };
+}
+
+/* `sprecher script SHOW.rundown`: the running order. */
+static int script_show(struct opts *o)
+{
+	struct show_opts so = show_opts_of(o, 0);
+	struct warns w;
+	struct err e;
+	struct sb out;
+	int rc;
+
+	warns_init(&w);
+	sb_init(&out);
+	rc = show_script(&so, &o->r, &out, &w, &e);
+	print_warns(&w, o->quiet);
+	warns_release(&w);
+	if (!rc)
+		fwrite(out.buf, 1, out.len, stdout);
+	sb_release(&out);
+	return rc ? fail(&e) : 0;
+}
+
 static int cmd_script(int argc, char **argv)
 {
 	struct opts o = { 0 };
@@ -379,6 +418,8 @@ static int cmd_script(int argc, char **argv)
 	if (optind + 1 != argc)
 		return usage_error("script takes one ARTICLE", NULL);
 	o.article = argv[optind];
+	if (show_is_rundown(o.article))
+		return script_show(&o);
 	warns_init(&w);
 	rc = load_script(&o, &l, &w, &e);
 	print_warns(&w, o.quiet);
@@ -513,6 +554,8 @@ static void show_progress(void *ctx, size_t done, size_t total, uint64_t frames)
 	fflush(stderr);
 }
 
+static int do_render_show(struct opts *o, const char *item, int for_preview);
+
 static int do_render(struct opts *o, const char *segment, int for_preview)
 {
 	struct episode l;
@@ -524,11 +567,15 @@ static int do_render(struct opts *o, const char *segment, int for_preview)
 	char outbuf[1024];
 	int rc = EXIT_FAILURE;
 
+	if (show_is_rundown(o->article) && o->r.fmt.output)
+		return do_render_show(o, segment, for_preview);
 	warns_init(&w);
 	timeline_init(&tl, o->r.fmt.rate);
 	if (!o->r.fmt.output) {
 		default_output(o->article, NULL, o->format ? o->format : "wav", outbuf, sizeof(outbuf));
 		o->r.fmt.output = outbuf;
+		if (show_is_rundown(o->article))
+			return do_render_show(o, segment, for_preview);
 	}
 	if (load_script(o, &l, &w, &e))
 		goto out;
@@ -568,6 +615,56 @@ out:
 	warns_release(&w);
 	timeline_release(&tl);
 	episode_release(&l);
+	return rc;
+}
+
+/*
+ * A show from a rundown (show.h): the whole programme, or item `item` alone
+ * (preview). Prints the result line as do_render does, with the slot.
+ */
+static int do_render_show(struct opts *o, const char *item, int for_preview)
+{
+	struct show_opts so = show_opts_of(o, item ? atoi(item) : 0);
+	struct show_result res;
+	struct timeline tl;
+	struct warns w;
+	struct err e = { "" };
+	struct synth *syn;
+	int rc = EXIT_FAILURE;
+
+	if (item && so.only_item <= 0)
+		return usage_error("a show's preview takes an item number", item);
+	warns_init(&w);
+	timeline_init(&tl, o->r.fmt.rate);
+	if (check_sidecar_names(o, &e) || !(syn = engine(&e)))
+		goto out;
+	warn_unused_codec_opts(&o->r, &w);
+	if (show_render(&so, &o->r, syn, &tl, &res, &w, &e))
+		goto out;
+	{
+		struct script title = { .title = res.title };
+		if (write_sidecars(o, &tl, &title, &e))
+			goto out;
+	}
+	print_warns(&w, o->quiet);
+	warns_release(&w);
+	if (!o->quiet && !for_preview) {
+		FILE *f = strcmp(o->r.fmt.output, "-") ? stdout : stderr;
+		fprintf(f, "%s: %d:%06.3f, integrated %.1f LUFS, true peak %.1f dBTP, "
+			"loudness range %.1f LU", o->r.fmt.output, (int)(res.r.seconds / 60),
+			fmod(res.r.seconds, 60.0), res.r.loud.integrated, res.r.loud.true_peak,
+			res.r.loud.lra);
+		if (res.slot_frames)
+			fprintf(f, ", fitted: pauses x%.2f, speech x%.3f", res.pause_factor, res.rate_factor);
+		fputc('\n', f);
+	}
+	rc = 0;
+out:
+	print_warns(&w, o->quiet);
+	if (rc)
+		fail(&e);
+	warns_release(&w);
+	timeline_release(&tl);
 	return rc;
 }
 
@@ -640,6 +737,7 @@ static int cmd_preview(int argc, char **argv)
 	render_opts_init(&o.r);
 	if ((rc = parse_opts(argc, argv, usage_preview, &o, &seg)))
 		return rc;
+	seg = NULL;
 	if (optind + 2 != argc)
 		return usage_error("preview takes ARTICLE and a segment number N", NULL);
 	o.article = argv[optind];
