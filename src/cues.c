@@ -46,7 +46,9 @@ void cues_from_timeline(const struct timeline *tl, struct afile_cue **cues, size
 		const struct clip *c = &tl->clips[i];
 		struct afile_cue *q;
 		size_t k = i;
-		if (c->segment <= 0 || c->segment == last || c->kind == CLIP_PAUSE)
+		/* a show's silence item is an item too */
+		if (c->segment <= 0 || c->segment == last ||
+		    (c->kind == CLIP_PAUSE && !timeline_name(tl, c->segment)))
 			continue;
 		last = c->segment;
 		while (k < tl->n && tl->clips[k].segment == c->segment && tl->clips[k].kind != CLIP_SPEECH)
