@@ -47,6 +47,7 @@ struct sitem {
 	int have_ep, have_doc, have_script;
 	const struct script *sc;      /* the item's script (speech items) */
 	struct source *probe;         /* jingles and beds: scanned once */
+	int shared;                   /* probe belongs to an earlier item on the same file */
 	uint64_t frames;              /* jingles, beds, silences */
 	double level_db, tp;          /* jingles, beds: level gain; linear true peak after it */
 	size_t s0, ns;                /* its sentences in show.s */
@@ -259,6 +260,16 @@ static int load_item(struct show *sh, struct sitem *t, int *centred, struct warn
 		return 0;
 	case RD_JINGLE:
 	case RD_BED:
+		/* a file used again (a stinger between every item) is scanned and measured once */
+		for (struct sitem *u = sh->it; u < t; u++)
+			if (u->probe && u->rd->kind == r->kind && !strcmp(u->rd->path, r->path)) {
+				t->probe = u->probe;
+				t->shared = 1;
+				t->frames = u->frames;
+				t->level_db = u->level_db;
+				t->tp = u->tp;
+				return 0;
+			}
 		return load_audio(sh, t, centred, e);
 	default:
 		return err_set(e, "%s:%d: unknown item", sh->rd.path, r->line);
@@ -329,7 +340,8 @@ static void release(struct show *sh)
 			script_release(&t->script);
 		if (t->have_doc)
 			doc_release(&t->doc);
-		source_free(t->probe);
+		if (!t->shared)
+			source_free(t->probe);
 	}
 	for (size_t i = 0; i < sh->ns; i++)
 		free(sh->s[i].words);
