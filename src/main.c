@@ -44,6 +44,7 @@ static const char usage_main[] =
 "  render ARTICLE [-o OUT]   render the whole programme (WAV or FLAC ...)\n"
 "  script ARTICLE            print the plan: segments, roles, spoken text, durations\n"
 "  preview ARTICLE N         render segment N and play it\n"
+"                            ARTICLE may be a show: NAME.rundown (items, beds, --fit)\n"
 "  sentences [FILE]          print one sentence per line (stdin without FILE)\n"
 "  normalize                 read lines on stdin, print their spoken form\n"
 "  voices                    list voice presets and installed German eSpeak voices\n"

@@ -36,6 +36,7 @@
 #define BED_LUFS     -26.0    /* beds: well below speech before ducking (see README) */
 #define NWORKERS     2
 #define BLOCK_FRAMES 16384
+#define LOOP_MEM_SECONDS 60   /* a bed this short that loops is resampled once and kept */
 
 /* One rundown item with what rendering needs. */
 struct sitem {
@@ -48,6 +49,7 @@ struct sitem {
 	const struct script *sc;      /* the item's script (speech items) */
 	struct source *probe;         /* jingles and beds: scanned once */
 	int shared;                   /* probe belongs to an earlier item on the same file */
+	float *loop_mem;              /* a short bed that loops: resampled once (bus channels) */
 	uint64_t frames;              /* jingles, beds, silences */
 	double level_db, tp;          /* jingles, beds: level gain; linear true peak after it */
 	size_t s0, ns;                /* its sentences in show.s */
@@ -342,6 +344,7 @@ static void release(struct show *sh)
 			doc_release(&t->doc);
 		if (!t->shared)
 			source_free(t->probe);
+		free(t->loop_mem);
 	}
 	for (size_t i = 0; i < sh->ns; i++)
 		free(sh->s[i].words);
@@ -802,6 +805,28 @@ static struct source *file_source(struct show *sh, const struct sitem *t, const 
 		source_file_first_channel(s);
 	if (t->rd->kind != RD_BED)
 		return s;
+	if (s->frames < c->frames && s->frames <= (uint64_t)LOOP_MEM_SECONDS * sh->o->fmt.rate) {
+		/* every repeat would resample the file again: keep it, resampled, once */
+		struct sitem *m = (struct sitem *)t;
+		size_t got = 0, ch = (size_t)s->channels;
+		uint64_t n = s->frames;
+		int bad = 0;
+		if (!m->loop_mem) {
+			m->loop_mem = xcalloc(n * ch, sizeof(float));
+			for (uint64_t f = 0; f < n && !bad; f += got) {
+				bad = source_read(s, m->loop_mem + f * ch, (size_t)(n - f), &got, e);
+				if (!bad && !got)
+					bad = err_set(e, "%s: shorter than it said", t->rd->path);
+			}
+		}
+		source_free(s);
+		if (bad) {
+			free(m->loop_mem);
+			m->loop_mem = NULL;
+			return NULL;
+		}
+		s = source_memory(m->loop_mem, n, (int)ch, sh->o->fmt.rate, 0);
+	}
 	s = source_loop(s, c->frames, ms_frames(t->rd->loop_crossfade_ms, sh->o->fmt.rate), e);
 	if (!s)
 		return NULL;

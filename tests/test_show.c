@@ -11,9 +11,7 @@
 #include "testutil.h"
 
 #include <ebur128.h>
-#include <fcntl.h>
 #include <math.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "util.h"
@@ -28,35 +26,13 @@ static char errbuf[8192];
 /* Runs bin with args (NULL-terminated); stderr to errbuf, stdout to `out` (or /dev/null). Exit status. */
 static int run(const char *out, const char *const *args)
 {
-	const char *av[40];
-	int n = 0, status;
-	pid_t pid;
 	const char *errpath = test_path("stderr.txt");
+	int status = test_wait(test_spawn(bin, args, "1767225600", out, errpath));
+	char *t = test_slurp(errpath, NULL);
 
-	av[n++] = bin;
-	while (args[n - 1] && n < 39) {
-		av[n] = args[n - 1];
-		n++;
-	}
-	av[n] = NULL;
-	pid = fork();
-	if (pid == 0) {
-		int fe = open(errpath, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-		int fo = open(out ? out : "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0644);
-		dup2(fe, 2);
-		dup2(fo, 1);
-		setenv("SOURCE_DATE_EPOCH", "1767225600", 1);
-		execv(bin, (char *const *)av);
-		_exit(127);
-	}
-	assert_true(pid > 0);
-	waitpid(pid, &status, 0);
-	{
-		char *t = test_slurp(errpath, NULL);
-		snprintf(errbuf, sizeof(errbuf), "%s", t ? t : "");
-		free(t);
-	}
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+	snprintf(errbuf, sizeof(errbuf), "%s", t ? t : "");
+	free(t);
+	return status;
 }
 
 static void write_text(const char *name, const char *text)
@@ -149,7 +125,8 @@ static const char *rundown_text =
 	"[outro]\n"
 	"kind = jingle\n"
 	"file = outro.wav\n"
-	"crossfade = 0.3\n";
+	"crossfade = 0.3\n"
+	"closer = yes\n";
 
 static void write_rundown(const char *name, const char *show_keys, const char *bed)
 {
@@ -574,8 +551,39 @@ static void test_fit_exact(void **state)
 			fail_msg("--fit %s: %s", slot, errbuf);
 		test_decode(test_path("fit.wav"), &d);
 		assert_int_equal(d.n, want);
+		/* the closer is backtimed: the outro plays until the last frames */
+		assert_true(rms_db(&d, want - RATE / 10, want - RATE / 50) > -45);
 		free(d.frames);
 	}
+}
+
+/* Two loud jingles cross-faded over 1 s: no clipping, no hole, no bump. */
+static void test_crossfade_sums(void **state)
+{
+	const char *args[] = { "render", test_path("xf.rundown"), "-o", test_path("xf.wav"), "-q", NULL };
+	struct test_audio d;
+	double a, b, peak = 0;
+
+	(void)state;
+	write_text("xf.rundown", "[a]\nkind = jingle\nfile = opener.wav\n"
+		   "[b]\nkind = jingle\nfile = outro.wav\ncrossfade = 1\n");
+	if (run(NULL, args) != 0)
+		fail_msg("render failed: %s", errbuf);
+	test_decode(test_path("xf.wav"), &d);
+	assert_int_equal(d.n, 3 * RATE);                 /* 2 s + 2 s - 1 s */
+	for (long i = 0; i < d.n * 2; i++)
+		if (fabs(d.frames[i]) > peak)
+			peak = fabs(d.frames[i]);
+	assert_true(20 * log10(peak) <= -1.0 + 0.05);    /* the true-peak ceiling holds */
+	a = rms_db(&d, RATE / 2, RATE * 9 / 10);          /* the first alone */
+	b = rms_db(&d, RATE * 21 / 10, RATE * 25 / 10);   /* the second alone */
+	for (long w = RATE; w < 2 * RATE; w += RATE / 20) {
+		double l = rms_db(&d, w, w + RATE / 20);
+		/* linear fades of two unrelated tones: at most 3 dB down in the middle */
+		assert_true(l > fmin(a, b) - 4.0);
+		assert_true(l < fmax(a, b) + 1.0);
+	}
+	free(d.frames);
 }
 
 /* Exit 1, one line "sprecher: WHERE...WHAT", and the existing output untouched. */
@@ -669,6 +677,7 @@ int main(void)
 		cmocka_unit_test(test_speech_to_bed_loudness),
 		cmocka_unit_test(test_loudness_and_peak),
 		cmocka_unit_test(test_captions_and_cues),
+		cmocka_unit_test(test_crossfade_sums),
 		cmocka_unit_test(test_fit_exact),
 		cmocka_unit_test(test_fit_out_of_reach),
 		cmocka_unit_test(test_bad_rundowns),
