@@ -91,6 +91,11 @@ int fit_rate(uint64_t fixed, uint64_t speech, const uint64_t *gaps, size_t n, ui
 					    (double)scaled_sum(gaps, n, FIT_PAUSE_MIN)
 				  : (double)other + (double)speech * (1 + FIT_RATE_MAX) +
 					    (double)scaled_sum(gaps, n, FIT_PAUSE_MAX);
+		if (speech && (over ? lim <= (double)target : lim >= (double)target)) {
+			/* reachable with the rate at its bound and the pauses beyond the margin */
+			*factor = over ? 1 - FIT_RATE_MAX : 1 + FIT_RATE_MAX;
+			return 0;
+		}
 		if (miss)
 			*miss = (int64_t)llround(lim - (double)target);
 		if (miss && over && *miss <= 0)

@@ -522,6 +522,20 @@ static void slot_where(const struct show *sh, char *out, size_t n)
 		snprintf(out, n, "%s:%d", sh->rd.path, sh->rd.length_line);
 }
 
+/* "the show cannot fit its slot": `miss` frames over (> 0) or under with every bound used. */
+static int slot_error(const struct show *sh, int64_t miss, struct err *e)
+{
+	char where[1100], by[64];
+
+	slot_where(sh, where, sizeof(where));
+	fit_describe(miss, sh->o->fmt.rate, by, sizeof(by));
+	return err_set(e, "%s: the show cannot fit its slot of %d:%06.3f: %s even with pauses at "
+		       "%.0f..%.0f %% and speech %.0f %% faster or slower", where,
+		       (int)(sh->slot / sh->o->fmt.rate / 60),
+		       fmod((double)sh->slot / sh->o->fmt.rate, 60.0), by, FIT_PAUSE_MIN * 100,
+		       FIT_PAUSE_MAX * 100, FIT_RATE_MAX * 100);
+}
+
 /*
  * Fits the pause vector `pv` (np entries, planned on input) to the slot;
  * with `factor` set to the speech length factor that would be needed (1: the
@@ -534,7 +548,6 @@ static int fit_slot(struct show *sh, struct layout *L, uint64_t *pv, size_t np, 
 	struct plan p;
 	uint64_t *out = xcalloc(np ? np : 1, sizeof(*out)), fixed, sum = 0;
 	int64_t miss = 0;
-	char where[1100], by[64];
 	int rc;
 
 	if (plan_layout(L->pi, L->n, pv, 0, sh->rd.path, sh->o->fmt.rate, &p, e)) {
@@ -555,13 +568,7 @@ static int fit_slot(struct show *sh, struct layout *L, uint64_t *pv, size_t np, 
 	rc = fit_rate(fixed, speech_frames(sh), pv, np, sh->slot, factor, &miss);
 	if (rc == 0)
 		return 1;
-	slot_where(sh, where, sizeof(where));
-	fit_describe(miss, sh->o->fmt.rate, by, sizeof(by));
-	return err_set(e, "%s: the show cannot fit its slot of %d:%06.3f: %s even with pauses at "
-		       "%.0f..%.0f %% and speech %.0f %% faster or slower", where,
-		       (int)(sh->slot / sh->o->fmt.rate / 60),
-		       fmod((double)sh->slot / sh->o->fmt.rate, 60.0), by, FIT_PAUSE_MIN * 100,
-		       FIT_PAUSE_MAX * 100, FIT_RATE_MAX * 100);
+	return slot_error(sh, miss, e);
 }
 
 /*
@@ -593,14 +600,37 @@ static int speak_and_fit(struct show *sh, struct synth *syn, struct layout *L, u
 		}
 		if (attempt == 3)
 			break;
-		/* the rate that should give f times the current speech length */
-		factor *= f;
+		/* the rate that should give f times the current speech length, within the bound */
+		f *= factor;
+		if (f > 1 + FIT_RATE_MAX)
+			f = 1 + FIT_RATE_MAX;
+		if (f < 1 - FIT_RATE_MAX)
+			f = 1 - FIT_RATE_MAX;
+		if (f == factor)
+			break;          /* at the bound already: the pauses were the last resort */
+		factor = f;
 		if (speak(sh, syn, factor, e))
 			return -1;
 		for (size_t k = 0; k < sh->ns; k++)
 			L->len[k] = sh->s[k].frames;
 	}
-	return err_set(e, "%s: the speech rate does not converge on the slot length", sh->rd.path);
+	{
+		/* the rate at its bound and the pauses still short of the slot */
+		struct plan p;
+		uint64_t sum = 0, *out = xcalloc(*np ? *np : 1, sizeof(*out));
+		int64_t miss = 0;
+		plan_pauses(L->pi, L->n, *pv);
+		if (plan_layout(L->pi, L->n, *pv, 0, sh->rd.path, sh->o->fmt.rate, &p, e)) {
+			free(out);
+			return -1;
+		}
+		for (size_t i = 0; i < *np; i++)
+			sum += (*pv)[i];
+		fit_pauses(p.total - sum, *pv, *np, sh->slot, out, &miss);
+		plan_release(&p);
+		free(out);
+		return slot_error(sh, miss ? miss : 1, e);
+	}
 }
 
 /* ==== the timeline ======================================================== */

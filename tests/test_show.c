@@ -586,6 +586,41 @@ static void test_crossfade_sums(void **state)
 	free(d.frames);
 }
 
+/* A slot the pauses cannot reach alone: the speech is slowed by a few percent, still exact. */
+static void test_fit_by_rate(void **state)
+{
+	const struct label *luft = label_of(labels, nlabels, "luft");
+	long speech = 0, pauses = 0, want;
+	char slot[32], *out;
+	const char *args[] = { "render", test_path("show.rundown"), "-o", test_path("rate.wav"),
+			       "--fit", slot, NULL };
+	struct test_audio d;
+	double f;
+
+	(void)state;
+	for (size_t i = 0; i < nclips; i++) {
+		if (!strcmp(clips[i].kind, "speech"))
+			speech += clips[i].end - clips[i].start;
+		else if (!strcmp(clips[i].kind, "pause") && clips[i].start != luft->start)
+			pauses += clips[i].end - clips[i].start;
+	}
+	/* pauses doubled and 2 % of the speech on top: beyond what the pauses can give */
+	want = (total_frames + pauses + speech / 50) / 48 * 48;
+	snprintf(slot, sizeof slot, "%.3f", (double)want / RATE);
+	if (run(test_path("rate.txt"), args) != 0)
+		fail_msg("--fit %s: %s", slot, errbuf);
+	test_decode(test_path("rate.wav"), &d);
+	assert_int_equal(d.n, want);
+	free(d.frames);
+	out = test_slurp(test_path("rate.txt"), NULL);
+	assert_non_null(out);
+	assert_non_null(strstr(out, "speech x"));
+	f = atof(strstr(out, "speech x") + 8);
+	if (!(f > 1.0 && f <= 1.05))
+		fail_msg("speech factor %.4f in: %s", f, out);
+	free(out);
+}
+
 /* Exit 1, one line "sprecher: WHERE...WHAT", and the existing output untouched. */
 static void expect_fail(const char *const *args, const char *where, const char *what)
 {
@@ -679,6 +714,7 @@ int main(void)
 		cmocka_unit_test(test_captions_and_cues),
 		cmocka_unit_test(test_crossfade_sums),
 		cmocka_unit_test(test_fit_exact),
+		cmocka_unit_test(test_fit_by_rate),
 		cmocka_unit_test(test_fit_out_of_reach),
 		cmocka_unit_test(test_bad_rundowns),
 		cmocka_unit_test(test_script_and_one_item),
