@@ -570,6 +570,8 @@ static int do_render(struct opts *o, const char *segment, int for_preview)
 
 	if (show_is_rundown(o->article) && o->r.fmt.output)
 		return do_render_show(o, segment, for_preview);
+	if (o->fit_ms)
+		return usage_error("--fit applies to shows (a .rundown file)", o->article);
 	warns_init(&w);
 	timeline_init(&tl, o->r.fmt.rate);
 	if (!o->r.fmt.output) {
