@@ -415,6 +415,12 @@ static int set_cart(struct afile_writer *w, const struct afile_meta *m)
 	copy_field(c.producer_app_id, sizeof(c.producer_app_id), "sprecher");
 	copy_field(c.producer_app_version, sizeof(c.producer_app_version), SPRECHER_VERSION);
 	c.level_reference = 0;
+	if (m->cart_audio_frames) {
+		memcpy(c.post_timers[0].usage, "AUDs", 4);
+		c.post_timers[0].value = 0;
+		memcpy(c.post_timers[1].usage, "AUDe", 4);
+		c.post_timers[1].value = m->cart_audio_frames > INT32_MAX ? INT32_MAX : (int32_t)m->cart_audio_frames;
+	}
 	c.tag_text_size = 0;
 	if (!sf_command(w->sf, SFC_SET_CART_INFO, &c, sizeof(c)))
 		return -1;

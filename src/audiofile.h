@@ -62,6 +62,8 @@ struct afile_meta {
 	 * The cart chunk also gets title, artist, category "NEWS", start date/time
 	 * from orig_date/orig_time and end date 9999-12-31. */
 	const char *out_cue;
+	/* > 0: cart post timers AUDs at frame 0 and AUDe at this frame (a show's length) */
+	uint64_t cart_audio_frames;
 };
 
 struct afile_opts {

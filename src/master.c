@@ -49,6 +49,7 @@ static struct afile_writer *open_output(const struct master *p2, const struct sc
 		am.orig_time = time[0] ? time : NULL;
 	}
 	cues_from_timeline(tl, &cues, &ncues);
+	am.cart_audio_frames = o->meta.cart_length ? p2->frames : 0;
 	am.cues = cues;
 	am.ncues = ncues;
 	am.have_loudness = 1;

@@ -48,6 +48,7 @@ struct format_opts {                /* the output file */
 struct meta_opts {                  /* tags and BWF */
 	const char *artist;
 	const char *date;            /* "YYYY-MM-DD[ HH:MM:SS]" or NULL */
+	int cart_length;             /* 1: the cart chunk gets the length (AUDs/AUDe timers) */
 };
 
 struct render_opts {

@@ -991,6 +991,7 @@ int show_render(const struct show_opts *so, struct render_opts *o, struct synth 
 		o->meta.date = res->date;
 	if (!o->meta.artist && res->artist[0])
 		o->meta.artist = res->artist;
+	o->meta.cart_length = 1;      /* a show's cart chunk carries its length */
 	if (!so->only_item) {
 		int ms = so->fit_ms > 0 ? so->fit_ms : sh.rd.length_ms;
 		sh.slot = ms > 0 ? ms_frames(ms, o->fmt.rate) : 0;

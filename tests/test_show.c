@@ -532,6 +532,24 @@ static void test_captions_and_cues(void **state)
 	assert_true(strstr(vtt, "Der erste Satz") < strstr(vtt, "Das Wetter"));
 	assert_non_null(strstr(vtt, "Es ist 14 Uhr."));
 	free(vtt);
+	/* the time item is read out in words */
+	{
+		char *json = test_slurp(test_path("show.json"), NULL);
+		assert_non_null(strstr(json, "\"spoken\": \"Es ist vierzehn Uhr.\""));
+		free(json);
+	}
+	/* the cart chunk: the show's title and its length (AUDe timer) */
+	{
+		size_t len;
+		char *t = test_slurp(test_path("show.wav"), &len), *c = memmem(t, len, "cart", 4);
+		int32_t end;
+		assert_non_null(c);
+		assert_int_equal(strncmp(c + 8 + 4, "Testsendung", 11), 0);
+		assert_int_equal(memcmp(c + 8 + 684 + 8, "AUDe", 4), 0);
+		memcpy(&end, c + 8 + 684 + 12, 4);
+		assert_int_equal(end, total_frames);
+		free(t);
+	}
 }
 
 static void test_fit_exact(void **state)
