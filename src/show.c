@@ -823,7 +823,7 @@ static void bed_envelope(const struct rd_item *r, const struct timeline *tl, con
 }
 
 /* A file item's source for clip `c` on the bus: beds looped and ducked. */
-static struct source *file_source(struct show *sh, const struct sitem *t, const struct clip *c,
+static struct source *file_source(struct show *sh, struct sitem *t, const struct clip *c,
 				  const struct timeline *tl, struct err *e)
 {
 	struct source *s = source_file_again(t->probe, e);
@@ -837,7 +837,7 @@ static struct source *file_source(struct show *sh, const struct sitem *t, const 
 		return s;
 	if (s->frames < c->frames && s->frames <= (uint64_t)LOOP_MEM_SECONDS * sh->o->fmt.rate) {
 		/* every repeat would resample the file again: keep it, resampled, once */
-		struct sitem *m = (struct sitem *)t;
+		struct sitem *m = t;
 		size_t got = 0, ch = (size_t)s->channels;
 		uint64_t n = s->frames;
 		int bad = 0;
@@ -873,7 +873,7 @@ static int mix_all(struct show *sh, const struct jobs *J, const struct timeline 
 	for (size_t i = 0; i < J->n; i++) {
 		const struct job *j = &J->v[i];
 		const struct clip *c = &j->c;
-		const struct sitem *t = &sh->it[j->item];
+		struct sitem *t = &sh->it[j->item];
 		double g = pow(10.0, c->gain_db / 20.0);
 
 		if (c->kind == CLIP_SILENCE)
