@@ -740,7 +740,6 @@ static int cmd_preview(int argc, char **argv)
 	render_opts_init(&o.r);
 	if ((rc = parse_opts(argc, argv, usage_preview, &o, &seg)))
 		return rc;
-	seg = NULL;
 	if (optind + 2 != argc)
 		return usage_error("preview takes ARTICLE and a segment number N", NULL);
 	o.article = argv[optind];
