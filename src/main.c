@@ -29,6 +29,7 @@
 #include "render.h"
 #include "script.h"
 #include "sentences.h"
+#include "show.h"
 #include "sidecar.h"
 #include "synth.h"
 #include "timeline.h"
@@ -48,6 +49,7 @@ static const char usage_main[] =
 "  render ARTICLE [-o OUT]   render the whole programme (WAV or FLAC ...)\n"
 "  script ARTICLE            print the plan: segments, roles, spoken text, durations\n"
 "  preview ARTICLE N         render segment N and play it\n"
+"                            ARTICLE may be a show: NAME.rundown (items, beds, --fit)\n"
 "  sentences [FILE]          print one sentence per line (stdin without FILE)\n"
 "  normalize                 read lines on stdin, print their spoken form\n"
 "  voices                    list voice presets and installed German eSpeak voices\n"
@@ -93,10 +95,13 @@ static const char usage_render[] =
 "      --timeline FILE    every clip as JSON\n"
 "      --labels FILE      Audacity label track\n"
 "      --chapters FILE    chapters: ffmetadata, or a CUE sheet for .cue\n"
+"      --fit MM:SS        a show (ARTICLE ending in .rundown): end exactly at this length\n"
 "  -q, --quiet            print nothing but errors\n"
 "      --no-config        ignore the station configuration file (see sprecher help config)\n"
 "      --trust-front-matter  let the article's front matter name files outside its directory\n"
 "\n"
+"ARTICLE may be a show rundown (NAME.rundown, see README): then every item is rendered\n"
+"into one programme, and --captions ... --chapters and the cue points follow its items.\n"
 "Long options are spelled out in full; abbreviations are refused.\n";
 
 static const char usage_script[] =
@@ -204,13 +209,14 @@ struct opts {
 	int true_peak_given;         /* --true-peak was given (atsc does not change it then) */
 	double speed_percent;        /* --speed N%: 0 = not given */
 	int speed_wpm;               /* --speed WPM: 0 = not given */
+	int fit_ms;                  /* --fit (shows) */
 };
 
 enum {
 	O_VOICE = 256, O_LEXICON, O_KEEP_FOOTER, O_RATE, O_MONO, O_RESAMPLE, O_LOUDNESS,
 	O_TRUE_PEAK, O_BITS, O_QUALITY, O_BITRATE, O_INTRO, O_OUTRO, O_STINGER, O_NO_JINGLES,
 	O_TALKUP, O_SEGMENT, O_DATE, O_ARTIST, O_CAPTIONS, O_TIMELINE, O_LABELS, O_CHAPTERS,
-	O_FORMAT, O_CUT_ID, O_MONO_LOUDNESS, O_SPEED, O_PLAYER, O_NO_CONFIG, O_TRUST_FM,
+	O_FORMAT, O_CUT_ID, O_MONO_LOUDNESS, O_SPEED, O_PLAYER, O_NO_CONFIG, O_TRUST_FM, O_FIT,
 };
 
 static const struct option long_opts[] = {
@@ -247,6 +253,7 @@ static const struct option long_opts[] = {
 	{ "player", required_argument, NULL, O_PLAYER },
 	{ "no-config", no_argument, NULL, O_NO_CONFIG },
 	{ "trust-front-matter", no_argument, NULL, O_TRUST_FM },
+	{ "fit", required_argument, NULL, O_FIT },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -459,6 +466,10 @@ static int parse_args(int argc, char **argv, const char *help, struct opts *o, c
 			if (voice_speed_parse(optarg, &o->speed_percent, &o->speed_wpm))
 				return usage_error("--speed must be a percentage (25%..400%) or words per "
 						   "minute (80..450)", optarg);
+			break;
+		case O_FIT:
+			if (rundown_parse_duration(optarg, &o->fit_ms) || o->fit_ms <= 0)
+				return usage_error("--fit must be a length such as 3:00 or 90s", optarg);
 			break;
 		case ':': {
 			char name[64];
@@ -698,6 +709,34 @@ static int cmd_normalize(int argc, char **argv)
 	return 0;
 }
 
+/* The options of a show from the command line. */
+static struct show_opts show_opts_of(const struct opts *o, int only_item)
+{
+	return (struct show_opts){ .rundown = o->article, .voice = o->voice, .lexicons = o->lexicons,
+				   .nlex = o->nlex, .date = o->date, .fit_ms = o->fit_ms,
+				   .only_item = only_item };
+}
+
+/* `sprecher script SHOW.rundown`: the running order. */
+static int script_show(struct opts *o)
+{
+	struct show_opts so = show_opts_of(o, 0);
+	struct warns w;
+	struct err e;
+	struct sb out;
+	int rc;
+
+	warns_init(&w);
+	sb_init(&out);
+	rc = show_script(&so, &o->r, &out, &w, &e);
+	print_warns(&w, o->quiet);
+	warns_release(&w);
+	if (!rc)
+		fwrite(out.buf, 1, out.len, stdout);
+	sb_release(&out);
+	return rc ? fail(&e) : 0;
+}
+
 static int cmd_script(int argc, char **argv)
 {
 	struct opts o = { 0 };
@@ -714,6 +753,8 @@ static int cmd_script(int argc, char **argv)
 	if (optind + 1 != argc)
 		return usage_error("script takes one ARTICLE", NULL);
 	o.article = argv[optind];
+	if (show_is_rundown(o.article))
+		return script_show(&o);
 	warns_init(&w);
 	rc = load_script(&o, &l, &w, &e);
 	print_warns(&w, o.quiet);
@@ -893,6 +934,8 @@ static void show_progress(void *ctx, size_t done, size_t total, uint64_t frames)
 	fflush(stderr);
 }
 
+static int do_render_show(struct opts *o, const char *item, int for_preview);
+
 static int do_render(struct opts *o, const char *segment, int for_preview)
 {
 	struct episode l;
@@ -904,11 +947,17 @@ static int do_render(struct opts *o, const char *segment, int for_preview)
 	char outbuf[1024];
 	int rc = EXIT_FAILURE;
 
+	if (show_is_rundown(o->article) && o->r.fmt.output)
+		return do_render_show(o, segment, for_preview);
+	if (o->fit_ms)
+		return usage_error("--fit applies to shows (a .rundown file)", o->article);
 	warns_init(&w);
 	timeline_init(&tl, o->r.fmt.rate);
 	if (!o->r.fmt.output) {
 		default_output(o->article, o->outdir, o->format ? o->format : "wav", outbuf, sizeof(outbuf));
 		o->r.fmt.output = outbuf;
+		if (show_is_rundown(o->article))
+			return do_render_show(o, segment, for_preview);
 	}
 	if (load_script(o, &l, &w, &e))
 		goto out;
@@ -963,6 +1012,58 @@ out:
 	warns_release(&w);
 	timeline_release(&tl);
 	episode_release(&l);
+	return rc;
+}
+
+/*
+ * A show from a rundown (show.h): the whole programme, or item `item` alone
+ * (preview). Prints the result line as do_render does, with the slot.
+ */
+static int do_render_show(struct opts *o, const char *item, int for_preview)
+{
+	struct show_opts so = show_opts_of(o, item ? atoi(item) : 0);
+	struct show_result res;
+	struct timeline tl;
+	struct warns w;
+	struct err e = { "" };
+	struct synth *syn;
+	int rc = EXIT_FAILURE;
+
+	if (item && so.only_item <= 0)
+		return usage_error("a show's preview takes an item number", item);
+	warns_init(&w);
+	timeline_init(&tl, o->r.fmt.rate);
+	if (check_sidecar_names(o, &e) || !(syn = engine(&e)))
+		goto out;
+	warn_unused_codec_opts(o, &w);
+	if (check_outputs(o, &e))
+		goto out;
+	if (show_render(&so, &o->r, syn, &tl, &res, &w, &e))
+		goto out;
+	{
+		struct script title = { .title = res.title };
+		if (write_sidecars(o, &tl, &title, &e))
+			goto out;
+	}
+	print_warns(&w, o->quiet);
+	warns_release(&w);
+	if (!o->quiet && !for_preview) {
+		FILE *f = strcmp(o->r.fmt.output, "-") ? stdout : stderr;
+		fprintf(f, "%s: %d:%06.3f, integrated %.1f LUFS, true peak %.1f dBTP, "
+			"loudness range %.1f LU", o->r.fmt.output, (int)(res.r.seconds / 60),
+			fmod(res.r.seconds, 60.0), res.r.loud.integrated, res.r.loud.true_peak,
+			res.r.loud.lra);
+		if (res.slot_frames)
+			fprintf(f, ", fitted: pauses x%.2f, speech x%.3f", res.pause_factor, res.rate_factor);
+		fputc('\n', f);
+	}
+	rc = 0;
+out:
+	print_warns(&w, o->quiet);
+	if (rc)
+		fail(&e);
+	warns_release(&w);
+	timeline_release(&tl);
 	return rc;
 }
 
