@@ -307,6 +307,9 @@ int render_run(const struct script *s, const struct render_opts *o, struct synth
 		last = (size_t)o->place.seg_last - 1;
 	}
 	p.jg = &jg;
+	for (int i = 0; i < J__COUNT; i++)
+		jg.level_db[i] = s->nseg && s->seg[0].voice ? voice_jingle_db(s->seg[0].voice, i)
+							     : VOICE_JINGLE_LEVEL_DB;
 	if (master_check(o, e) || jingles_prepare(o, &jg, e))
 		goto out;
 	k.ch = jg.bus_ch;
@@ -317,6 +320,7 @@ int render_run(const struct script *s, const struct render_opts *o, struct synth
 	if (!k.meter || pass1_run(&p, s, first, last, syn, &k, tl, e) ||
 	    meter_result(k.meter, &p2.in, e))
 		goto out;
+	jingles_warn(&jg, tl, w);
 	p2.spool = k.f;
 	p2.bus_ch = k.ch;
 	p2.frames = tl->total_frames;
