@@ -233,7 +233,9 @@ static int speak_all(struct pass1 *p, const struct script *s, size_t first, size
 static struct clock_opts clock_opts_of(const struct script *s, const struct render_opts *o)
 {
 	struct clock_opts c = { .rate = o->fmt.rate, .talkup_ms = o->place.talkup_ms,
-				.intro_gap_ms = 350, .stinger_gap_ms = 300, .outro_gap_ms = 600 };
+				.intro_gap_ms = 350, .stinger_gap_ms = 300, .outro_gap_ms = 600,
+				.speech_fade_in_ms = CLOCK_SPEECH_FADE_IN_MS,
+				.speech_fade_out_ms = CLOCK_SPEECH_FADE_OUT_MS };
 
 	if (s->nseg && s->seg[0].voice) {
 		c.intro_gap_ms = s->seg[0].voice->clock.intro_gap_ms;
