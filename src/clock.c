@@ -23,6 +23,10 @@ const struct clip *clock_place(struct clock *c, const struct clip *proto)
 
 	k.start = c->cursor;
 	k.layer = k.kind == CLIP_JINGLE ? LAYER_JINGLE : k.kind == CLIP_BED ? LAYER_BED : LAYER_SPEECH;
+	if (k.kind == CLIP_SPEECH) {
+		k.fade_in = clock_ms_to_frames(c->o.speech_fade_in_ms, c->o.rate);
+		k.fade_out = clock_ms_to_frames(c->o.speech_fade_out_ms, c->o.rate);
+	}
 	c->cursor += k.frames;
 	return timeline_add(c->tl, &k);
 }

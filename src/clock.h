@@ -21,7 +21,12 @@ struct clock_opts {
 	int stinger_gap_ms;       /* after a section stinger */
 	int outro_gap_ms;         /* before the outro */
 	int talkup_ms;            /* > 0: speech starts this long before the intro ends */
+	int speech_fade_in_ms, speech_fade_out_ms;   /* fades at every sentence's edges (0: none) */
 };
+
+/* The render's sentence fades: eSpeak NG starts a sentence with a step (-35 dBFS) */
+#define CLOCK_SPEECH_FADE_IN_MS  5
+#define CLOCK_SPEECH_FADE_OUT_MS 5
 
 struct clock {
 	struct clock_opts o;
@@ -37,7 +42,7 @@ void clock_init(struct clock *c, const struct clock_opts *o, struct timeline *tl
 
 /*
  * Places `proto` (kind, length, gain, fades, texts...; its start and layer are
- * set here) at the cursor and moves the cursor past it. Returns the clip in
+ * set here, and a speech clip's fades from the options) at the cursor and moves the cursor past it. Returns the clip in
  * the timeline, valid until the next clip is added.
  */
 const struct clip *clock_place(struct clock *c, const struct clip *proto);

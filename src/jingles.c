@@ -11,21 +11,32 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define JINGLE_LUFS      -20.0   /* jingle level before the programme gain; speech sits near -17.6 */
 #define BLOCK_FRAMES     16384
 
-/* The gain bringing a built-in jingle to JINGLE_LUFS (0 when it cannot be measured). */
-static double level_gain(const struct jingle *j)
+double jingles_level_gain(uint64_t frames, int rate, double lufs, double tp, double level_db)
+{
+	double target = JINGLES_SPEECH_LUFS + level_db;
+
+	if ((double)frames >= JINGLES_SHORT_S * rate && isfinite(lufs))
+		return target - lufs;
+	if (tp > 0.0 && isfinite(tp))
+		return target + JINGLES_PLR_DB - 20.0 * log10(tp);
+	return 0.0;
+}
+
+/* The level rule's gain for a built-in jingle (its true peak only when it is short). */
+static double level_gain(const struct jingle *j, double level_db)
 {
 	struct meter *m = meter_new(j->channels, j->rate, 0, j->channels == 1, NULL);
-	struct loudness l;
-	double g = 0.0;
+	struct loudness l = { .integrated = -HUGE_VAL };
+	int short_one = (double)j->nframes < JINGLES_SHORT_S * j->rate;
 
-	if (m && !meter_add(m, j->frames, j->nframes, NULL) && !meter_result(m, &l, NULL) &&
-	    isfinite(l.integrated))
-		g = JINGLE_LUFS - l.integrated;
+	if (!m || meter_add(m, j->frames, j->nframes, NULL) || meter_result(m, &l, NULL))
+		l.integrated = -HUGE_VAL;
 	meter_free(m);
-	return g;
+	return jingles_level_gain(j->nframes, j->rate, l.integrated,
+				  short_one ? loudness_true_peak(j->frames, j->nframes, j->channels,
+								 j->rate) : 0.0, level_db);
 }
 
 /* The linear true peak of a built-in jingle after `gain_db` (as the mixer applies it). */
@@ -54,15 +65,14 @@ static struct source *jingle_source(const struct jingles *jg, int i, struct err 
 }
 
 /*
- * Streams file jingle `i` through its fades and `gain_db` (as the mixer
- * will) into a meter; `tp` = 1 measures the true peak too.
+ * Streams file jingle `i` through its fades (as the mixer will) into a meter
+ * of loudness and true peak: one decode of the file, a block of memory.
  */
-static int measure_stream(const struct jingles *jg, int i, double gain_db, int tp,
-			  struct loudness *l, struct err *e)
+static int measure_stream(const struct jingles *jg, int i, struct loudness *l, struct err *e)
 {
 	struct source *s = jingle_source(jg, i, e);
-	struct meter *m = s ? meter_new(s->channels, s->rate, tp, s->channels == 1, e) : NULL;
-	float g = (float)pow(10.0, gain_db / 20.0), *buf = NULL;
+	struct meter *m = s ? meter_new(s->channels, s->rate, 1, s->channels == 1, e) : NULL;
+	float *buf = NULL;
 	size_t ch, got = 1;
 	uint64_t f = 0;
 	int rc = -1;
@@ -76,10 +86,8 @@ static int measure_stream(const struct jingles *jg, int i, double gain_db, int t
 			goto out;
 		for (size_t k = 0; k < got; k++, f++) {
 			float fg = mix_fade_gain(f, s->frames, jg->fade_in[i], jg->fade_out[i]);
-			for (size_t c = 0; c < ch; c++) {
-				float v = buf[k * ch + c] * fg;
-				buf[k * ch + c] = v * g;
-			}
+			for (size_t c = 0; c < ch; c++)
+				buf[k * ch + c] *= fg;
 		}
 		if (got && meter_add(m, buf, got, e))
 			goto out;
@@ -92,17 +100,21 @@ out:
 	return rc;
 }
 
-/* Level gain and true peak of a file jingle, in two streaming passes. */
+/*
+ * Level gain and true peak (after that gain) of a file jingle, from one
+ * streaming pass: the true peak of a scaled signal is the scaled true peak.
+ */
 static int level_file(struct jingles *jg, int i, struct err *e)
 {
 	struct loudness l;
+	double tp;
 
-	if (measure_stream(jg, i, 0.0, 0, &l, e))
+	if (measure_stream(jg, i, &l, e))
 		return -1;
-	jg->gain_db[i] = isfinite(l.integrated) ? JINGLE_LUFS - l.integrated : 0.0;
-	if (measure_stream(jg, i, jg->gain_db[i], 1, &l, e))
-		return -1;
-	jg->tp[i] = isfinite(l.true_peak) ? pow(10.0, l.true_peak / 20.0) : 0.0;
+	tp = isfinite(l.true_peak) ? pow(10.0, l.true_peak / 20.0) : 0.0;
+	jg->gain_db[i] = jingles_level_gain(jg->frames[i], jg->o->fmt.rate, l.integrated, tp,
+					    jg->level_db[i]);
+	jg->tp[i] = tp * pow(10.0, jg->gain_db[i] / 20.0);
 	return 0;
 }
 
@@ -187,10 +199,36 @@ int jingles_prepare(const struct render_opts *o, struct jingles *jg, struct err 
 		}
 		if (jg->bus_ch == 1)
 			to_mono(&jg->mem[i]);
-		jg->gain_db[i] = level_gain(&jg->mem[i]);
+		jg->gain_db[i] = level_gain(&jg->mem[i], jg->level_db[i]);
 		jg->tp[i] = peak_after(&jg->mem[i], jg->gain_db[i]);
 	}
 	return 0;
+}
+
+void jingles_warn(const struct jingles *jg, const struct timeline *tl, struct warns *w)
+{
+	static const char *const name[J__COUNT] = { "intro", "stinger", "outro" };
+	uint64_t first = UINT64_MAX, last = 0;
+
+	for (size_t k = 0; k < tl->n; k++) {
+		const struct clip *c = &tl->clips[k];
+		if (c->kind != CLIP_SPEECH || !c->frames)
+			continue;
+		first = c->start < first ? c->start : first;
+		last = c->start + c->frames > last ? c->start + c->frames : last;
+	}
+	for (int i = 0; i < J__COUNT; i++) {
+		double sec = (double)jg->frames[i] / jg->o->fmt.rate;
+		double speech = first < last ? (double)(last - first) / jg->o->fmt.rate : 0.0;
+		if (!(jg->have & (1 << i)) || !jg->path[i])
+			continue;
+		if (sec > JINGLES_LONG_S)
+			warns_add(w, "%s: the %s jingle lasts %.1f s (more than %.0f s)", jg->path[i],
+				  name[i], sec, JINGLES_LONG_S);
+		else if (sec > speech)
+			warns_add(w, "%s: the %s jingle lasts %.1f s, longer than the speech (%.1f s)",
+				  jg->path[i], name[i], sec, speech);
+	}
 }
 
 void jingles_release(struct jingles *jg)

@@ -233,7 +233,9 @@ static int speak_all(struct pass1 *p, const struct script *s, size_t first, size
 static struct clock_opts clock_opts_of(const struct script *s, const struct render_opts *o)
 {
 	struct clock_opts c = { .rate = o->fmt.rate, .talkup_ms = o->place.talkup_ms,
-				.intro_gap_ms = 350, .stinger_gap_ms = 300, .outro_gap_ms = 600 };
+				.intro_gap_ms = 350, .stinger_gap_ms = 300, .outro_gap_ms = 600,
+				.speech_fade_in_ms = CLOCK_SPEECH_FADE_IN_MS,
+				.speech_fade_out_ms = CLOCK_SPEECH_FADE_OUT_MS };
 
 	if (s->nseg && s->seg[0].voice) {
 		c.intro_gap_ms = s->seg[0].voice->clock.intro_gap_ms;
@@ -307,6 +309,9 @@ int render_run(const struct script *s, const struct render_opts *o, struct synth
 		last = (size_t)o->place.seg_last - 1;
 	}
 	p.jg = &jg;
+	for (int i = 0; i < J__COUNT; i++)
+		jg.level_db[i] = s->nseg && s->seg[0].voice ? voice_jingle_db(s->seg[0].voice, i)
+							     : VOICE_JINGLE_LEVEL_DB;
 	if (master_check(o, e) || jingles_prepare(o, &jg, e))
 		goto out;
 	k.ch = jg.bus_ch;
@@ -317,6 +322,7 @@ int render_run(const struct script *s, const struct render_opts *o, struct synth
 	if (!k.meter || pass1_run(&p, s, first, last, syn, &k, tl, e) ||
 	    meter_result(k.meter, &p2.in, e))
 		goto out;
+	jingles_warn(&jg, tl, w);
 	p2.spool = k.f;
 	p2.bus_ch = k.ch;
 	p2.frames = tl->total_frames;

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dcblock.h"
 #include "loudness.h"
 #include "synth.h"
 
@@ -38,11 +39,19 @@ int speech_synth(struct synth *syn, const struct voice_preset *v, const struct v
 int speech_finish(const struct synth_audio *a, int in_rate, int out_rate, enum rs_quality q,
 		  struct speech *out, struct err *e)
 {
+	float *x;
+	int rc;
+
 	memset(out, 0, sizeof(*out));
 	if (!a->n)
 		return 0;
-	out->true_peak = loudness_true_peak(a->samples, a->n, 1, in_rate);
-	if (rs_convert(a->samples, a->n, 1, in_rate, out_rate, q, &out->frames, &out->nframes, e))
+	x = xmalloc(a->n * sizeof(float));
+	memcpy(x, a->samples, a->n * sizeof(float));
+	dcblock_apply(x, a->n, in_rate);
+	out->true_peak = loudness_true_peak(x, a->n, 1, in_rate);
+	rc = rs_convert(x, a->n, 1, in_rate, out_rate, q, &out->frames, &out->nframes, e);
+	free(x);
+	if (rc)
 		return -1;
 	if (a->nev)
 		out->words = xmalloc(a->nev * sizeof(*out->words));

@@ -54,8 +54,10 @@ void speech_release(struct speech *sp);
 int speech_synth(struct synth *syn, const struct voice_preset *v, const struct voice_preset **cur,
 		 const char *spoken, struct synth_audio *a, struct err *e);
 /*
- * The other half, thread-safe: the true peak of `a` (at `in_rate`), the audio
- * resampled to `out_rate` with `q`, the word events converted to output frames.
+ * The other half, thread-safe: the audio through the DC blocker (dcblock.h,
+ * per sentence, so the result depends on the sentence alone), its true peak
+ * (at `in_rate`), resampled to `out_rate` with `q`, the word events converted
+ * to output frames.
  * Fills `out` (previous contents not freed); `a` is left unchanged.
  */
 int speech_finish(const struct synth_audio *a, int in_rate, int out_rate, enum rs_quality q,

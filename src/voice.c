@@ -102,6 +102,38 @@ static int parse_int(const char *v, int lo, int hi, int *out)
 	return 0;
 }
 
+static int parse_db(const char *v, double lo, double hi, double *out)
+{
+	char *end;
+	double x = strtod(v, &end);
+	if (end == v || *end || !(x >= lo && x <= hi))
+		return -1;
+	*out = x;
+	return 0;
+}
+
+/* A [jingles] key: level, intro, stinger or outro, in dB from -40 to 12. */
+static int on_jingle_key(struct parse_ctx *c, const char *name, const char *value)
+{
+	struct voice_jingles *j = &c->p->jingles;
+	double *dst = !strcmp(name, "level") ? &j->level_db : !strcmp(name, "intro") ? &j->intro_db :
+		      !strcmp(name, "stinger") ? &j->stinger_db : !strcmp(name, "outro") ? &j->outro_db :
+		      NULL;
+
+	if (!dst)
+		return bad(c, "unknown key '%s' in [jingles]", name);
+	if (parse_db(value, -40.0, 12.0, dst))
+		return bad(c, "%s must be a level in dB from -40 to 12", name);
+	return 1;
+}
+
+double voice_jingle_db(const struct voice_preset *p, int which)
+{
+	const double v[3] = { p->jingles.intro_db, p->jingles.stinger_db, p->jingles.outro_db };
+
+	return which >= 0 && which < 3 && !isnan(v[which]) ? v[which] : p->jingles.level_db;
+}
+
 static int on_key(void *user, const char *section, const char *name, const char *value)
 {
 	struct parse_ctx *c = user;
@@ -127,6 +159,8 @@ static int on_key(void *user, const char *section, const char *name, const char 
 			return bad(c, "%s must be a number from %d to %d", name, ints[i].lo, ints[i].hi);
 		return 1;
 	}
+	if (!strcmp(section, "jingles"))
+		return on_jingle_key(c, name, value);
 	if (!strcmp(section, "voice") && !strcmp(name, "espeak")) {
 		snprintf(p->espeak, sizeof(p->espeak), "%s", value);
 		p->names_voice = 1;
@@ -163,6 +197,8 @@ static void preset_defaults(struct voice_preset *p)
 	p->clock.intro_gap_ms = 350;
 	p->clock.stinger_gap_ms = 300;
 	p->clock.outro_gap_ms = 600;
+	p->jingles.level_db = VOICE_JINGLE_LEVEL_DB;
+	p->jingles.intro_db = p->jingles.stinger_db = p->jingles.outro_db = NAN;
 }
 
 static int ends_with(const char *s, const char *suf)
@@ -240,6 +276,7 @@ int voice_load_roles(const struct voice_preset *base, struct voice_preset out[RO
 		out[r].pause_paragraph_ms = base->pause_paragraph_ms;
 		out[r].pause_section_ms = base->pause_section_ms;
 		out[r].clock = base->clock;
+		out[r].jingles = base->jingles;
 	}
 	return 0;
 }

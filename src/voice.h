@@ -18,6 +18,9 @@
  *     intro_gap   = 350     ; the intro jingle and the first words (no talk-up)
  *     stinger_gap = 300     ; a section stinger and the heading after it
  *     outro_gap   = 600     ; the last words and the outro jingle
+ *     [jingles]             ; optional: jingle levels in dB relative to the speech
+ *     level   = -2.5        ; every jingle (default -2.5; see jingles.h for the rule)
+ *     stinger = -6          ; one jingle: intro, stinger or outro (default: level)
  *     [roles]               ; optional: other presets for some roles
  *     title = nachrichten-titel
  *
@@ -44,6 +47,10 @@ struct voice_preset {
 	struct voice_clock {      /* gaps around jingles; like pauses, the programme's (base) values */
 		int intro_gap_ms, stinger_gap_ms, outro_gap_ms;
 	} clock;
+	struct voice_jingles {    /* jingle levels, dB relative to the speech; the programme's values */
+		double level_db;
+		double intro_db, stinger_db, outro_db;   /* NAN: level_db */
+	} jingles;
 	char role[ROLE__COUNT][64];   /* preset name per role; empty: this preset */
 };
 
@@ -82,5 +89,9 @@ int voice_speed_parse(const char *s, double *percent, int *wpm);
 void voice_list(struct sb *out);
 
 #define VOICE_DEFAULT "nachrichten"
+#define VOICE_JINGLE_LEVEL_DB -2.5   /* default [jingles] level */
+
+/* The level of jingle `which` (0 intro, 1 stinger, 2 outro) in dB relative to the speech. */
+double voice_jingle_db(const struct voice_preset *p, int which);
 
 #endif

@@ -162,6 +162,33 @@ static void test_preset_clock(void **state)
 	assert_int_equal(test_dir_remove(), 0);
 }
 
+/* speech clips get the options' edge fades in the plan; jingles keep theirs, silences none */
+static void test_speech_fades(void **state)
+{
+	struct timeline tl;
+	struct clock c;
+	struct clock_opts o = opts48;
+	struct clip j = jingle(48000, -3.0), s = speech(96000, 1);
+	const struct clip *k;
+
+	(void)state;
+	o.speech_fade_in_ms = CLOCK_SPEECH_FADE_IN_MS;
+	o.speech_fade_out_ms = 10;
+	timeline_init(&tl, 48000);
+	clock_init(&c, &o, &tl);
+	k = clock_intro(&c, &j);
+	assert_int_equal(k->fade_in, 480);
+	assert_int_equal(k->fade_out, 1440);
+	k = clock_place(&c, &s);
+	assert_int_equal(k->fade_in, CLOCK_SPEECH_FADE_IN_MS * 48);
+	assert_int_equal(k->fade_out, 480);
+	clock_pause(&c, 400, 1, ROLE_BODY);
+	assert_int_equal(tl.clips[tl.n - 1].fade_in, 0);
+	assert_int_equal(tl.clips[tl.n - 1].fade_out, 0);
+	assert_true(CLOCK_SPEECH_FADE_IN_MS > 0 && CLOCK_SPEECH_FADE_OUT_MS > 0);
+	timeline_release(&tl);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -170,6 +197,7 @@ int main(void)
 		cmocka_unit_test(test_talkup),
 		cmocka_unit_test(test_stinger_and_zero_pause),
 		cmocka_unit_test(test_preset_clock),
+		cmocka_unit_test(test_speech_fades),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

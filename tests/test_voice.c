@@ -266,6 +266,29 @@ static void test_errors_first(void **state)
 	}
 }
 
+/* [jingles]: one level for all, a key per jingle wins; the default; range checks */
+static void test_jingle_levels(void **state)
+{
+	struct voice_preset p;
+	struct err e;
+	char *path;
+
+	(void)state;
+	assert_int_equal(voice_load("nachrichten", &p, &e), 0);
+	for (int i = 0; i < 3; i++)
+		assert_true(voice_jingle_db(&p, i) == VOICE_JINGLE_LEVEL_DB);
+	path = tmp_ini("[jingles]\nstinger = -10.5\nlevel = -4\n");
+	assert_int_equal(voice_load(path, &p, &e), 0);
+	unlink(path);
+	free(path);
+	assert_true(voice_jingle_db(&p, 0) == -4.0);
+	assert_true(voice_jingle_db(&p, 1) == -10.5);
+	assert_true(voice_jingle_db(&p, 2) == -4.0);
+	expect_error("[jingles]\nlevel = laut\n", "2: level must be a level in dB from -40 to 12");
+	expect_error("[jingles]\nintro = 13\n", "2: intro must be a level in dB from -40 to 12");
+	expect_error("[jingles]\nbed = 3\n", "2: unknown key 'bed' in [jingles]");
+}
+
 static void test_unknown(void **state)
 {
 	struct voice_preset p;
@@ -466,6 +489,7 @@ int main(void)
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_errors_first),
+		cmocka_unit_test(test_jingle_levels),
 		cmocka_unit_test(test_unknown),
 		cmocka_unit_test(test_directory),
 		cmocka_unit_test(test_roles),
