@@ -18,6 +18,7 @@
 #include "util.h"
 #include "article.h"
 #include "audiofile.h"
+#include "batch.h"
 #include "lexicon.h"
 #include "loudness.h"
 #include "render.h"
@@ -80,7 +81,14 @@ static const char usage_render[] =
 "      --timeline FILE    every clip as JSON\n"
 "      --labels FILE      Audacity label track\n"
 "      --chapters FILE    chapters: ffmetadata, or a CUE sheet for .cue\n"
-"  -q, --quiet            print nothing but errors\n";
+"  -q, --quiet            print nothing but errors\n"
+"\n"
+"batches (several ARTICLEs, --from or --shard):\n"
+"      --jobs N           render N episodes at once, each in its own process (default: cores)\n"
+"      --from FILE        more ARTICLEs from FILE, one path per line ('-' = stdin; # comments)\n"
+"      --shard K/N        only the K-th of N slices of the batch (stable assignment by name)\n"
+"                         --captions/--timeline/--labels/--chapters take a suffix such as .vtt:\n"
+"                         DIR/NAME.vtt is written next to each episode\n";
 
 static const char usage_script[] =
 "usage: sprecher script ARTICLE [--voice NAME|FILE] [--lexicon FILE] [--keep-footer]\n"
@@ -140,13 +148,17 @@ struct opts {
 	const char *format;          /* extension of default output names */
 	struct render_opts r;
 	char date[32];
+	int jobs;                    /* batch: workers at once (0 = online cores) */
+	const char *from;            /* batch: manifest file, "-" = stdin */
+	const char *shard;           /* batch: "K/N" */
+	double seconds;              /* set by do_render: audio seconds rendered */
 };
 
 enum {
 	O_VOICE = 256, O_LEXICON, O_KEEP_FOOTER, O_RATE, O_MONO, O_RESAMPLE, O_LOUDNESS,
 	O_TRUE_PEAK, O_BITS, O_QUALITY, O_BITRATE, O_INTRO, O_OUTRO, O_STINGER, O_NO_JINGLES,
 	O_TALKUP, O_SEGMENT, O_DATE, O_ARTIST, O_CAPTIONS, O_TIMELINE, O_LABELS, O_CHAPTERS,
-	O_FORMAT,
+	O_FORMAT, O_JOBS, O_FROM, O_SHARD,
 };
 
 static const struct option long_opts[] = {
@@ -177,6 +189,9 @@ static const struct option long_opts[] = {
 	{ "labels", required_argument, NULL, O_LABELS },
 	{ "chapters", required_argument, NULL, O_CHAPTERS },
 	{ "format", required_argument, NULL, O_FORMAT },
+	{ "jobs", required_argument, NULL, O_JOBS },
+	{ "from", required_argument, NULL, O_FROM },
+	{ "shard", required_argument, NULL, O_SHARD },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -270,6 +285,17 @@ static int parse_opts(int argc, char **argv, const char *help, struct opts *o, c
 			    strcmp(optarg, "opus") && strcmp(optarg, "mp3"))
 				return usage_error("--format must be wav, flac, ogg, opus or mp3", optarg);
 			o->format = optarg;
+			break;
+		case O_JOBS:
+			if (parse_double(optarg, 1, 256, &d) || d != (int)d)
+				return usage_error("--jobs must be a number of processes from 1 to 256", optarg);
+			o->jobs = (int)d;
+			break;
+		case O_FROM: o->from = optarg; break;
+		case O_SHARD:
+			if (batch_shard_parse(optarg, &c, &c))
+				return usage_error("--shard must be K/N with 1 <= K <= N", optarg);
+			o->shard = optarg;
 			break;
 		default:
 			return EXIT_USAGE;
@@ -627,6 +653,7 @@ static int do_render(struct opts *o, const char *segment, int for_preview)
 			"loudness range %.1f LU\n", o->r.output, (int)(res.seconds / 60),
 			fmod(res.seconds, 60.0), res.loud.integrated, res.loud.true_peak, res.loud.lra);
 	}
+	o->seconds = res.seconds;
 	rc = 0;
 out:
 	print_warns(&w, o->quiet);
@@ -638,39 +665,178 @@ out:
 	return rc;
 }
 
+/* ==== batches ============================================================ */
+
+/* A batch: the inputs, and per input the output and sidecar paths. */
+struct batch_job {
+	struct opts *base;
+	struct batch_list in;
+	struct batch_list out;
+	struct batch_list side[4];   /* captions, timeline, labels, chapters; n == 0 when unused */
+	int failed;
+};
+
+/* In a worker process: one episode, with the base options. */
+static int batch_work(void *ctx, size_t i, double *seconds)
+{
+	struct batch_job *b = ctx;
+	struct opts o = *b->base;
+	const char **sc[4] = { &o.captions, &o.timeline, &o.labels, &o.chapters };
+	int rc;
+
+	o.article = b->in.v[i];
+	o.r.output = b->out.v[i];
+	for (int k = 0; k < 4; k++)
+		*sc[k] = b->side[k].n ? b->side[k].v[i] : NULL;
+	rc = do_render(&o, NULL, 0);
+	*seconds = o.seconds;
+	return rc;
+}
+
+/* In the parent, in input order: the worker's messages, and its file name when it failed. */
+static void batch_done(void *ctx, size_t i, const struct batch_done *d)
+{
+	struct batch_job *b = ctx;
+
+	fwrite(d->out, 1, d->out_len, stdout);
+	fflush(stdout);
+	fwrite(d->err, 1, d->err_len, stderr);
+	if (d->status) {
+		b->failed++;
+		if (!strstr(d->err, b->in.v[i]))
+			fprintf(stderr, "sprecher: %s: not rendered (%s %d)\n", b->in.v[i],
+				d->status > 128 ? "worker stopped by signal" : "worker exit status",
+				d->status > 128 ? d->status - 128 : d->status);
+	}
+}
+
+/* Per-episode sidecar paths: in a batch each sidecar option is a suffix such as ".vtt". */
+static int batch_sidecars(struct batch_job *b, const char *ext)
+{
+	const char *sfx[4] = { b->base->captions, b->base->timeline, b->base->labels, b->base->chapters };
+	static const char *names[4] = { "--captions", "--timeline", "--labels", "--chapters" };
+	char aud[64];
+
+	snprintf(aud, sizeof(aud), ".%s", ext);
+	for (int k = 0; k < 4; k++) {
+		if (!sfx[k])
+			continue;
+		if (sfx[k][0] != '.' || strchr(sfx[k], '/') || !strcmp(sfx[k], aud))
+			return usage_error("in a batch, each sidecar option takes a suffix such as .vtt "
+					   "(NAME.vtt next to each episode)", names[k]);
+		for (int j = 0; j < k; j++)
+			if (sfx[j] && !strcmp(sfx[j], sfx[k]))
+				return usage_error("two sidecar options with the same suffix", sfx[k]);
+		for (size_t i = 0; i < b->out.n; i++) {
+			const char *o = b->out.v[i];
+			char path[4096];
+			snprintf(path, sizeof(path), "%.*s%s", (int)(strlen(o) - strlen(aud)), o, sfx[k]);
+			batch_list_add(&b->side[k], path);
+		}
+	}
+	return 0;
+}
+
+/* The inputs: the arguments, then --from's lines; their outputs; the duplicates refused; the shard. */
+static int batch_inputs(struct batch_job *b, int n, char **articles, const char *ext)
+{
+	struct batch_list all, outs;
+	struct err e;
+	int k = 1, nshards = 1, rc = EXIT_FAILURE;
+
+	batch_list_init(&all);
+	batch_list_init(&outs);
+	for (int i = 0; i < n; i++)
+		batch_list_add(&all, articles[i]);
+	if (b->base->from && batch_read_manifest(&all, b->base->from, &e))
+		goto out;
+	for (size_t i = 0; i < all.n; i++) {
+		char path[4096];
+		default_output(all.v[i], b->base->r.output, ext, path, sizeof(path));
+		batch_list_add(&outs, path);
+	}
+	/* the whole batch, before the shard: every shard refuses the same batch */
+	if (batch_check_unique(all.v, outs.v, all.n, &e))
+		goto out;
+	if (b->base->shard)
+		batch_shard_parse(b->base->shard, &k, &nshards);
+	for (size_t i = 0; i < all.n; i++) {
+		const char *base = strrchr(outs.v[i], '/');
+		if (nshards > 1 && !batch_in_shard(base ? base + 1 : outs.v[i], k, nshards))
+			continue;
+		batch_list_add(&b->in, all.v[i]);
+		batch_list_add(&b->out, outs.v[i]);
+	}
+	rc = 0;
+out:
+	if (rc)
+		fail(&e);
+	batch_list_release(&all);
+	batch_list_release(&outs);
+	return rc;
+}
+
 /*
  * Renders several articles, one episode each, into the directory given with
- * -o (or the current one) as NAME.EXT (--format, default wav). A failing
- * article does not stop the others; the exit status says whether all worked.
+ * -o (or the current one) as NAME.EXT (--format, default wav), --jobs at
+ * once, each in a fresh process. A failing article does not stop the
+ * others; the exit status says whether all worked.
  */
-static int render_batch(const struct opts *base, const char *seg, int n, char **articles)
+static int render_batch(struct opts *base, const char *seg, int n, char **articles)
 {
+	const char *ext = base->format ? base->format : "wav";
+	struct batch_job b = { .base = base };
+	struct batch_opts bo = { .jobs = base->jobs ? base->jobs : batch_default_jobs() };
+	double *weights = NULL;
 	struct stat st;
-	char out[4096];
-	int failed = 0;
+	struct err e;
+	int rc = EXIT_USAGE, sig;
 
 	if (seg)
 		return usage_error("--segment takes a single ARTICLE", NULL);
-	if (base->captions || base->timeline || base->labels || base->chapters)
-		return usage_error("--captions, --timeline, --labels and --chapters take a single ARTICLE", NULL);
-	if (base->r.output && (stat(base->r.output, &st) != 0 || !S_ISDIR(st.st_mode))) {
+	if (base->r.output && stat(base->r.output, &st) != 0) {
+		fprintf(stderr, "sprecher: %s: does not exist (with several articles, -o names the "
+			"directory for the episodes)\n", base->r.output);
+		return EXIT_USAGE;
+	}
+	if (base->r.output && !S_ISDIR(st.st_mode)) {
 		fprintf(stderr, "sprecher: %s: not a directory (with several articles, -o names the "
 			"directory for the episodes)\n", base->r.output);
 		return EXIT_USAGE;
 	}
-	for (int i = 0; i < n; i++) {
-		struct opts o = *base;
-		o.article = articles[i];
-		default_output(articles[i], base->r.output, base->format ? base->format : "wav",
-			       out, sizeof(out));
-		o.r.output = out;
-		if (do_render(&o, NULL, 0))
-			failed++;
+	batch_list_init(&b.in);
+	batch_list_init(&b.out);
+	for (int k = 0; k < 4; k++)
+		batch_list_init(&b.side[k]);
+	if (batch_inputs(&b, n, articles, ext) || batch_sidecars(&b, ext))
+		goto out;
+	weights = xcalloc(b.in.n + 1, sizeof(*weights));
+	for (size_t i = 0; i < b.in.n; i++)
+		weights[i] = stat(b.in.v[i], &st) == 0 ? (double)st.st_size + 1 : 1;
+	bo.weights = weights;
+	bo.progress = !base->quiet && isatty(2);
+	base->r.progress = 0;
+	sig = batch_run(b.in.n, &bo, batch_work, batch_done, &b, &e);
+	if (sig < 0) {
+		rc = fail(&e);
+		goto out;
 	}
-	if (!base->quiet || failed)
-		fprintf(stderr, "sprecher: %d of %d episodes rendered%s\n", n - failed, n,
-			failed ? "; see the errors above" : "");
-	return failed ? EXIT_FAILURE : 0;
+	if (sig > 0) {          /* Ctrl-C: the workers are gone and cleaned up; die of the signal */
+		afile_cleanup_temp();
+		signal(sig, SIG_DFL);
+		raise(sig);
+	}
+	if (!base->quiet || b.failed)
+		fprintf(stderr, "sprecher: %d of %zu episodes rendered%s\n", (int)(b.in.n - (size_t)b.failed),
+			b.in.n, b.failed ? "; see the errors above" : "");
+	rc = b.failed ? EXIT_FAILURE : 0;
+out:
+	free(weights);
+	batch_list_release(&b.in);
+	batch_list_release(&b.out);
+	for (int k = 0; k < 4; k++)
+		batch_list_release(&b.side[k]);
+	return rc;
 }
 
 static int cmd_render(int argc, char **argv)
@@ -682,9 +848,9 @@ static int cmd_render(int argc, char **argv)
 	render_opts_init(&o.r);
 	if ((rc = parse_opts(argc, argv, usage_render, &o, &seg)))
 		return rc;
-	if (optind >= argc)
+	if (optind >= argc && !o.from)
 		return usage_error("render takes an ARTICLE (or several, with -o DIR)", NULL);
-	if (optind + 1 == argc) {
+	if (optind + 1 == argc && !o.from && !o.shard) {
 		o.article = argv[optind];
 		return do_render(&o, seg, 0);
 	}
