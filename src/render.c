@@ -15,6 +15,7 @@
 
 #include "jingle.h"
 #include "limiter.h"
+#include "progress.h"
 #include "synth.h"
 
 #define JINGLE_LUFS      -20.0   /* jingle level before the programme gain; speech sits near -17.6 */
@@ -503,15 +504,12 @@ static int prepare_jingles(struct pass1 *p, struct err *e)
 
 /* ==== progress =========================================================== */
 
-static void show_progress(const struct render_opts *o, size_t done, size_t total, uint64_t frames)
+/* The progress line (progress.c): segments done, seconds placed against the script's estimate. */
+static void show_progress(struct progress *prog, const struct render_opts *o, size_t done,
+			  uint64_t frames)
 {
-	if (!o->progress)
-		return;
-	fprintf(stderr, "\rsprecher: %zu/%zu segments, %.1f min of audio ", done, total,
-		(double)frames / o->rate / 60.0);
-	if (done == total)
-		fputc('\n', stderr);
-	fflush(stderr);
+	double secs = (double)frames / o->rate;
+	progress_update(prog, done, secs, secs);
 }
 
 /* ==== pass 2: gain, limiter, encoder ==================================== */
@@ -894,7 +892,8 @@ int render_run(const struct script *s, const struct render_opts *o, struct synth
 	size_t first = 0, last = s->nseg - 1, done = 0;
 	int nth = 0, rc = -1;
 	const struct voice_preset *cur = NULL;
-	double t0 = now_s(), t1;
+	double t0 = now_s(), t1, est = 0;
+	struct progress *prog = NULL;
 
 	memset(&p, 0, sizeof(p));
 	memset(&p2, 0, sizeof(p2));
@@ -907,6 +906,10 @@ int render_run(const struct script *s, const struct render_opts *o, struct synth
 	p.o = o;
 	p.tl = tl;
 	p.in_rate = synth_rate(syn);
+	for (size_t i = first; i <= last; i++)
+		est += s->seg[i].est_seconds;
+	if (o->progress)
+		prog = progress_new(2, "segments", last - first + 1, est);
 	pthread_mutex_init(&p.mu, NULL);
 	pthread_cond_init(&p.cv, NULL);
 
@@ -959,8 +962,7 @@ int render_run(const struct script *s, const struct render_opts *o, struct synth
 				goto stop;
 			}
 		}
-		show_progress(o, ++done, last - first + 1,
-			      __atomic_load_n(&p.progress_frames, __ATOMIC_RELAXED));
+		show_progress(prog, o, ++done, __atomic_load_n(&p.progress_frames, __ATOMIC_RELAXED));
 	}
 	rc = 0;
 stop:
@@ -1007,6 +1009,7 @@ out:
 	jingle_release(&p.stinger);
 	jingle_release(&p.outro);
 	synth_audio_release(&a);
+	progress_free(prog);
 	pthread_mutex_destroy(&p.mu);
 	pthread_cond_destroy(&p.cv);
 	return rc;
