@@ -16,6 +16,9 @@
 
 #include <nettle/sha2.h>
 
+#include "synth.h"
+#include "voice.h"
+
 #define MAGIC "SPRC"
 #define FORMAT 1u
 #define HEADER (4 + 4 + CACHE_KEY_SIZE + 8 + SHA256_DIGEST_SIZE)
@@ -498,4 +501,99 @@ int cache_trim(const char *dir, uint64_t limit_bytes, struct err *e)
 	}
 	walk_release(&w);
 	return 0;
+}
+
+/* ==== speech entries ===================================================== */
+
+void cache_speech_key(const char *spoken, const struct voice_preset *v, const char *synth_id,
+		      int in_rate, int out_rate, const char *resampler, struct cache_key *k)
+{
+	struct cache_hasher *h = cache_hasher_new();
+	char build[65];
+	const uint16_t endian = 1;
+
+	cache_build_id(build);
+	cache_hasher_adds(h, "sprecher speech 1");
+	cache_hasher_adds(h, build);
+	cache_hasher_add(h, &endian, sizeof(endian));   /* frames are stored in host order */
+	cache_hasher_adds(h, synth_id);
+	cache_hasher_adds(h, v->espeak);
+	cache_hasher_adds(h, v->variant);
+	cache_hasher_addi(h, v->rate);
+	cache_hasher_addi(h, v->pitch);
+	cache_hasher_addi(h, v->range);
+	cache_hasher_addi(h, v->volume);
+	cache_hasher_addi(h, v->wordgap);
+	cache_hasher_addi(h, in_rate);
+	cache_hasher_addi(h, out_rate);
+	cache_hasher_adds(h, resampler);
+	cache_hasher_adds(h, spoken);
+	cache_hasher_done(h, k);
+}
+
+/* Blob: u64 nframes, nsamples, nev | double true peak | floats | nev x (u64 type, sample, pos, len) */
+int cache_put_speech(struct cache *c, const struct cache_key *k, const struct cache_speech *in,
+		     struct err *e)
+{
+	size_t len = 3 * 8 + sizeof(double) + in->nframes * sizeof(float) + in->nev * 4 * 8;
+	unsigned char *b = xmalloc(len), *p = b;
+	int rc;
+
+	put_u64(p, in->nframes);
+	put_u64(p + 8, in->nsamples);
+	put_u64(p + 16, in->nev);
+	memcpy(p + 24, &in->true_peak, sizeof(double));
+	p += 24 + sizeof(double);
+	if (in->nframes)
+		memcpy(p, in->frames, in->nframes * sizeof(float));
+	p += in->nframes * sizeof(float);
+	for (size_t i = 0; i < in->nev; i++, p += 32) {
+		put_u64(p, (uint64_t)in->ev[i].type);
+		put_u64(p + 8, in->ev[i].sample);
+		put_u64(p + 16, in->ev[i].text_pos);
+		put_u64(p + 24, in->ev[i].text_len);
+	}
+	rc = cache_put(c, k, b, len, e);
+	free(b);
+	return rc;
+}
+
+int cache_get_speech(struct cache *c, const struct cache_key *k, struct cache_speech *out,
+		     struct err *e)
+{
+	unsigned char *b, *p;
+	void *data;
+	size_t len;
+	uint64_t nf, nev;
+	int rc = cache_get(c, k, &data, &len, e);
+
+	if (rc != 1)
+		return rc;
+	b = data;
+	nf = len >= 32 ? get_u64(b) : 0;
+	nev = len >= 32 ? get_u64(b + 16) : 0;
+	if (len < 32 || nf > len / sizeof(float) || nev > len / 32 ||
+	    len != 32 + nf * sizeof(float) + nev * 32) {
+		free(data);
+		count(c, &c->damaged, 1);
+		return err_set(e, "damaged cache entry (a sentence of the wrong size); synthesizing again");
+	}
+	memset(out, 0, sizeof(*out));
+	out->nframes = nf;
+	out->nsamples = get_u64(b + 8);
+	out->nev = nev;
+	memcpy(&out->true_peak, b + 24, sizeof(double));
+	p = b + 32;
+	out->frames = xmalloc(nf ? nf * sizeof(float) : 1);
+	memcpy(out->frames, p, nf * sizeof(float));
+	p += nf * sizeof(float);
+	out->ev = xmalloc(nev ? nev * sizeof(*out->ev) : 1);
+	for (size_t i = 0; i < nev; i++, p += 32) {
+		out->ev[i].type = (enum synth_event_type)get_u64(p);
+		out->ev[i].sample = get_u64(p + 8);
+		out->ev[i].text_pos = get_u64(p + 16);
+		out->ev[i].text_len = get_u64(p + 24);
+	}
+	free(data);
+	return 1;
 }

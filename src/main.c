@@ -19,6 +19,7 @@
 #include "article.h"
 #include "audiofile.h"
 #include "batch.h"
+#include "cache.h"
 #include "lexicon.h"
 #include "loudness.h"
 #include "render.h"
@@ -46,6 +47,7 @@ static const char usage_main[] =
 "  sentences [FILE]          print one sentence per line (stdin without FILE)\n"
 "  normalize                 read lines on stdin, print their spoken form\n"
 "  voices                    list voice presets and installed German eSpeak voices\n"
+"  cache [clear]             size of the synthesis cache, or empty it\n"
 "  help COMMAND              options of one command\n"
 "\n"
 "sprecher --version prints the version.\n";
@@ -81,6 +83,10 @@ static const char usage_render[] =
 "      --timeline FILE    every clip as JSON\n"
 "      --labels FILE      Audacity label track\n"
 "      --chapters FILE    chapters: ffmetadata, or a CUE sheet for .cue\n"
+"      --cache DIR        synthesized sentences are kept in DIR and reused\n"
+"                         (default $XDG_CACHE_HOME/sprecher, else ~/.cache/sprecher)\n"
+"      --no-cache         synthesize everything, keep nothing\n"
+"      --cache-size MB    the cache's limit; least recently used entries go first (default 1024)\n"
 "  -q, --quiet            print nothing but errors\n"
 "\n"
 "batches (several ARTICLEs, --from or --shard):\n"
@@ -152,13 +158,16 @@ struct opts {
 	const char *from;            /* batch: manifest file, "-" = stdin */
 	const char *shard;           /* batch: "K/N" */
 	double seconds;              /* set by do_render: audio seconds rendered */
+	const char *cache_dir;       /* --cache DIR (else the default) */
+	int no_cache;
+	double cache_mb;             /* --cache-size MB; 0 = default */
 };
 
 enum {
 	O_VOICE = 256, O_LEXICON, O_KEEP_FOOTER, O_RATE, O_MONO, O_RESAMPLE, O_LOUDNESS,
 	O_TRUE_PEAK, O_BITS, O_QUALITY, O_BITRATE, O_INTRO, O_OUTRO, O_STINGER, O_NO_JINGLES,
 	O_TALKUP, O_SEGMENT, O_DATE, O_ARTIST, O_CAPTIONS, O_TIMELINE, O_LABELS, O_CHAPTERS,
-	O_FORMAT, O_JOBS, O_FROM, O_SHARD,
+	O_FORMAT, O_JOBS, O_FROM, O_SHARD, O_CACHE, O_NO_CACHE, O_CACHE_SIZE,
 };
 
 static const struct option long_opts[] = {
@@ -192,6 +201,9 @@ static const struct option long_opts[] = {
 	{ "jobs", required_argument, NULL, O_JOBS },
 	{ "from", required_argument, NULL, O_FROM },
 	{ "shard", required_argument, NULL, O_SHARD },
+	{ "cache", required_argument, NULL, O_CACHE },
+	{ "no-cache", no_argument, NULL, O_NO_CACHE },
+	{ "cache-size", required_argument, NULL, O_CACHE_SIZE },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -296,6 +308,12 @@ static int parse_opts(int argc, char **argv, const char *help, struct opts *o, c
 			if (batch_shard_parse(optarg, &c, &c))
 				return usage_error("--shard must be K/N with 1 <= K <= N", optarg);
 			o->shard = optarg;
+			break;
+		case O_CACHE: o->cache_dir = optarg; break;
+		case O_NO_CACHE: o->no_cache = 1; break;
+		case O_CACHE_SIZE:
+			if (parse_double(optarg, 1, 1 << 24, &o->cache_mb))
+				return usage_error("--cache-size must be megabytes from 1", optarg);
 			break;
 		default:
 			return EXIT_USAGE;
@@ -603,6 +621,32 @@ static void engine_stop(void)
 	the_engine = NULL;
 }
 
+/* The cache directory of the options: --cache, else the default; NULL with --no-cache. */
+static const char *cache_dir(const struct opts *o, char *buf, size_t n)
+{
+	if (o->no_cache)
+		return NULL;
+	if (o->cache_dir)
+		return o->cache_dir;
+	return cache_default_dir(buf, n) ? NULL : buf;
+}
+
+/* The synthesis cache, or NULL (a cache that cannot be used is a warning, not an error). */
+static struct cache *open_cache(const struct opts *o, struct warns *w)
+{
+	char buf[4096];
+	const char *dir = cache_dir(o, buf, sizeof(buf));
+	struct cache *c;
+	struct err e;
+
+	if (!dir)
+		return NULL;
+	c = cache_open(dir, (uint64_t)(o->cache_mb * 1048576.0), &e);
+	if (!c)
+		warns_add(w, "%s; rendering without the cache", e.msg);
+	return c;
+}
+
 static int do_render(struct opts *o, const char *segment, int for_preview)
 {
 	struct loaded l;
@@ -640,6 +684,7 @@ static int do_render(struct opts *o, const char *segment, int for_preview)
 	syn = engine(&e);
 	if (!syn)
 		goto out;
+	o->r.cache = open_cache(o, &w);
 	if (render_run(&l.script, &o->r, syn, &tl, &res, &w, &e))
 		goto out;
 	if (write_sidecars(o, &tl, &l.script, &e))
@@ -656,6 +701,14 @@ static int do_render(struct opts *o, const char *segment, int for_preview)
 	o->seconds = res.seconds;
 	rc = 0;
 out:
+	if (o->r.cache && getenv("SPRECHER_TIMING")) {
+		uint64_t hits, misses, damaged;
+		cache_counts(o->r.cache, &hits, &misses, &damaged);
+		fprintf(stderr, "sprecher: cache: %llu hits, %llu misses, %llu damaged\n",
+			(unsigned long long)hits, (unsigned long long)misses, (unsigned long long)damaged);
+	}
+	cache_close(o->r.cache);
+	o->r.cache = NULL;
 	print_warns(&w, o->quiet);
 	if (rc)
 		fail(&e);
@@ -927,6 +980,41 @@ static int cmd_preview(int argc, char **argv)
 	return rc;
 }
 
+static const char usage_cache[] =
+"usage: sprecher cache [clear] [--cache DIR]\n"
+"\n"
+"Shows where the synthesis cache is, how many sentences it holds and its size;\n"
+"'clear' removes them all.\n";
+
+static int cmd_cache(int argc, char **argv)
+{
+	struct opts o = { 0 };
+	const char *seg = NULL, *dir;
+	char buf[4096];
+	uint64_t n, bytes;
+	struct err e;
+	int rc;
+
+	render_opts_init(&o.r);
+	if ((rc = parse_opts(argc, argv, usage_cache, &o, &seg)))
+		return rc;
+	if (optind + 1 < argc || (optind < argc && strcmp(argv[optind], "clear")))
+		return usage_error("cache takes 'clear' or nothing", optind < argc ? argv[optind] : NULL);
+	o.no_cache = 0;
+	dir = cache_dir(&o, buf, sizeof(buf));
+	if (!dir) {
+		fprintf(stderr, "sprecher: no cache directory: set XDG_CACHE_HOME or HOME, or use --cache DIR\n");
+		return EXIT_FAILURE;
+	}
+	if (optind < argc && cache_clear(dir, &e))
+		return fail(&e);
+	if (cache_usage(dir, &n, &bytes, &e))
+		return fail(&e);
+	printf("%s: %llu sentences, %.1f MB (limit %.0f MB)\n", dir, (unsigned long long)n,
+	       (double)bytes / 1048576.0, o.cache_mb > 0 ? o.cache_mb : (double)CACHE_DEFAULT_LIMIT_MB);
+	return 0;
+}
+
 /* ==== dispatch =========================================================== */
 
 static const struct {
@@ -940,6 +1028,7 @@ static const struct {
 	{ "sentences", cmd_sentences, usage_sentences },
 	{ "normalize", cmd_normalize, usage_normalize },
 	{ "voices", cmd_voices, usage_voices },
+	{ "cache", cmd_cache, usage_cache },
 };
 
 int main(int argc, char **argv)

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cache.h"
 #include "jingle.h"
 #include "limiter.h"
 #include "progress.h"
@@ -176,6 +177,8 @@ struct job {
 	size_t nres;
 	double tp;             /* linear true peak of the clip */
 	int done;
+	struct cache_key key;  /* when keyed: where the cache keeps this sentence */
+	int keyed, cached;     /* cached: res, tp and ev came from the cache */
 };
 
 struct pass1 {
@@ -198,6 +201,8 @@ struct pass1 {
 	int end, placing, failed;
 	struct err err;
 	uint64_t progress_frames;
+	int cache_failed;      /* a cache entry could not be written (cache_err says why) */
+	struct err cache_err;
 };
 
 /* Keeps the running true-peak bound of everything placed so far. */
@@ -249,14 +254,61 @@ static size_t written_at(const struct script_sentence *s, size_t spos)
 	return w;
 }
 
-/* Worker half of a job: resampling and the clip's true peak (at the source rate). */
+/* Worker half of a job: resampling and the clip's true peak (at the source rate); into the cache. */
 static int process_job(struct pass1 *p, struct job *j, struct err *e)
 {
-	if (!j->n)
+	struct cache_speech cs;
+	struct err ce;
+
+	if (!j->n || j->cached)
 		return 0;
 	j->tp = loudness_true_peak(j->samples, j->n, 1, p->in_rate);
-	return rs_convert(j->samples, j->n, 1, p->in_rate, p->o->rate, p->o->resample,
-			  &j->res, &j->nres, e);
+	if (rs_convert(j->samples, j->n, 1, p->in_rate, p->o->rate, p->o->resample,
+		       &j->res, &j->nres, e))
+		return -1;
+	if (!j->keyed)
+		return 0;
+	cs = (struct cache_speech){ .frames = j->res, .nframes = j->nres, .nsamples = j->n,
+				    .true_peak = j->tp, .ev = j->ev, .nev = j->nev };
+	if (cache_put_speech(p->o->cache, &j->key, &cs, &ce) && !p->cache_failed) {
+		pthread_mutex_lock(&p->mu);
+		if (!p->cache_failed++)
+			p->cache_err = ce;
+		pthread_mutex_unlock(&p->mu);
+	}
+	return 0;
+}
+
+/*
+ * Main-thread half of a cached sentence: 1 when the cache had it (the job
+ * then carries frames, events and peak), 0 when it must be synthesized (the
+ * job carries the key for process_job to store the result under).
+ */
+static int speech_from_cache(struct pass1 *p, struct synth *syn, const struct voice_preset *v,
+			     const char *spoken, struct job *j, struct warns *w)
+{
+	struct cache_speech cs;
+	struct err e;
+	int rc;
+
+	if (!p->o->cache)
+		return 0;
+	cache_speech_key(spoken, v, synth_identity(syn), p->in_rate, p->o->rate,
+			 rs_quality_name(p->o->resample), &j->key);
+	j->keyed = 1;
+	rc = cache_get_speech(p->o->cache, &j->key, &cs, &e);
+	if (rc < 0)
+		warns_add(w, "%s", e.msg);
+	if (rc != 1)
+		return 0;
+	j->cached = 1;
+	j->res = cs.frames;
+	j->nres = cs.nframes;
+	j->n = cs.nsamples;
+	j->tp = cs.true_peak;
+	j->ev = cs.ev;
+	j->nev = cs.nev;
+	return 1;
 }
 
 static int place_speech(struct pass1 *p, struct job *j, struct err *e)
@@ -947,7 +999,7 @@ int render_run(const struct script *s, const struct render_opts *o, struct synth
 					 .stinger_before = k == 0 && g->new_section && i != first };
 			if (i == last && k + 1 == g->nsent)
 				j.pause_ms = 0;
-			if (st->spoken[0]) {
+			if (st->spoken[0] && !speech_from_cache(&p, syn, g->voice, st->spoken, &j, w)) {
 				if (synth_say(syn, st->spoken, &a, e))
 					goto stop;
 				j.samples = a.samples;
@@ -979,6 +1031,8 @@ stop:
 		*e = p.err;
 		rc = -1;
 	}
+	if (p.cache_failed)
+		warns_add(w, "%s (%d sentences not cached)", p.cache_err.msg, p.cache_failed);
 	if (rc)
 		goto out;
 	rc = -1;

@@ -21,6 +21,7 @@
 #include "audiofile.h"
 
 struct synth;
+struct cache;
 
 struct render_opts {
 	const char *output;          /* path or "-" (WAV on stdout) */
@@ -39,6 +40,7 @@ struct render_opts {
 	const char *artist;
 	const char *date;            /* "YYYY-MM-DD[ HH:MM:SS]" or NULL */
 	int progress;                /* 1: one updating line on stderr */
+	struct cache *cache;         /* synthesized sentences from and into it; NULL = none */
 };
 
 void render_opts_init(struct render_opts *o);

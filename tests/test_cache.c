@@ -1,8 +1,10 @@
 /*
  * test_cache.c - the synthesis cache: keys, hit and miss, damaged and
  * truncated entries, least-recently-used trimming, usage and clearing,
- * several processes on one cache at once. Every test uses its own temporary
- * directory, never the user's cache.
+ * several processes on one cache at once (unit tests), and renders through
+ * the binary ($SPRECHER_BIN): cached and edited renders byte-identical to
+ * renders without the cache, a damaged entry, two processes on one cache.
+ * Every test uses its own temporary directory, never the user's cache.
  */
 #include "testutil.h"
 
@@ -13,6 +15,76 @@
 #include <unistd.h>
 
 #include "cache.h"
+
+static const char *bin;
+static char errbuf[16384];
+
+/* ---- through the binary ------------------------------------------------ */
+
+/* Starts bin with args (NULL-terminated), stderr into test_dir/err-TAG.txt; returns the pid. */
+static pid_t start(const char *tag, const char *const *args)
+{
+	const char *av[40];
+	char errpath[700];
+	int n = 0;
+	pid_t pid;
+
+	snprintf(errpath, sizeof(errpath), "%s/err-%s.txt", test_dir, tag);
+	av[n++] = bin;
+	for (; args[n - 1] && n < 39; n++)
+		av[n] = args[n - 1];
+	av[n] = NULL;
+	pid = fork();
+	if (pid == 0) {
+		int fe = open(errpath, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		int fo = open("/dev/null", O_WRONLY);
+		dup2(fe, 2);
+		dup2(fo, 1);
+		setenv("SOURCE_DATE_EPOCH", "1767225600", 1);
+		setenv("SPRECHER_TIMING", "1", 1);
+		execv(bin, (char *const *)av);
+		_exit(127);
+	}
+	assert_true(pid > 0);
+	return pid;
+}
+
+/* Waits for pid; its stderr into errbuf; returns the exit status. */
+static int finish(const char *tag, pid_t pid)
+{
+	char errpath[700];
+	char *t;
+	int status;
+
+	waitpid(pid, &status, 0);
+	snprintf(errpath, sizeof(errpath), "%s/err-%s.txt", test_dir, tag);
+	t = test_slurp(errpath, NULL);
+	snprintf(errbuf, sizeof(errbuf), "%s", t ? t : "");
+	free(t);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+}
+
+#define RUN(...) finish("run", start("run", (const char *const[]){ __VA_ARGS__, NULL }))
+
+static int same_bytes(const char *a, const char *b)
+{
+	size_t la, lb;
+	char *x = test_slurp(a, &la), *y = test_slurp(b, &lb);
+	int same = x && y && la == lb && !memcmp(x, y, la);
+
+	free(x);
+	free(y);
+	return same;
+}
+
+/* Hits and misses from the SPRECHER_TIMING line in errbuf. */
+static void counts(unsigned *hits, unsigned *misses)
+{
+	const char *p = strstr(errbuf, "cache: ");
+	if (!p)
+		fail_msg("no cache line in: %s", errbuf);
+	assert_int_equal(sscanf(p, "cache: %u hits, %u misses", hits, misses), 2);
+}
 
 static int setup(void **state)
 {
@@ -270,6 +342,144 @@ static void test_concurrent(void **state)
 	}
 }
 
+#define KURZ TESTS_DIR "/data/kurz.txt"
+#define LIEF TESTS_DIR "/data/lieferung.txt"
+
+/* Cold, warm and edited renders through the cache: byte-identical to renders without it. */
+static void test_render_identical(void **state)
+{
+	char c[600];
+	unsigned hits, misses;
+	char *text;
+	FILE *f;
+
+	(void)state;
+	snprintf(c, sizeof(c), "%s", test_path("c"));
+	assert_int_equal(RUN("render", KURZ, "-o", test_path("none.wav"), "--no-cache", "-q"), 0);
+	assert_null(strstr(errbuf, "cache: "));
+	assert_int_equal(RUN("render", KURZ, "-o", test_path("cold.wav"), "--cache", c, "-q"), 0);
+	counts(&hits, &misses);
+	assert_int_equal(hits, 0);
+	assert_true(misses > 5);
+	assert_int_equal(RUN("render", KURZ, "-o", test_path("warm.wav"), "--cache", c, "-q"), 0);
+	counts(&hits, &misses);
+	assert_true(hits > 5);
+	assert_int_equal(misses, 0);
+	assert_true(same_bytes(test_path("none.wav"), test_path("cold.wav")));
+	assert_true(same_bytes(test_path("none.wav"), test_path("warm.wav")));
+
+	/* one sentence edited: only it is synthesized, the rest comes from the cache */
+	text = test_slurp(KURZ, NULL);
+	f = fopen(test_path("edit.txt"), "wb");
+	fputs(text, f);
+	fputs("\nDer Fahrplan gilt zunächst für ein Jahr.\n", f);
+	fclose(f);
+	free(text);
+	assert_int_equal(RUN("render", test_path("edit.txt"), "-o", test_path("edit-none.wav"), "--no-cache", "-q"), 0);
+	assert_int_equal(RUN("render", test_path("edit.txt"), "-o", test_path("edit.wav"), "--cache", c, "-q"), 0);
+	counts(&hits, &misses);
+	assert_int_equal(misses, 1);
+	assert_true(hits > 5);
+	assert_true(same_bytes(test_path("edit-none.wav"), test_path("edit.wav")));
+
+	/* another output rate is another key */
+	assert_int_equal(RUN("render", KURZ, "-o", test_path("44.wav"), "--rate", "44100", "--cache", c, "-q"), 0);
+	counts(&hits, &misses);
+	assert_int_equal(hits, 0);
+}
+
+/* A damaged entry: a warning, synthesized again, the output unchanged; the cache command. */
+static void test_render_damaged_entry(void **state)
+{
+	char c[600];
+	char cmd[2000];
+	unsigned hits, misses;
+
+	(void)state;
+	snprintf(c, sizeof(c), "%s", test_path("c"));
+	assert_int_equal(RUN("render", KURZ, "-o", test_path("a.wav"), "--cache", c, "-q"), 0);
+	/* flip a byte in the middle of one entry, cut another short */
+	snprintf(cmd, sizeof(cmd), "cd '%s/v1' && set -- */*; "
+		 "printf '\\377' | dd of=\"$1\" bs=1 seek=5000 conv=notrunc status=none && "
+		 "truncate -s 3000 \"$2\"", c);
+	assert_int_equal(system(cmd), 0);
+	assert_int_equal(RUN("render", KURZ, "-o", test_path("b.wav"), "--cache", c), 0);
+	assert_non_null(strstr(errbuf, "damaged cache entry (checksum mismatch)"));
+	assert_non_null(strstr(errbuf, "damaged cache entry (truncated)"));
+	assert_non_null(strstr(errbuf, "0 misses, 2 damaged"));
+	assert_true(same_bytes(test_path("a.wav"), test_path("b.wav")));
+	/* entries written again: a clean run */
+	assert_int_equal(RUN("render", KURZ, "-o", test_path("c.wav"), "--cache", c), 0);
+	assert_null(strstr(errbuf, "damaged cache entry"));
+	counts(&hits, &misses);
+	assert_int_equal(misses, 0);
+
+	{
+		char out[300], *t;
+
+		assert_true(strlen(test_dir) < 200);
+		snprintf(out, sizeof(out), "%s/cache.txt", test_dir);
+		snprintf(cmd, sizeof(cmd), "'%s' cache --cache '%s' > '%s' && '%s' cache clear --cache '%s' >> '%s'",
+			 bin, c, out, bin, c, out);
+		assert_int_equal(system(cmd), 0);
+		t = test_slurp(out, NULL);
+		/* first the entries, then none after clear */
+		assert_non_null(strstr(t, " sentences, "));
+		assert_null(strstr(t, ": 0 sentences") == t + strcspn(t, ":") ? t : NULL);
+		assert_non_null(strstr(strchr(t, '\n'), ": 0 sentences, 0.0 MB"));
+		free(t);
+	}
+}
+
+/* Two processes on one (empty) cache at once: every output equals a render without the cache. */
+static void test_render_concurrent(void **state)
+{
+	char c[600];
+	pid_t a, b;
+
+	(void)state;
+	snprintf(c, sizeof(c), "%s", test_path("c"));
+	assert_int_equal(RUN("render", KURZ, LIEF, "-o", test_dir, "--no-cache", "-q", "--jobs", "2"), 0);
+	rename(test_path("kurz.wav"), test_path("kurz-none.wav"));
+	rename(test_path("lieferung.wav"), test_path("lieferung-none.wav"));
+	mkdir(test_path("x"), 0755);
+	mkdir(test_path("y"), 0755);
+	for (int round = 0; round < 2; round++) {   /* empty cache, then a full one */
+		a = start("a", (const char *const[]){ "render", KURZ, LIEF, "-o", test_path("x"), "--cache", c,
+						      "-q", "--jobs", "2", NULL });
+		b = start("b", (const char *const[]){ "render", LIEF, KURZ, "-o", test_path("y"), "--cache", c,
+						      "-q", "--jobs", "2", NULL });
+		assert_int_equal(finish("a", a), 0);
+		assert_null(strstr(errbuf, "warning"));
+		assert_int_equal(finish("b", b), 0);
+		assert_null(strstr(errbuf, "warning"));
+		assert_true(same_bytes(test_path("kurz-none.wav"), test_path("x/kurz.wav")));
+		assert_true(same_bytes(test_path("kurz-none.wav"), test_path("y/kurz.wav")));
+		assert_true(same_bytes(test_path("lieferung-none.wav"), test_path("x/lieferung.wav")));
+		assert_true(same_bytes(test_path("lieferung-none.wav"), test_path("y/lieferung.wav")));
+	}
+}
+
+/* The default directory is $XDG_CACHE_HOME/sprecher; --no-cache leaves it alone. */
+static void test_render_default_dir(void **state)
+{
+	uint64_t n, bytes;
+	struct err e;
+
+	(void)state;
+	setenv("XDG_CACHE_HOME", test_path("xdg"), 1);
+	assert_int_equal(RUN("render", KURZ, "-o", test_path("a.wav"), "--no-cache", "-q"), 0);
+	assert_int_equal(cache_usage(test_path("xdg/sprecher"), &n, &bytes, &e), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(RUN("render", KURZ, "-o", test_path("a.wav"), "-q"), 0);
+	assert_int_equal(cache_usage(test_path("xdg/sprecher"), &n, &bytes, &e), 0);
+	assert_true(n > 5);
+	/* an unusable cache is a warning, not a failure */
+	assert_int_equal(RUN("render", KURZ, "-o", test_path("b.wav"), "--cache", "/proc/nope"), 0);
+	assert_non_null(strstr(errbuf, "warning: /proc/nope: cannot use as the cache directory"));
+	assert_true(same_bytes(test_path("a.wav"), test_path("b.wav")));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -279,6 +489,14 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_damaged, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_trim, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_concurrent, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_render_identical, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_render_damaged_entry, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_render_concurrent, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_render_default_dir, setup, teardown),
 	};
+
+	bin = getenv("SPRECHER_BIN");
+	if (!bin)
+		bin = "./sprecher";
 	return cmocka_run_group_tests_name("cache", tests, NULL, NULL);
 }
