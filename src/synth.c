@@ -6,9 +6,12 @@
  * comes out slightly different depending on what was spoken before it. To
  * make every sentence depend only on its own text and voice, synthesis runs
  * in an engine process: a helper started by synth_new initialises eSpeak NG
- * once and never speaks; for each sentence it forks a child that sets the
- * voice, speaks from that pristine state and sends samples and events back.
- * A fork of the small helper costs well under a millisecond.
+ * once and never speaks. For each voice it forks a voice process that sets
+ * that voice once and never speaks either; each sentence is spoken by a fork
+ * of the voice process, from a state that depends on nothing but the voice,
+ * and its samples and events go back through a pipe. Measured: a fork per
+ * sentence costs about 0.6 ms of CPU; setting the voice anew for every
+ * sentence would cost 2.5 ms.
  */
 #include "synth.h"
 
@@ -232,9 +235,8 @@ static void send_error(int fd, const struct err *e)
 	       write_full(fd, e->msg, len));
 }
 
-/* The forked child of the engine process: one request from the pristine state, then exit. */
-static void engine_child(struct synth *s, char kind, const struct engine_voice *v, const char *text,
-			 int fd)
+/* A sentence spoken by a fork of a voice process; the response goes straight to the caller. */
+static void speak_child(struct synth *s, const char *text, int fd)
 {
 	struct synth_audio a;
 	struct err e;
@@ -242,7 +244,7 @@ static void engine_child(struct synth *s, char kind, const struct engine_voice *
 	uint64_t n, nev;
 
 	synth_audio_init(&a);
-	if ((v->name[0] && local_set_voice(v, &e)) || (kind == 'S' && local_say(s, text, &a, &e))) {
+	if (local_say(s, text, &a, &e)) {
 		send_error(fd, &e);
 		_exit(0);
 	}
@@ -252,6 +254,57 @@ static void engine_child(struct synth *s, char kind, const struct engine_voice *
 	    write_full(fd, &nev, sizeof(nev)) || write_full(fd, a.samples, a.n * sizeof(float)) ||
 	    write_full(fd, a.ev, a.nev * sizeof(*a.ev)))
 		_exit(1);
+	_exit(0);
+}
+
+/*
+ * A voice process: forked from the pristine engine process, sets one voice
+ * once (so its state depends on nothing but that voice) and never speaks;
+ * each sentence is spoken by a fork of it. Reports on `ack` whether the
+ * voice could be set. Requests: char kind | uint64 len | text.
+ */
+static void voice_main(struct synth *s, const struct engine_voice *v, int req, int resp, int ack)
+{
+	struct err e;
+	int32_t st = 0;
+	uint64_t len;
+	char kind;
+
+	if (v->name[0] && local_set_voice(v, &e)) {
+		send_error(ack, &e);
+		_exit(0);
+	}
+	if (write_full(ack, &st, sizeof(st)))
+		_exit(1);
+	close(ack);
+	while (read_full(req, &kind, 1) == 0 && read_full(req, &len, sizeof(len)) == 0) {
+		char *text = malloc(len + 1);
+		pid_t pid;
+		int status = 0;
+		uint64_t zero = 0;
+		if (!text || read_full(req, text, len))
+			_exit(1);
+		text[len] = '\0';
+		if (kind != 'S') {      /* 'V': the voice is fine, no audio */
+			free(text);
+			if (write_full(resp, &st, sizeof(st)) || write_full(resp, &zero, sizeof(zero)) ||
+			    write_full(resp, &zero, sizeof(zero)))
+				_exit(1);
+			continue;
+		}
+		pid = fork();
+		if (pid == 0)
+			speak_child(s, text, resp);
+		free(text);
+		if (pid > 0)
+			while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+				;
+		if (pid < 0 || !WIFEXITED(status) || WEXITSTATUS(status)) {
+			err_set(&e, "eSpeak NG stopped while synthesizing (%s)",
+				pid < 0 ? strerror(errno) : "the engine process died");
+			send_error(resp, &e);
+		}
+	}
 	_exit(0);
 }
 
@@ -276,9 +329,76 @@ static void local_identity(char *out, size_t size)
 	}
 }
 
-/* The engine process: eSpeak NG initialised, never speaking itself; a child per request. */
+/* The voice processes of the engine process, the most recently started last. */
+#define MAX_VOICE_PROCS 8
+struct voice_proc {
+	struct engine_voice v;
+	pid_t pid;
+	int fd;                 /* its requests */
+};
+
+static void voice_proc_end(struct voice_proc *vp)
+{
+	close(vp->fd);
+	while (waitpid(vp->pid, NULL, 0) < 0 && errno == EINTR)
+		;
+}
+
+/*
+ * Starts the voice process for `v` into vp. Returns 0, or -1 after sending
+ * the caller the reason (unknown voice or variant) on `resp`.
+ */
+static int voice_proc_start(struct synth *s, struct voice_proc *procs, size_t n,
+			    const struct engine_voice *v, int resp, struct voice_proc *vp)
+{
+	int req[2], ack[2];
+	int32_t st = -1;
+	struct err e;
+
+	if (pipe(req) || pipe(ack)) {
+		err_set(&e, "cannot start an eSpeak NG voice process: %s", strerror(errno));
+		send_error(resp, &e);
+		return -1;
+	}
+	vp->v = *v;
+	vp->fd = req[1];
+	vp->pid = fork();
+	if (vp->pid == 0) {
+		for (size_t i = 0; i < n; i++)  /* the others end when the engine closes their input */
+			close(procs[i].fd);
+		close(req[1]);
+		close(ack[0]);
+		voice_main(s, v, req[0], resp, ack[1]);
+	}
+	close(req[0]);
+	close(ack[1]);
+	if (vp->pid < 0 || read_full(ack[0], &st, sizeof(st)) || st != 0) {
+		uint32_t len = 0;
+		char msg[sizeof(e.msg)];
+		if (st == -1 && !read_full(ack[0], &len, sizeof(len)) && len < sizeof(msg) &&
+		    !read_full(ack[0], msg, len)) {
+			msg[len] = '\0';
+			err_set(&e, "%s", msg);
+		} else {
+			err_set(&e, "cannot start an eSpeak NG voice process");
+		}
+		close(ack[0]);
+		if (vp->pid > 0)
+			voice_proc_end(vp);
+		else
+			close(vp->fd);
+		send_error(resp, &e);
+		return -1;
+	}
+	close(ack[0]);
+	return 0;
+}
+
+/* The engine process: eSpeak NG initialised, never speaking itself; a voice process per voice. */
 static void engine_main(struct synth *s, int req, int resp)
 {
+	struct voice_proc procs[MAX_VOICE_PROCS];
+	size_t nproc = 0;
 	struct engine_voice v;
 	struct err e;
 	int32_t st;
@@ -294,32 +414,40 @@ static void engine_main(struct synth *s, int req, int resp)
 	st = s->rate;
 	local_identity(s->identity, sizeof(s->identity));
 	{
-		uint32_t len = (uint32_t)strlen(s->identity);
-		if (write_full(resp, &st, sizeof(st)) || write_full(resp, &len, sizeof(len)) ||
-		    write_full(resp, s->identity, len))
+		uint32_t ilen = (uint32_t)strlen(s->identity);
+		if (write_full(resp, &st, sizeof(st)) || write_full(resp, &ilen, sizeof(ilen)) ||
+		    write_full(resp, s->identity, ilen))
 			_exit(1);
 	}
 	while (read_full(req, &kind, 1) == 0 && read_full(req, &v, sizeof(v)) == 0 &&
 	       read_full(req, &len, sizeof(len)) == 0) {
 		char *text = malloc(len + 1);
-		pid_t pid;
-		int status = 0;
+		size_t i;
 		if (!text || read_full(req, text, len))
 			_exit(1);
-		text[len] = '\0';
-		pid = fork();
-		if (pid == 0)
-			engine_child(s, kind, &v, text, resp);
-		free(text);
-		if (pid > 0)
-			while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-				;
-		if (pid < 0 || !WIFEXITED(status) || WEXITSTATUS(status)) {
-			err_set(&e, "eSpeak NG stopped while synthesizing (%s)",
-				pid < 0 ? strerror(errno) : "the engine process died");
+		for (i = 0; i < nproc && memcmp(&procs[i].v, &v, sizeof(v)); i++)
+			;
+		if (i == nproc) {
+			if (nproc == MAX_VOICE_PROCS) {     /* the oldest goes */
+				voice_proc_end(&procs[0]);
+				memmove(procs, procs + 1, --nproc * sizeof(*procs));
+				i--;
+			}
+			if (voice_proc_start(s, procs, nproc, &v, resp, &procs[nproc])) {
+				free(text);
+				continue;
+			}
+			nproc++;
+		}
+		if (write_full(procs[i].fd, &kind, 1) || write_full(procs[i].fd, &len, sizeof(len)) ||
+		    write_full(procs[i].fd, text, len)) {
+			err_set(&e, "eSpeak NG's voice process ended unexpectedly");
 			send_error(resp, &e);
 		}
+		free(text);
 	}
+	for (size_t i = 0; i < nproc; i++)
+		voice_proc_end(&procs[i]);
 	_exit(0);
 }
 
