@@ -16,7 +16,7 @@
 
 #include <nettle/sha2.h>
 
-#include "synth.h"
+#include "speechq.h"
 #include "voice.h"
 
 #define MAGIC "SPRC"
@@ -531,68 +531,64 @@ void cache_speech_key(const char *spoken, const struct voice_preset *v, const ch
 	cache_hasher_done(h, k);
 }
 
-/* Blob: u64 nframes, nsamples, nev | double true peak | floats | nev x (u64 type, sample, pos, len) */
-int cache_put_speech(struct cache *c, const struct cache_key *k, const struct cache_speech *in,
+/* Blob: u64 nframes, nwords | double true peak | floats | nwords x (u64 frame, u64 spoken offset) */
+int cache_put_speech(struct cache *c, const struct cache_key *k, const struct speech *sp,
 		     struct err *e)
 {
-	size_t len = 3 * 8 + sizeof(double) + in->nframes * sizeof(float) + in->nev * 4 * 8;
+	size_t len = 2 * 8 + sizeof(double) + sp->nframes * sizeof(float) + sp->nwords * 2 * 8;
 	unsigned char *b = xmalloc(len), *p = b;
 	int rc;
 
-	put_u64(p, in->nframes);
-	put_u64(p + 8, in->nsamples);
-	put_u64(p + 16, in->nev);
-	memcpy(p + 24, &in->true_peak, sizeof(double));
-	p += 24 + sizeof(double);
-	if (in->nframes)
-		memcpy(p, in->frames, in->nframes * sizeof(float));
-	p += in->nframes * sizeof(float);
-	for (size_t i = 0; i < in->nev; i++, p += 32) {
-		put_u64(p, (uint64_t)in->ev[i].type);
-		put_u64(p + 8, in->ev[i].sample);
-		put_u64(p + 16, in->ev[i].text_pos);
-		put_u64(p + 24, in->ev[i].text_len);
+	put_u64(p, sp->nframes);
+	put_u64(p + 8, sp->nwords);
+	memcpy(p + 16, &sp->true_peak, sizeof(double));
+	p += 16 + sizeof(double);
+	if (sp->nframes)
+		memcpy(p, sp->frames, sp->nframes * sizeof(float));
+	p += sp->nframes * sizeof(float);
+	for (size_t i = 0; i < sp->nwords; i++, p += 16) {
+		put_u64(p, sp->words[i].frame);
+		put_u64(p + 8, sp->words[i].spoken);
 	}
 	rc = cache_put(c, k, b, len, e);
 	free(b);
 	return rc;
 }
 
-int cache_get_speech(struct cache *c, const struct cache_key *k, struct cache_speech *out,
-		     struct err *e)
+int cache_get_speech(struct cache *c, const struct cache_key *k, struct speech *out, struct err *e)
 {
 	unsigned char *b, *p;
 	void *data;
 	size_t len;
-	uint64_t nf, nev;
+	uint64_t nf, nw;
 	int rc = cache_get(c, k, &data, &len, e);
 
 	if (rc != 1)
 		return rc;
 	b = data;
-	nf = len >= 32 ? get_u64(b) : 0;
-	nev = len >= 32 ? get_u64(b + 16) : 0;
-	if (len < 32 || nf > len / sizeof(float) || nev > len / 32 ||
-	    len != 32 + nf * sizeof(float) + nev * 32) {
+	nf = len >= 24 ? get_u64(b) : 0;
+	nw = len >= 24 ? get_u64(b + 8) : 0;
+	if (len < 24 || nf > len / sizeof(float) || nw > len / 16 ||
+	    len != 24 + nf * sizeof(float) + nw * 16) {
 		free(data);
 		count(c, &c->damaged, 1);
 		return err_set(e, "damaged cache entry (a sentence of the wrong size); synthesizing again");
 	}
 	memset(out, 0, sizeof(*out));
 	out->nframes = nf;
-	out->nsamples = get_u64(b + 8);
-	out->nev = nev;
-	memcpy(&out->true_peak, b + 24, sizeof(double));
-	p = b + 32;
-	out->frames = xmalloc(nf ? nf * sizeof(float) : 1);
-	memcpy(out->frames, p, nf * sizeof(float));
+	out->nwords = nw;
+	memcpy(&out->true_peak, b + 16, sizeof(double));
+	p = b + 24;
+	if (nf) {
+		out->frames = xmalloc(nf * sizeof(float));
+		memcpy(out->frames, p, nf * sizeof(float));
+	}
 	p += nf * sizeof(float);
-	out->ev = xmalloc(nev ? nev * sizeof(*out->ev) : 1);
-	for (size_t i = 0; i < nev; i++, p += 32) {
-		out->ev[i].type = (enum synth_event_type)get_u64(p);
-		out->ev[i].sample = get_u64(p + 8);
-		out->ev[i].text_pos = get_u64(p + 16);
-		out->ev[i].text_len = get_u64(p + 24);
+	if (nw)
+		out->words = xmalloc(nw * sizeof(*out->words));
+	for (size_t i = 0; i < nw; i++, p += 16) {
+		out->words[i].frame = get_u64(p);
+		out->words[i].spoken = get_u64(p + 8);
 	}
 	free(data);
 	return 1;

@@ -88,23 +88,8 @@ int cache_trim(const char *dir, uint64_t limit_bytes, struct err *e);
 
 /* ==== speech entries ===================================================== */
 
-struct synth;
-struct synth_event;
+struct speech;
 struct voice_preset;
-
-/*
- * One synthesized sentence as the mix needs it: mono frames at the output
- * rate, eSpeak's sample count and events (at the synthesizer's rate) and the
- * true peak measured on the synthesizer's samples.
- */
-struct cache_speech {
-	float *frames;
-	size_t nframes;
-	size_t nsamples;
-	double true_peak;
-	struct synth_event *ev;
-	size_t nev;
-};
 
 /*
  * The key of a sentence: the spoken text, every voice parameter, eSpeak NG's
@@ -114,9 +99,12 @@ struct cache_speech {
 void cache_speech_key(const char *spoken, const struct voice_preset *v, const char *synth_id,
 		      int in_rate, int out_rate, const char *resampler, struct cache_key *k);
 
-/* cache_get for a sentence: 1 with *out filled (caller frees frames and ev), 0, or -1 (damaged). */
-int cache_get_speech(struct cache *c, const struct cache_key *k, struct cache_speech *out,
-		     struct err *e);
-int cache_put_speech(struct cache *c, const struct cache_key *k, const struct cache_speech *in,
+/*
+ * cache_get for one sentence's audio as the speech queue makes it (speechq.h:
+ * mono frames at the output rate, word starts, true peak): 1 with *out filled
+ * (the caller's; speech_release frees it), 0 on a miss, -1 when damaged.
+ */
+int cache_get_speech(struct cache *c, const struct cache_key *k, struct speech *out, struct err *e);
+int cache_put_speech(struct cache *c, const struct cache_key *k, const struct speech *sp,
 		     struct err *e);
 #endif
