@@ -478,6 +478,12 @@ static void test_render_default_dir(void **state)
 	assert_int_equal(RUN("render", KURZ, "-o", test_path("b.wav"), "--cache", "/proc/nope"), 0);
 	assert_non_null(strstr(errbuf, "warning: /proc/nope: cannot use as the cache directory"));
 	assert_true(same_bytes(test_path("a.wav"), test_path("b.wav")));
+	/* --cache-size: trimmed to the limit after the render (5.3 MB of sentences into 2 MB) */
+	assert_int_equal(RUN("render", KURZ, "-o", test_path("c.wav"), "--cache", test_path("small"),
+			     "--cache-size", "2", "-q"), 0);
+	assert_int_equal(cache_usage(test_path("small"), &n, &bytes, &e), 0);
+	assert_true(n > 0);
+	assert_true(bytes <= 2 * 1048576);
 }
 
 int main(void)
