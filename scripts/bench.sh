@@ -45,7 +45,7 @@ bench_one() {
 	# the machines are noisy: the best of three runs for the short inputs, one for long ones
 	local best=
 	for ((r = 0; r < (minutes <= 30 ? 3 : 1); r++)); do
-		timed "$BIN" render "$art" -o "$out" -q
+		timed "$BIN" render "$art" -o "$out" -q --no-cache
 		if [ -z "$best" ] || awk -v a="$WALL" -v b="$best" 'BEGIN { exit !(a < b) }'; then
 			best=$WALL; bestrss=$RSS
 		fi
@@ -137,3 +137,51 @@ done
 bench_show examples/bulletin/bulletin.rundown "show: 3-min bulletin, bed"
 long_rundown 5 "$W/long-show.rundown"
 bench_show "$W/long-show.rundown" "show: 5 x items, bed"
+# ---- batches and the synthesis cache (issue 9) --------------------------------
+# Batch throughput: 20 articles (the two examples, alternating, under 20 names)
+# with --jobs 1 and --jobs 2, side by side; peak RSS is that of the largest
+# single process, i.e. one worker. Then the 30-minute article cold (no cache),
+# cold into an empty cache, and re-rendered after one paragraph was edited.
+bench_batch() {
+	local dir=$W/batch j1 j2 rss1 rss2
+	rm -rf "$dir"; mkdir -p "$dir/in" "$dir/j1" "$dir/j2"
+	for ((i = 1; i <= 20; i++)); do
+		if ((i % 2)); then cp examples/nachrichten.txt "$dir/in/folge$i.txt"
+		else cp examples/stadtrat.md "$dir/in/folge$i.md"; fi
+	done
+	timed "$BIN" render "$dir"/in/* -o "$dir/j1" --jobs 1 -q --no-cache
+	j1=$WALL; rss1=$RSS
+	timed "$BIN" render "$dir"/in/* -o "$dir/j2" --jobs 2 -q --no-cache
+	j2=$WALL; rss2=$RSS
+	printf '%-28s wall %6.2f s  peak RSS per worker %6s MB\n' "batch of 20, --jobs 1" "$j1" "$rss1"
+	printf '%-28s wall %6.2f s  peak RSS per worker %6s MB\n' "batch of 20, --jobs 2" "$j2" "$rss2"
+	awk -v a="$j1" -v b="$j2" 'BEGIN { printf "ratio: --jobs 2 has %.2fx the throughput of --jobs 1\n", a / b }'
+	for f in "$dir"/j1/*; do
+		cmp -s "$f" "$dir/j2/${f##*/}" || { echo "bench: $f differs between --jobs 1 and 2" >&2; exit 1; }
+	done
+}
+
+bench_cache() {
+	local art=$W/cache-art.txt cache=$W/cache out=$W/cache.wav cold nocache edited
+	make_article 30 "$art"
+	rm -rf "$cache"
+	timed "$BIN" render "$art" -o "$out" -q --no-cache
+	nocache=$WALL
+	timed "$BIN" render "$art" -o "$out" -q --cache "$cache"
+	cold=$WALL
+	# one paragraph edited: a clause added to the first sentence of paragraph 20
+	awk -v RS= -v ORS='\n\n' 'NR == 20 { sub(/\./, ", wie es heißt.") } { print }' "$art" > "$art.new"
+	mv "$art.new" "$art"
+	timed "$BIN" render "$art" -o "$out" -q --cache "$cache"
+	edited=$WALL
+	printf '%-28s wall %6.2f s\n' "30 min, no cache" "$nocache"
+	printf '%-28s wall %6.2f s\n' "30 min, into an empty cache" "$cold"
+	printf '%-28s wall %6.2f s  peak RSS %6s MB\n' "30 min, one paragraph edited" "$edited" "$RSS"
+	awk -v e="$edited" -v c="$nocache" 'BEGIN { printf "ratio: the edited re-render takes %.0f%% of the cold render (target <= 15%%)\n", 100 * e / c }'
+	"$BIN" cache --cache "$cache"
+}
+
+if [ $# -eq 0 ]; then
+	bench_batch
+	bench_cache
+fi

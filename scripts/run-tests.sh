@@ -6,6 +6,9 @@ cd "$(dirname "$0")/.."
 pass=0; fail=0; failed=""
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+# renders in the tests keep their synthesis cache in a directory of their own, never the user's
+XDG_CACHE_HOME=$(mktemp -d /tmp/sprecher-test-cache-XXXXXX); export XDG_CACHE_HOME
+trap 'rm -rf "$XDG_CACHE_HOME"' EXIT
 for t in build/tests/test_* build-asan/tests/test_*; do
 	[ -x "$t" ] || continue
 	case "$t" in *.d|*.o) continue ;; esac

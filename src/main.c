@@ -23,6 +23,9 @@
 #include "fmpath.h"
 #include "audiofile.h"
 #include "datetime.h"
+#include "batch.h"
+#include "cache.h"
+#include "progress.h"
 #include "episode.h"
 #include "lexicon.h"
 #include "loudness.h"
@@ -53,6 +56,7 @@ static const char usage_main[] =
 "  sentences [FILE]          print one sentence per line (stdin without FILE)\n"
 "  normalize                 read lines on stdin, print their spoken form\n"
 "  voices                    list voice presets and installed German eSpeak voices\n"
+"  cache [clear]             size of the synthesis cache, or empty it\n"
 "  help COMMAND              options of one command (help config: the configuration file)\n"
 "\n"
 "sprecher --version (-V) prints the version.\n";
@@ -96,9 +100,20 @@ static const char usage_render[] =
 "      --labels FILE      Audacity label track\n"
 "      --chapters FILE    chapters: ffmetadata, or a CUE sheet for .cue\n"
 "      --fit MM:SS        a show (ARTICLE ending in .rundown): end exactly at this length\n"
+"      --cache DIR        synthesized sentences are kept in DIR and reused\n"
+"                         (default $XDG_CACHE_HOME/sprecher, else ~/.cache/sprecher)\n"
+"      --no-cache         synthesize everything, keep nothing\n"
+"      --cache-size MB    the cache's limit; least recently used entries go first (default 1024)\n"
 "  -q, --quiet            print nothing but errors\n"
 "      --no-config        ignore the station configuration file (see sprecher help config)\n"
 "      --trust-front-matter  let the article's front matter name files outside its directory\n"
+"\n"
+"batches (several ARTICLEs, --from or --shard):\n"
+"      --jobs N           render N episodes at once, each in its own process (default: cores)\n"
+"      --from FILE        more ARTICLEs from FILE, one path per line ('-' = stdin; # comments)\n"
+"      --shard K/N        only the K-th of N slices of the batch (stable assignment by name)\n"
+"                         --captions/--timeline/--labels/--chapters take a suffix such as .vtt:\n"
+"                         DIR/NAME.vtt is written next to each episode\n"
 "\n"
 "ARTICLE may be a show rundown (NAME.rundown, see README): then every item is rendered\n"
 "into one programme, and --captions ... --chapters and the cue points follow its items.\n"
@@ -210,6 +225,13 @@ struct opts {
 	double speed_percent;        /* --speed N%: 0 = not given */
 	int speed_wpm;               /* --speed WPM: 0 = not given */
 	int fit_ms;                  /* --fit (shows) */
+	int jobs;                    /* batch: workers at once (0 = online cores) */
+	const char *from;            /* batch: manifest file, "-" = stdin */
+	const char *shard;           /* batch: "K/N" */
+	double seconds;              /* set by do_render: audio seconds rendered */
+	const char *cache_dir;       /* --cache DIR (else the default) */
+	int no_cache;
+	double cache_mb;             /* --cache-size MB; 0 = default */
 };
 
 enum {
@@ -217,6 +239,7 @@ enum {
 	O_TRUE_PEAK, O_BITS, O_QUALITY, O_BITRATE, O_INTRO, O_OUTRO, O_STINGER, O_NO_JINGLES,
 	O_TALKUP, O_SEGMENT, O_DATE, O_ARTIST, O_CAPTIONS, O_TIMELINE, O_LABELS, O_CHAPTERS,
 	O_FORMAT, O_CUT_ID, O_MONO_LOUDNESS, O_SPEED, O_PLAYER, O_NO_CONFIG, O_TRUST_FM, O_FIT,
+	O_JOBS, O_FROM, O_SHARD, O_CACHE, O_NO_CACHE, O_CACHE_SIZE,
 };
 
 static const struct option long_opts[] = {
@@ -254,6 +277,12 @@ static const struct option long_opts[] = {
 	{ "no-config", no_argument, NULL, O_NO_CONFIG },
 	{ "trust-front-matter", no_argument, NULL, O_TRUST_FM },
 	{ "fit", required_argument, NULL, O_FIT },
+	{ "jobs", required_argument, NULL, O_JOBS },
+	{ "from", required_argument, NULL, O_FROM },
+	{ "shard", required_argument, NULL, O_SHARD },
+	{ "cache", required_argument, NULL, O_CACHE },
+	{ "no-cache", no_argument, NULL, O_NO_CACHE },
+	{ "cache-size", required_argument, NULL, O_CACHE_SIZE },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -470,6 +499,23 @@ static int parse_args(int argc, char **argv, const char *help, struct opts *o, c
 		case O_FIT:
 			if (rundown_parse_duration(optarg, &o->fit_ms) || o->fit_ms <= 0)
 				return usage_error("--fit must be a length such as 3:00 or 90s", optarg);
+			break;
+		case O_JOBS:
+			if (parse_double(optarg, 1, 256, &d) || d != (int)d)
+				return usage_error("--jobs must be a number of processes from 1 to 256", optarg);
+			o->jobs = (int)d;
+			break;
+		case O_FROM: o->from = optarg; break;
+		case O_SHARD:
+			if (batch_shard_parse(optarg, &c, &c))
+				return usage_error("--shard must be K/N with 1 <= K <= N", optarg);
+			o->shard = optarg;
+			break;
+		case O_CACHE: o->cache_dir = optarg; break;
+		case O_NO_CACHE: o->no_cache = 1; break;
+		case O_CACHE_SIZE:
+			if (parse_double(optarg, 1, 1 << 24, &o->cache_mb))
+				return usage_error("--cache-size must be megabytes from 1", optarg);
 			break;
 		case ':': {
 			char name[64];
@@ -922,16 +968,66 @@ static void engine_stop(void)
 	the_engine = NULL;
 }
 
-/* render_run's progress callback: one updating line on stderr. */
+/* The cache directory of the options: --cache, else the default; NULL with --no-cache. */
+static const char *cache_dir(const struct opts *o, char *buf, size_t n)
+{
+	if (o->no_cache)
+		return NULL;
+	if (o->cache_dir)
+		return o->cache_dir;
+	return cache_default_dir(buf, n) ? NULL : buf;
+}
+
+/* The synthesis cache, or NULL (a cache that cannot be used is a warning, not an error). */
+static struct cache *open_cache(const struct opts *o, struct warns *w)
+{
+	char buf[4096];
+	const char *dir = cache_dir(o, buf, sizeof(buf));
+	struct cache *c;
+	struct err e;
+
+	if (!dir)
+		return NULL;
+	c = cache_open(dir, (uint64_t)(o->cache_mb * 1048576.0), &e);
+	if (!c)
+		warns_add(w, "%s; rendering without the cache", e.msg);
+	return c;
+}
+
+/* The progress line of a single render (progress.c): segments, seconds placed, ETA from the script. */
+struct render_progress {
+	struct progress *line;
+	int rate;
+};
+
 static void show_progress(void *ctx, size_t done, size_t total, uint64_t frames)
 {
-	const struct render_opts *r = ctx;
+	const struct render_progress *rp = ctx;
+	double secs = (double)frames / rp->rate;
 
-	fprintf(stderr, "\rsprecher: %zu/%zu segments, %.1f min of audio ", done, total,
-		(double)frames / r->fmt.rate / 60.0);
-	if (done == total)
-		fputc('\n', stderr);
-	fflush(stderr);
+	(void)total;
+	progress_update(rp->line, done, secs, secs);
+}
+
+/* Starts the line for segments first..last of `s` (1-based, 0 = all) when o->r.progress is set. */
+static void start_progress(struct opts *o, const struct script *s, struct render_progress *rp)
+{
+	size_t first = 0, last = s->nseg ? s->nseg - 1 : 0;
+	double est = 0;
+
+	if (!o->r.progress || !s->nseg)
+		return;
+	if (o->r.place.seg_first > 0) {
+		first = (size_t)o->r.place.seg_first - 1;
+		last = (size_t)o->r.place.seg_last - 1;
+	}
+	for (size_t i = first; i <= last; i++)
+		est += s->seg[i].est_seconds;
+	rp->rate = o->r.fmt.rate;
+	rp->line = progress_new(2, "segments", last - first + 1, est);
+	o->r.progress_ctx = rp;
+	if (!rp->line)
+		o->r.progress = NULL;
 }
 
 static int do_render_show(struct opts *o, const char *item, int for_preview);
@@ -944,6 +1040,7 @@ static int do_render(struct opts *o, const char *segment, int for_preview)
 	struct synth *syn = NULL;
 	struct timeline tl;
 	struct render_result res;
+	struct render_progress rp = { 0 };
 	char outbuf[1024];
 	int rc = EXIT_FAILURE;
 
@@ -987,9 +1084,16 @@ static int do_render(struct opts *o, const char *segment, int for_preview)
 	syn = engine(&e);
 	if (!syn)
 		goto out;
-	o->r.progress_ctx = &o->r;
-	if (render_run(&l.script, &o->r, syn, &tl, &res, &w, &e))
+	o->r.cache = open_cache(o, &w);
+	start_progress(o, &l.script, &rp);
+	rc = render_run(&l.script, &o->r, syn, &tl, &res, &w, &e);
+	progress_free(rp.line);         /* the line goes before any message */
+	rp.line = NULL;
+	if (rc) {
+		rc = EXIT_FAILURE;
 		goto out;
+	}
+	rc = EXIT_FAILURE;
 	if (getenv("SPRECHER_TIMING"))
 		fprintf(stderr, "sprecher: timing: pass 1 %.2f s, pass 2 %.2f s\n", res.pass1_seconds,
 			res.pass2_seconds);
@@ -1004,14 +1108,134 @@ static int do_render(struct opts *o, const char *segment, int for_preview)
 			"loudness range %.1f LU\n", o->r.fmt.output, (int)(res.seconds / 60),
 			fmod(res.seconds, 60.0), res.loud.integrated, res.loud.true_peak, res.loud.lra);
 	}
+	o->seconds = res.seconds;
 	rc = 0;
 out:
+	if (o->r.cache && getenv("SPRECHER_TIMING")) {
+		uint64_t hits, misses, damaged;
+		cache_counts(o->r.cache, &hits, &misses, &damaged);
+		fprintf(stderr, "sprecher: cache: %llu hits, %llu misses, %llu damaged\n",
+			(unsigned long long)hits, (unsigned long long)misses, (unsigned long long)damaged);
+	}
+	cache_close(o->r.cache);
+	o->r.cache = NULL;
 	print_warns(&w, o->quiet);
 	if (rc)
 		fail(&e);
 	warns_release(&w);
 	timeline_release(&tl);
 	episode_release(&l);
+	return rc;
+}
+
+/* ==== batches ============================================================ */
+
+/* A batch: the inputs, and per input the output and sidecar paths. */
+struct batch_job {
+	struct opts *base;
+	struct batch_list in;
+	struct batch_list out;
+	struct batch_list side[4];   /* captions, timeline, labels, chapters; n == 0 when unused */
+	int failed;
+};
+
+/* In a worker process: one episode, with the base options. */
+static int batch_work(void *ctx, size_t i, double *seconds)
+{
+	struct batch_job *b = ctx;
+	struct opts o = *b->base;
+	const char **sc[4] = { &o.captions, &o.timeline, &o.labels, &o.chapters };
+	int rc;
+
+	o.article = b->in.v[i];
+	o.r.fmt.output = b->out.v[i];
+	for (int k = 0; k < 4; k++)
+		*sc[k] = b->side[k].n ? b->side[k].v[i] : NULL;
+	rc = do_render(&o, NULL, 0);
+	*seconds = o.seconds;
+	return rc;
+}
+
+/* In the parent, in input order: the worker's messages, and its file name when it failed. */
+static void batch_done(void *ctx, size_t i, const struct batch_done *d)
+{
+	struct batch_job *b = ctx;
+
+	fwrite(d->out, 1, d->out_len, stdout);
+	fflush(stdout);
+	fwrite(d->err, 1, d->err_len, stderr);
+	if (d->status) {
+		b->failed++;
+		if (!strstr(d->err, b->in.v[i]))
+			fprintf(stderr, "sprecher: %s: not rendered (%s %d)\n", b->in.v[i],
+				d->status > 128 ? "worker stopped by signal" : "worker exit status",
+				d->status > 128 ? d->status - 128 : d->status);
+	}
+}
+
+/* Per-episode sidecar paths: in a batch each sidecar option is a suffix such as ".vtt". */
+static int batch_sidecars(struct batch_job *b, const char *ext)
+{
+	const char *sfx[4] = { b->base->captions, b->base->timeline, b->base->labels, b->base->chapters };
+	static const char *names[4] = { "--captions", "--timeline", "--labels", "--chapters" };
+	char aud[64];
+
+	snprintf(aud, sizeof(aud), ".%s", ext);
+	for (int k = 0; k < 4; k++) {
+		if (!sfx[k])
+			continue;
+		if (sfx[k][0] != '.' || strchr(sfx[k], '/') || !strcmp(sfx[k], aud))
+			return usage_error("in a batch, each sidecar option takes a suffix such as .vtt "
+					   "(NAME.vtt next to each episode)", names[k]);
+		for (int j = 0; j < k; j++)
+			if (sfx[j] && !strcmp(sfx[j], sfx[k]))
+				return usage_error("two sidecar options with the same suffix", sfx[k]);
+		for (size_t i = 0; i < b->out.n; i++) {
+			const char *o = b->out.v[i];
+			char path[4096];
+			snprintf(path, sizeof(path), "%.*s%s", (int)(strlen(o) - strlen(aud)), o, sfx[k]);
+			batch_list_add(&b->side[k], path);
+		}
+	}
+	return 0;
+}
+
+/* The inputs: the arguments, then --from's lines; their outputs; the duplicates refused; the shard. */
+static int batch_inputs(struct batch_job *b, int n, char **articles, const char *ext)
+{
+	struct batch_list all, outs;
+	struct err e;
+	int k = 1, nshards = 1, rc = EXIT_FAILURE;
+
+	batch_list_init(&all);
+	batch_list_init(&outs);
+	for (int i = 0; i < n; i++)
+		batch_list_add(&all, articles[i]);
+	if (b->base->from && batch_read_manifest(&all, b->base->from, &e))
+		goto out;
+	for (size_t i = 0; i < all.n; i++) {
+		char path[4096];
+		default_output(all.v[i], b->base->r.fmt.output, ext, path, sizeof(path));
+		batch_list_add(&outs, path);
+	}
+	/* the whole batch, before the shard: every shard refuses the same batch */
+	if (batch_check_unique(all.v, outs.v, all.n, &e))
+		goto out;
+	if (b->base->shard)
+		batch_shard_parse(b->base->shard, &k, &nshards);
+	for (size_t i = 0; i < all.n; i++) {
+		const char *base = strrchr(outs.v[i], '/');
+		if (nshards > 1 && !batch_in_shard(base ? base + 1 : outs.v[i], k, nshards))
+			continue;
+		batch_list_add(&b->in, all.v[i]);
+		batch_list_add(&b->out, outs.v[i]);
+	}
+	rc = 0;
+out:
+	if (rc)
+		fail(&e);
+	batch_list_release(&all);
+	batch_list_release(&outs);
 	return rc;
 }
 
@@ -1069,39 +1293,65 @@ out:
 
 /*
  * Renders several articles, one episode each, into the directory given with
- * -o (or the current one) as NAME.EXT (--format, default wav). A failing
- * article does not stop the others; the exit status says whether all worked.
+ * -o (or the current one) as NAME.EXT (--format, default wav), --jobs at
+ * once, each in a fresh process. A failing article does not stop the
+ * others; the exit status says whether all worked.
  */
-static int render_batch(const struct opts *base, const char *seg, int n, char **articles)
+static int render_batch(struct opts *base, const char *seg, int n, char **articles)
 {
+	const char *ext = base->format ? base->format : "wav";
+	struct batch_job b = { .base = base };
+	struct batch_opts bo = { .jobs = base->jobs ? base->jobs : batch_default_jobs() };
+	double *weights = NULL;
 	struct stat st;
-	char out[4096];
-	int failed = 0;
+	struct err e;
+	int rc = EXIT_USAGE, sig;
 
 	if (seg)
 		return usage_error("--segment takes a single ARTICLE", NULL);
-	if (base->captions || base->timeline || base->labels || base->chapters)
-		return usage_error("--captions, --timeline, --labels and --chapters take a single ARTICLE", NULL);
-	if (base->r.fmt.output && (stat(base->r.fmt.output, &st) != 0 || !S_ISDIR(st.st_mode))) {
-		int missing = lstat(base->r.fmt.output, &st) != 0 && errno == ENOENT;
-		fprintf(stderr, "sprecher: %s: %s (with several articles, -o names the "
-			"directory for the episodes)\n", base->r.fmt.output,
-			missing ? "does not exist" : "not a directory");
+	if (base->r.fmt.output && stat(base->r.fmt.output, &st) != 0) {
+		fprintf(stderr, "sprecher: %s: does not exist (with several articles, -o names the "
+			"directory for the episodes)\n", base->r.fmt.output);
 		return EXIT_USAGE;
 	}
-	for (int i = 0; i < n; i++) {
-		struct opts o = *base;
-		o.article = articles[i];
-		default_output(articles[i], base->r.fmt.output, base->format ? base->format : "wav",
-			       out, sizeof(out));
-		o.r.fmt.output = out;
-		if (do_render(&o, NULL, 0))
-			failed++;
+	if (base->r.fmt.output && !S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "sprecher: %s: not a directory (with several articles, -o names the "
+			"directory for the episodes)\n", base->r.fmt.output);
+		return EXIT_USAGE;
 	}
-	if (!base->quiet || failed)
-		fprintf(stderr, "sprecher: %d of %d episodes rendered%s\n", n - failed, n,
-			failed ? "; see the errors above" : "");
-	return failed ? EXIT_FAILURE : 0;
+	batch_list_init(&b.in);
+	batch_list_init(&b.out);
+	for (int k = 0; k < 4; k++)
+		batch_list_init(&b.side[k]);
+	if (batch_inputs(&b, n, articles, ext) || batch_sidecars(&b, ext))
+		goto out;
+	weights = xcalloc(b.in.n + 1, sizeof(*weights));
+	for (size_t i = 0; i < b.in.n; i++)
+		weights[i] = stat(b.in.v[i], &st) == 0 ? (double)st.st_size + 1 : 1;
+	bo.weights = weights;
+	bo.progress = !base->quiet && isatty(2);
+	base->r.progress = NULL;
+	sig = batch_run(b.in.n, &bo, batch_work, batch_done, &b, &e);
+	if (sig < 0) {
+		rc = fail(&e);
+		goto out;
+	}
+	if (sig > 0) {          /* Ctrl-C: the workers are gone and cleaned up; die of the signal */
+		afile_cleanup_temp();
+		signal(sig, SIG_DFL);
+		raise(sig);
+	}
+	if (!base->quiet || b.failed)
+		fprintf(stderr, "sprecher: %d of %zu episodes rendered%s\n", (int)(b.in.n - (size_t)b.failed),
+			b.in.n, b.failed ? "; see the errors above" : "");
+	rc = b.failed ? EXIT_FAILURE : 0;
+out:
+	free(weights);
+	batch_list_release(&b.in);
+	batch_list_release(&b.out);
+	for (int k = 0; k < 4; k++)
+		batch_list_release(&b.side[k]);
+	return rc;
 }
 
 static int cmd_render(int argc, char **argv)
@@ -1113,11 +1363,11 @@ static int cmd_render(int argc, char **argv)
 	render_opts_init(&o.r);
 	if ((rc = parse_opts(argc, argv, usage_render, &o, &seg)))
 		return rc;
-	if (optind >= argc)
+	if (optind >= argc && !o.from)
 		return usage_error("render takes an ARTICLE (or several, with -o DIR)", NULL);
 	if (o.player)
 		return usage_error("--player belongs to sprecher preview", NULL);
-	if (optind + 1 == argc) {
+	if (optind + 1 == argc && !o.from && !o.shard) {
 		o.article = argv[optind];
 		return do_render(&o, seg, 0);
 	}
@@ -1309,6 +1559,41 @@ static int cmd_preview(int argc, char **argv)
 	return rc;
 }
 
+static const char usage_cache[] =
+"usage: sprecher cache [clear] [--cache DIR]\n"
+"\n"
+"Shows where the synthesis cache is, how many sentences it holds and its size;\n"
+"'clear' removes them all.\n";
+
+static int cmd_cache(int argc, char **argv)
+{
+	struct opts o = { 0 };
+	const char *seg = NULL, *dir;
+	char buf[4096];
+	uint64_t n, bytes;
+	struct err e;
+	int rc;
+
+	render_opts_init(&o.r);
+	if ((rc = parse_opts(argc, argv, usage_cache, &o, &seg)))
+		return rc;
+	if (optind + 1 < argc || (optind < argc && strcmp(argv[optind], "clear")))
+		return usage_error("cache takes 'clear' or nothing", optind < argc ? argv[optind] : NULL);
+	o.no_cache = 0;
+	dir = cache_dir(&o, buf, sizeof(buf));
+	if (!dir) {
+		fprintf(stderr, "sprecher: no cache directory: set XDG_CACHE_HOME or HOME, or use --cache DIR\n");
+		return EXIT_FAILURE;
+	}
+	if (optind < argc && cache_clear(dir, &e))
+		return fail(&e);
+	if (cache_usage(dir, &n, &bytes, &e))
+		return fail(&e);
+	printf("%s: %llu sentences, %.1f MB (limit %.0f MB)\n", dir, (unsigned long long)n,
+	       (double)bytes / 1048576.0, o.cache_mb > 0 ? o.cache_mb : (double)CACHE_DEFAULT_LIMIT_MB);
+	return 0;
+}
+
 /* ==== dispatch =========================================================== */
 
 static const struct {
@@ -1322,6 +1607,7 @@ static const struct {
 	{ "sentences", cmd_sentences, usage_sentences },
 	{ "normalize", cmd_normalize, usage_normalize },
 	{ "voices", cmd_voices, usage_voices },
+	{ "cache", cmd_cache, usage_cache },
 };
 
 int main(int argc, char **argv)

@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cache.h"
 #include "clock.h"
 #include "jingles.h"
 #include "mix.h"
@@ -103,6 +104,8 @@ struct item {
 	const struct script_sentence *sent;
 	int pause_ms;
 	int stinger_before;
+	struct cache_key key;      /* keyed: where the cache keeps this sentence */
+	int keyed, cached;         /* cached: the audio came from the cache */
 };
 
 struct pass1 {
@@ -114,6 +117,10 @@ struct pass1 {
 	double tp_max, last_tp;
 	uint64_t last_end;
 	uint64_t progress_frames;
+	struct synth *syn;
+	struct warns *w;
+	int cache_failed;          /* entries that could not be written; cache_err says why */
+	struct err cache_err;
 };
 
 /* Keeps the running true-peak bound of everything placed so far. */
@@ -157,6 +164,11 @@ static int place_speech(void *ctx, void *tag, struct speech *sp, struct err *e)
 	struct clip k;
 	int rc = -1;
 
+	if (it->keyed && !it->cached && p->o->cache) {    /* one place call at a time */
+		struct err ce;
+		if (cache_put_speech(p->o->cache, &it->key, sp, &ce) && !p->cache_failed++)
+			p->cache_err = ce;
+	}
 	if ((p->jg->have & (1 << J_STINGER)) && it->stinger_before) {
 		struct clip j = jingles_clip(p->jg, J_STINGER, it->seg->number, ROLE_HEADING);
 		if (mix_jingle(p, J_STINGER, clock_stinger(&p->clk, &j), e))
@@ -210,6 +222,32 @@ static struct item *list_items(const struct script *s, size_t first, size_t last
 	return it;
 }
 
+/*
+ * Queues one sentence: from the cache when it holds it, else synthesized
+ * (place_speech then stores it under the key). A damaged entry is a warning.
+ */
+static int say_cached(struct pass1 *p, struct speechq *q, const struct voice_preset *v,
+		      const char *spoken, struct item *it, struct err *e)
+{
+	const struct render_opts *o = p->o;
+	struct speech sp;
+	struct err ce;
+	int rc;
+
+	if (!o->cache || !spoken[0])
+		return speechq_say(q, v, spoken, it, e);
+	cache_speech_key(spoken, v, synth_identity(p->syn), synth_rate(p->syn), o->fmt.rate,
+			 rs_quality_name(o->place.resample), &it->key);
+	it->keyed = 1;
+	rc = cache_get_speech(o->cache, &it->key, &sp, &ce);
+	if (rc < 0)
+		warns_add(p->w, "%s", ce.msg);
+	if (rc != 1)
+		return speechq_say(q, v, spoken, it, e);
+	it->cached = 1;
+	return speechq_push_ready(q, &sp, it, e);
+}
+
 /* Feeds every sentence to the speech queue on this thread (eSpeak NG's). */
 static int speak_all(struct pass1 *p, const struct script *s, size_t first, size_t last,
 		     struct speechq *q, struct item *items, struct err *e)
@@ -220,7 +258,7 @@ static int speak_all(struct pass1 *p, const struct script *s, size_t first, size
 	for (size_t i = first; i <= last; i++) {
 		const struct script_segment *g = &s->seg[i];
 		for (size_t k = 0; k < g->nsent; k++, n++)
-			if (speechq_say(q, g->voice, g->sent[k].spoken, &items[n], e))
+			if (say_cached(p, q, g->voice, g->sent[k].spoken, &items[n], e))
 				return -1;
 		if (o->progress)
 			o->progress(o->progress_ctx, i - first + 1, last - first + 1,
@@ -295,7 +333,7 @@ out:
 int render_run(const struct script *s, const struct render_opts *o, struct synth *syn,
 	       struct timeline *tl, struct render_result *res, struct warns *w, struct err *e)
 {
-	struct pass1 p = { .o = o };
+	struct pass1 p = { .o = o, .syn = syn, .w = w };
 	struct master p2 = { 0 };
 	struct jingles jg = { 0 };
 	struct spool_sink k = { 0 };
@@ -323,6 +361,8 @@ int render_run(const struct script *s, const struct render_opts *o, struct synth
 	    meter_result(k.meter, &p2.in, e))
 		goto out;
 	jingles_warn(&jg, tl, w);
+	if (p.cache_failed)
+		warns_add(w, "%s (%d sentences not cached)", p.cache_err.msg, p.cache_failed);
 	p2.spool = k.f;
 	p2.bus_ch = k.ch;
 	p2.frames = tl->total_frames;

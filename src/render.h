@@ -21,6 +21,7 @@
 #include "audiofile.h"
 
 struct synth;
+struct cache;
 
 /* Options by stage; main fills them once (render_opts_init gives the defaults). */
 struct place_opts {                 /* placement: what goes where */
@@ -60,6 +61,7 @@ struct render_opts {
 	/* called after each segment is synthesized (NULL: none); only main prints */
 	void (*progress)(void *ctx, size_t done, size_t total, uint64_t frames);
 	void *progress_ctx;
+	struct cache *cache;         /* synthesized sentences from and into it; NULL = none */
 };
 
 void render_opts_init(struct render_opts *o);

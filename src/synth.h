@@ -3,6 +3,9 @@
  *
  * eSpeak NG keeps global state, is not thread-safe and sets LC_CTYPE for the
  * whole process: one `struct synth` per process, used from one thread.
+ * Sentences are spoken in a separate engine process, each from the same
+ * pristine state, so a sentence's samples depend only on its text and voice,
+ * never on what was spoken before.
  * Output is mono float samples at synth_rate() (22050 Hz for eSpeak NG).
  */
 #ifndef SPRECHER_SYNTH_H
@@ -46,6 +49,12 @@ struct synth;
 struct synth *synth_new(struct err *e);
 void synth_free(struct synth *s);
 int synth_rate(const struct synth *s);
+
+/*
+ * What the audio depends on besides text and voice: eSpeak NG's version, its
+ * data directory and the size and time of its voice data files (for cache keys).
+ */
+const char *synth_identity(const struct synth *s);
 
 /* Selects the preset's eSpeak voice and parameters; unknown voice: error naming it. */
 int synth_set_voice(struct synth *s, const struct voice_preset *p, struct err *e);
