@@ -9,6 +9,7 @@
  *   master     the spool -> loudness, true-peak limiter, encoder (master.h)
  */
 #include "show.h"
+#include "jingles.h"
 
 #include <errno.h>
 #include <math.h>
@@ -225,7 +226,12 @@ static int load_audio(struct show *sh, struct sitem *t, int *centred, struct err
 	*centred &= source_file_centred(t->probe);
 	if (measure(t->probe, &l, e))
 		return at_line(sh, t->rd->line, e);
-	t->level_db = isfinite(l.integrated) ? target - l.integrated : 0.0;
+	if (t->rd->kind == RD_JINGLE)   /* the jingle level rule (jingles.h): short ones by their peak */
+		t->level_db = jingles_level_gain(t->frames, o->fmt.rate, l.integrated,
+						 isfinite(l.true_peak) ? pow(10.0, l.true_peak / 20.0) : 0.0,
+						 JINGLE_LUFS - JINGLES_SPEECH_LUFS);
+	else
+		t->level_db = isfinite(l.integrated) ? target - l.integrated : 0.0;
 	t->tp = isfinite(l.true_peak) ? pow(10.0, (l.true_peak + t->level_db) / 20.0) : 0.0;
 	return 0;
 }

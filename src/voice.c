@@ -171,7 +171,7 @@ static int on_key(void *user, const char *section, const char *name, const char 
 		snprintf(p->description, sizeof(p->description), "%s", value);
 	} else if (!section[0]) {
 		/* no INI file at all, perhaps (/etc/shadow): never echo what such a file holds */
-		return bad(c, "not a voice preset: a key outside [voice], [pauses] and [roles]");
+		return bad(c, "not a voice preset: a key outside [voice], [pauses], [roles], [clock] and [jingles]");
 	} else if (!strcmp(section, "roles")) {
 		int r = role_parse(name);
 		if (r < 0)

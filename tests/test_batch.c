@@ -383,12 +383,12 @@ static void interrupt_batch(int group)
 	int rc, waited = 0;
 	struct test_audio d;
 
-	/* b: about 7 minutes of speech, so it is surely still running when the signal comes */
+	/* b: about 20 minutes of speech, so it is surely still running when the signal comes */
 	p = test_slurp("examples/nachrichten.txt", &len);
 	assert_non_null(p);
 	snprintf(body, sizeof(body), "%.*s", (int)(strstr(p, "Bild") ? strstr(p, "Bild") - p : (long)len), p);
 	f = fopen(test_path("b.txt"), "wb");
-	fprintf(f, "%s\n", body);
+	fprintf(f, "%s\n\n%s\n\n%s\n", body, strchr(body, '\n') + 1, strchr(body, '\n') + 1);
 	fclose(f);
 	free(p);
 	copy(KURZ, test_path("a.txt"));
@@ -398,13 +398,18 @@ static void interrupt_batch(int group)
 	write_text(test_path("out/c.wav"), "old c");
 	pid = start(NULL, group, (const char *const[]){ "render", test_path("a.txt"), test_path("b.txt"),
 			test_path("c.txt"), "-o", test_path("out"), "--jobs", "1", "-q", NULL });
-	/* wait until a is done and b's temporary output exists */
-	while (waited < 60000 && !(exists(test_path("out/a.wav")) && count_entries(test_path("out"), 1) > 0)) {
+	/* wait until a is done (its file appears whole, linked into place), then let b's render
+	 * run a little: its output is an unnamed file, so there is no name to wait for */
+	while (waited < 60000 && !exists(test_path("out/a.wav"))) {
 		struct timespec ts = { 0, 5000000 };
 		nanosleep(&ts, NULL);
 		waited += 5;
 	}
 	assert_true(waited < 60000);
+	{
+		struct timespec ts = { 0, 300000000 };
+		nanosleep(&ts, NULL);
+	}
 	if (group)
 		kill(-pid, SIGINT);
 	else

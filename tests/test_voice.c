@@ -249,7 +249,7 @@ static void test_errors_first(void **state)
 	expect_error("[voice\nrate = 150\n", "1: syntax error");
 	/* a file that is no preset at all: its content is not echoed */
 	expect_error("root:$y$j9T$geheim:19000:0:99999:7:::\n",
-		     "1: not a voice preset: a key outside [voice], [pauses] and [roles]");
+		     "1: not a voice preset: a key outside [voice], [pauses], [roles], [clock] and [jingles]");
 	{
 		/* a FIFO in a preset's place is refused at once, not waited on */
 		char fifo[] = "/tmp/sprecher-voice-fifo-XXXXXX";
