@@ -380,6 +380,8 @@ struct afile_writer {
 	uint64_t frames;        /* frames written */
 	int rf64;
 	int finished;           /* writer_finish done: the encoder is closed */
+	int have_measured;      /* afile_set_measured was called */
+	struct loudness measured;
 	/* cue labels for the LIST/adtl chunk (WAV) */
 	struct afile_cue *cues;
 	size_t ncues;
@@ -574,6 +576,11 @@ static void put32le(unsigned char *p, uint32_t v)
 	p[1] = (unsigned char)(v >> 8);
 	p[2] = (unsigned char)(v >> 16);
 	p[3] = (unsigned char)(v >> 24);
+}
+
+static uint32_t le32_at(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
 static int pwrite_all(int fd, const void *buf, size_t n, off_t off)
@@ -1080,6 +1087,90 @@ static int copy_to_stdout(int fd)
 	}
 }
 
+/* Shifts the bytes of `fd` from `at` to the end by `by` bytes towards the end (back to front). */
+static int shift_tail(int fd, off_t at, size_t by)
+{
+	char buf[65536];
+	struct stat st;
+	off_t end;
+
+	if (fstat(fd, &st) < 0)
+		return -1;
+	for (end = st.st_size; end > at;) {
+		size_t n = end - at < (off_t)sizeof(buf) ? (size_t)(end - at) : sizeof(buf);
+		if (pread(fd, buf, n, end - (off_t)n) != (ssize_t)n ||
+		    pwrite_all(fd, buf, n, end - (off_t)n + (off_t)by) < 0)
+			return -1;
+		end -= (off_t)n;
+	}
+	return 0;
+}
+
+/*
+ * Adds REPLAYGAIN_TRACK_GAIN (to the ReplayGain 2 reference of -18 LUFS) and
+ * REPLAYGAIN_TRACK_PEAK (the true peak, linear) to the VORBIS_COMMENT block
+ * of the closed FLAC file, as players (foobar2000, mpd, VLC, Rockbox) read
+ * them. The audio frames after the block move back by the added length.
+ */
+static int flac_add_replaygain(int fd, const struct loudness *l)
+{
+	unsigned char h[4], *blk = NULL;
+	off_t pos = 4;
+	char gain[64], peak[64];
+	int rc = -1;
+
+	if (pread(fd, h, 4, 0) != 4 || memcmp(h, "fLaC", 4))
+		return -1;
+	snprintf(gain, sizeof(gain), "REPLAYGAIN_TRACK_GAIN=%+.2f dB", -18.0 - l->integrated);
+	snprintf(peak, sizeof(peak), "REPLAYGAIN_TRACK_PEAK=%.6f",
+		 isfinite(l->true_peak) ? pow(10.0, l->true_peak / 20.0) : 0.0);
+	for (;;) {
+		size_t len, add, ncom_off, vlen;
+		if (pread(fd, h, 4, pos) != 4)
+			return -1;
+		len = (size_t)h[1] << 16 | (size_t)h[2] << 8 | h[3];
+		if ((h[0] & 0x7F) != 4) {
+			if (h[0] & 0x80)
+				return -1;          /* no comment block */
+			pos += 4 + (off_t)len;
+			continue;
+		}
+		add = 8 + strlen(gain) + strlen(peak);
+		if (len + add > 0xFFFFFF)
+			return -1;
+		blk = xmalloc(len + add);
+		if (pread(fd, blk, len, pos + 4) != (ssize_t)len || len < 8)
+			goto out;
+		vlen = le32_at(blk);
+		ncom_off = 4 + vlen;
+		if (ncom_off + 4 > len)
+			goto out;
+		put32le(blk + ncom_off, le32_at(blk + ncom_off) + 2);
+		put32le(blk + len, (uint32_t)strlen(gain));
+		memcpy(blk + len + 4, gain, strlen(gain));
+		put32le(blk + len + 4 + strlen(gain), (uint32_t)strlen(peak));
+		memcpy(blk + len + 8 + strlen(gain), peak, strlen(peak));
+		if (shift_tail(fd, pos + 4 + (off_t)len, add) < 0)
+			goto out;
+		h[1] = (unsigned char)((len + add) >> 16);
+		h[2] = (unsigned char)((len + add) >> 8);
+		h[3] = (unsigned char)(len + add);
+		if (pwrite_all(fd, h, 4, pos) < 0 || pwrite_all(fd, blk, len + add, pos + 4) < 0)
+			goto out;
+		rc = 0;
+		break;
+	}
+out:
+	free(blk);
+	return rc;
+}
+
+void afile_set_measured(struct afile_writer *w, const struct loudness *l)
+{
+	w->measured = *l;
+	w->have_measured = isfinite(l->integrated);
+}
+
 /* Closes the encoder and fixes the stream up (Ogg serial, cue labels); idempotent. */
 static int writer_finish(struct afile_writer *w, struct err *e)
 {
@@ -1099,6 +1190,8 @@ static int writer_finish(struct afile_writer *w, struct err *e)
 		return err_set(e, "%s: cannot write: damaged ogg stream", name);
 	if (w->ncues > 0 && append_cue_labels(w, 1) < 0)
 		return err_set(e, "%s: cannot write cue labels: %s", name, strerror(errno ? errno : EIO));
+	if (w->have_measured && w->fi->format == AF_FLAC && flac_add_replaygain(w->fd, &w->measured) < 0)
+		return err_set(e, "%s: cannot write the ReplayGain tags: %s", name, strerror(errno ? errno : EIO));
 	return 0;
 }
 
