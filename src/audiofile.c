@@ -371,6 +371,7 @@ struct afile_writer {
 	struct outfile *out;    /* the atomic writer owning fd (NULL for stdout) */
 	int to_stdout;
 	char *target;           /* as given ("-" for stdout) */
+	char tmp_name[512];     /* "-": "TMPDIR (the temporary copy of stdout)" */
 	const struct afile_format_info *fi;
 	struct afile_opts o;
 	uint64_t rng;           /* dither state */
@@ -386,6 +387,16 @@ struct afile_writer {
 	struct afile_cue *cues;
 	size_t ncues;
 };
+
+/*
+ * The name for write errors: the target, or for "-" the temporary copy in
+ * $TMPDIR that all writes go to before stdout sees a byte (a full $TMPDIR
+ * is not a broken pipe).
+ */
+static const char *writer_name(const struct afile_writer *w)
+{
+	return w->to_stdout ? w->tmp_name : w->target;
+}
 
 #define SBUF_FRAMES 4096
 #define WRITEBACK_FRAMES (1u << 22)    /* about 24 MB of 24-bit stereo */
@@ -882,6 +893,9 @@ struct afile_writer *afile_create(const char *path, const struct afile_opts *o,
 
 	/* ---- the data file: atomic writer, or an unnamed file for stdout ---- */
 	if (w->to_stdout) {
+		const char *td = getenv("TMPDIR");
+		snprintf(w->tmp_name, sizeof(w->tmp_name), "%s (the temporary copy of stdout)",
+			 td && *td ? td : "/tmp");
 		w->fd = outfile_anon(e);
 		if (w->fd < 0)
 			goto fail;
@@ -1054,7 +1068,7 @@ int afile_write(struct afile_writer *w, const float *frames, size_t nframes, str
 	}
 	return 0;
 fail:
-	return err_set(e, "%s: cannot write: %s", w->to_stdout ? "stdout" : w->target,
+	return err_set(e, "%s: cannot write: %s", writer_name(w),
 		       clean_msg(sf_strerror(w->sf), msg, sizeof(msg)));
 }
 
@@ -1174,7 +1188,7 @@ void afile_set_measured(struct afile_writer *w, const struct loudness *l)
 /* Closes the encoder and fixes the stream up (Ogg serial, cue labels); idempotent. */
 static int writer_finish(struct afile_writer *w, struct err *e)
 {
-	const char *name = w->to_stdout ? "stdout" : w->target;
+	const char *name = writer_name(w);
 	char msg[256];
 	int rc;
 
@@ -1202,7 +1216,7 @@ int afile_is_lossy(const struct afile_writer *w)
 
 int afile_measure(struct afile_writer *w, int dual_mono, struct loudness *out, struct err *e)
 {
-	const char *name = w->to_stdout ? "stdout" : w->target;
+	const char *name = writer_name(w);
 	SF_INFO info;
 	SNDFILE *sf;
 	struct meter *m = NULL;
