@@ -857,6 +857,53 @@ static const char *id3_text(char *buf, size_t size, const char *utf8, int year_o
 	return buf;
 }
 
+/* Tags (UTF-8, Latin-1 for ID3) and, where the format carries them, bext, cart and cue labels. */
+static int set_meta(struct afile_writer *w, const struct afile_meta *m, const char *path, struct err *e)
+{
+	char msg[256];
+
+	static const struct { int id; size_t off; } strs[] = {
+		{ SF_STR_TITLE, offsetof(struct afile_meta, title) },
+		{ SF_STR_ARTIST, offsetof(struct afile_meta, artist) },
+		{ SF_STR_DATE, offsetof(struct afile_meta, date) },
+		{ SF_STR_COMMENT, offsetof(struct afile_meta, comment) },
+		{ SF_STR_SOFTWARE, offsetof(struct afile_meta, software) },
+	};
+	for (size_t i = 0; i < ARRAY_LEN(strs); i++) {
+		const char *v = *(const char *const *)((const char *)m + strs[i].off);
+		char tag[512];
+		if (v && *v && (w->fi->carries & AF_CARRIES_ID3))
+			v = id3_text(tag, sizeof(tag), v, strs[i].id == SF_STR_DATE);
+		if (v && *v && sf_set_string(w->sf, strs[i].id, v) != 0) {
+			err_set(e, "%s: cannot set tags: %s", path,
+				clean_msg(sf_strerror(w->sf), msg, sizeof(msg)));
+			return -1;
+		}
+	}
+	if (w->fi->carries & AF_CARRIES_BEXT) {
+		if (set_bext(w, m) < 0) {
+			err_set(e, "%s: cannot set bext chunk: %s", path,
+				clean_msg(sf_strerror(w->sf), msg, sizeof(msg)));
+			return -1;
+		}
+	}
+	if (w->fi->carries & AF_CARRIES_CART) {
+		if (set_cart(w, m) < 0) {
+			err_set(e, "%s: cannot set cart chunk: %s", path,
+				clean_msg(sf_strerror(w->sf), msg, sizeof(msg)));
+			return -1;
+		}
+	}
+	if (w->fi->carries & AF_CARRIES_CUE) {
+		if (m->ncues > 0) {
+			w->cues = xmalloc(m->ncues * sizeof(*w->cues));
+			memcpy(w->cues, m->cues, m->ncues * sizeof(*w->cues));
+			w->ncues = m->ncues;
+		}
+	}
+	return 0;
+}
+
 struct afile_writer *afile_create(const char *path, const struct afile_opts *o,
 				  const struct afile_meta *m, struct err *e)
 {
@@ -924,47 +971,8 @@ struct afile_writer *afile_create(const char *path, const struct afile_opts *o,
 		sf_command(w->sf, SFC_RF64_AUTO_DOWNGRADE, NULL, SF_TRUE);
 	set_quality(w);
 
-	if (m) {
-		static const struct { int id; size_t off; } strs[] = {
-			{ SF_STR_TITLE, offsetof(struct afile_meta, title) },
-			{ SF_STR_ARTIST, offsetof(struct afile_meta, artist) },
-			{ SF_STR_DATE, offsetof(struct afile_meta, date) },
-			{ SF_STR_COMMENT, offsetof(struct afile_meta, comment) },
-			{ SF_STR_SOFTWARE, offsetof(struct afile_meta, software) },
-		};
-		for (size_t i = 0; i < ARRAY_LEN(strs); i++) {
-			const char *v = *(const char *const *)((const char *)m + strs[i].off);
-			char tag[512];
-			if (v && *v && (w->fi->carries & AF_CARRIES_ID3))
-				v = id3_text(tag, sizeof(tag), v, strs[i].id == SF_STR_DATE);
-			if (v && *v && sf_set_string(w->sf, strs[i].id, v) != 0) {
-				err_set(e, "%s: cannot set tags: %s", path,
-					clean_msg(sf_strerror(w->sf), msg, sizeof(msg)));
-				goto fail;
-			}
-		}
-		if (w->fi->carries & AF_CARRIES_BEXT) {
-			if (set_bext(w, m) < 0) {
-				err_set(e, "%s: cannot set bext chunk: %s", path,
-					clean_msg(sf_strerror(w->sf), msg, sizeof(msg)));
-				goto fail;
-			}
-		}
-		if (w->fi->carries & AF_CARRIES_CART) {
-			if (set_cart(w, m) < 0) {
-				err_set(e, "%s: cannot set cart chunk: %s", path,
-					clean_msg(sf_strerror(w->sf), msg, sizeof(msg)));
-				goto fail;
-			}
-		}
-		if (w->fi->carries & AF_CARRIES_CUE) {
-			if (m->ncues > 0) {
-				w->cues = xmalloc(m->ncues * sizeof(*w->cues));
-				memcpy(w->cues, m->cues, m->ncues * sizeof(*w->cues));
-				w->ncues = m->ncues;
-			}
-		}
-	}
+	if (m && set_meta(w, m, path, e) < 0)
+		goto fail;
 	w->rng = o->dither_seed ^ 0x9E3779B97F4A7C15ull;
 	if (o->bits == AF_BITS_16 && w->fi->bits)
 		w->sbuf = xmalloc(SBUF_FRAMES * (size_t)o->channels * sizeof(short));
