@@ -4,7 +4,7 @@
  * not crash, leak, read out of bounds or allocate by a header's word on any
  * file, and must agree on the frames of a file both accept.
  *
- * Built and run by scripts/fuzz.sh; seeds in tests/fuzz-seeds-audio/ (WAV,
+ * Built and run by scripts/fuzz.sh; seeds in tests/fuzz-seeds/audio/ (WAV,
  * truncated WAV, AIFF, FLAC, Ogg Vorbis). The input becomes a file in memory
  * (memfd), read through its /proc/self/fd path like any jingle.
  */

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "datetime.h"
+#include "fmpath.h"
 #include "voice.h"
 
 int episode_load_lexicons(const char *const *paths, int n, struct lexicon *lex, struct err *e)
@@ -62,23 +63,28 @@ static int pick_date(const char *date, const char *article, const struct doc *d,
 	return 0;
 }
 
-/* A front-matter path relative to the article's directory; "" when `p` is NULL. */
-static void meta_path(const char *article, const char *p, char *out, size_t n)
+/*
+ * A file the front matter names (`value` of `key`; NULL: none, out = ""):
+ * relative to the article, inside its tree or the preset directory unless
+ * trusted, a regular file (fmpath.h). Returns 0 or -1.
+ */
+static int meta_path(const struct episode_opts *o, const char *key, const char *value, char *out,
+		     size_t n, struct err *e)
 {
-	const char *slash = strrchr(article, '/');
+	const char *roots[] = { voice_dir(), NULL };
 
-	if (!p)
-		out[0] = '\0';
-	else if (p[0] == '/' || !slash)
-		snprintf(out, n, "%s", p);
-	else
-		snprintf(out, n, "%.*s/%s", (int)(slash - article), article, p);
+	out[0] = '\0';
+	if (!value)
+		return 0;
+	return fmpath_resolve(o->article, key, value, roots, o->trust_paths, out, n, e);
 }
 
 int episode_load(const struct episode_opts *o, struct episode *ep, struct warns *w, struct err *e)
 {
 	struct doc_opts dopts = { .keep_footer = o->keep_footer, .markdown = -1 };
 	struct voice_preset base, roles[ROLE__COUNT];
+	const char *voice;
+	char vbuf[1024];
 	size_t len;
 
 	memset(ep, 0, sizeof(*ep));
@@ -90,15 +96,35 @@ int episode_load(const struct episode_opts *o, struct episode *ep, struct warns 
 	if (doc_parse(ep->text, len, o->article, &dopts, &ep->doc, w, e))
 		return -1;
 	ep->have_doc = 1;
-	if (voice_load(o->voice ? o->voice : ep->doc.meta.voice ? ep->doc.meta.voice : VOICE_DEFAULT,
-		       &base, e) || voice_load_roles(&base, roles, e))
+	voice = o->voice ? o->voice : ep->doc.meta.voice ? ep->doc.meta.voice :
+		o->default_voice ? o->default_voice : VOICE_DEFAULT;
+	/* a preset file named by the article: the same rules as its jingles */
+	if (!o->voice && voice == ep->doc.meta.voice && fmpath_is_file(voice)) {
+		if (meta_path(o, "voice", voice, vbuf, sizeof(vbuf), e))
+			return -1;
+		voice = vbuf;
+	}
+	if (voice_load(voice, &base, e) || voice_load_roles(&base, roles, e))
 		return -1;
+	{
+		/* the front matter's speed: unless the command line gave one */
+		double pct = o->speed_percent;
+		int wpm = o->speed_wpm;
+		for (size_t i = 0; i < ep->doc.meta.nother && !pct && !wpm; i++)
+			if (!strcmp(ep->doc.meta.other[i].key, "speed") &&
+			    voice_speed_parse(ep->doc.meta.other[i].value, &pct, &wpm))
+				return err_set(e, "%s:%d: front matter speed: must be a percentage (25%%..400%%) "
+					       "or words per minute (80..450): %.40s", o->article,
+					       ep->doc.meta.other[i].line, ep->doc.meta.other[i].value);
+		voice_set_speed(roles, pct, wpm);
+	}
 	if (script_build(&ep->doc, roles, ep->lex, o->article, &ep->script, w, e))
 		return -1;
 	ep->have_script = 1;
-	meta_path(o->article, ep->doc.meta.intro, ep->intro, sizeof(ep->intro));
-	meta_path(o->article, ep->doc.meta.outro, ep->outro, sizeof(ep->outro));
-	meta_path(o->article, ep->doc.meta.stinger, ep->stinger, sizeof(ep->stinger));
+	if (meta_path(o, "intro", ep->doc.meta.intro, ep->intro, sizeof(ep->intro), e) ||
+	    meta_path(o, "outro", ep->doc.meta.outro, ep->outro, sizeof(ep->outro), e) ||
+	    meta_path(o, "stinger", ep->doc.meta.stinger, ep->stinger, sizeof(ep->stinger), e))
+		return -1;
 	return pick_date(o->date, o->article, &ep->doc, ep->date, e);
 }
 

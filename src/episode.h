@@ -22,6 +22,10 @@ struct episode_opts {
 	int keep_footer;
 	const char *date;             /* --date; NULL or "": SOURCE_DATE_EPOCH, else the front matter,
 				       * else the article file's time (datetime.h checks each) */
+	const char *default_voice;    /* after the front matter's (station configuration); NULL: VOICE_DEFAULT */
+	double speed_percent;         /* > 0: every role's rate scaled (voice_set_speed) */
+	int speed_wpm;                /* > 0: body text at this many words per minute */
+	int trust_paths;              /* front-matter files may lie outside the article's tree */
 };
 
 struct episode {
@@ -30,7 +34,8 @@ struct episode {
 	struct lexicon *lex;
 	struct script script;
 	int have_doc, have_script;
-	/* front-matter jingles resolved against the article's directory; "" = none */
+	/* front-matter jingles resolved against the article's directory and confined to its
+	 * tree or the preset directory (fmpath.h, unless trust_paths); "" = none */
 	char intro[1024], outro[1024], stinger[1024];
 	char date[32];                /* the checked date "YYYY-MM-DD[ HH:MM:SS]" (see episode_load) */
 };

@@ -591,7 +591,7 @@ static void add_json_str(struct sb *out, const char *s)
 
 static const char *kind_name(enum clip_kind k)
 {
-	return k == CLIP_SPEECH ? "speech" : k == CLIP_JINGLE ? "jingle" : "pause";
+	return k == CLIP_SPEECH ? "speech" : k == CLIP_JINGLE ? "jingle" : k == CLIP_BED ? "bed" : "pause";
 }
 
 int sidecar_timeline(const char *path, const struct timeline *tl, const char *title, struct err *e)
@@ -683,8 +683,10 @@ int sidecar_labels(const char *path, const struct timeline *tl, struct err *e)
 	sb_init(&out);
 	for (size_t i = 0; i < n; i++) {
 		const struct clip *c = v[i].first_speech ? v[i].first_speech : v[i].first;
+		const char *name = timeline_name(tl, v[i].segment);
 		sb_addf(&out, "%.6f\t%.6f\t", timeline_sec(tl, v[i].start), timeline_sec(tl, v[i].end));
-		sb_adds(&out, (unsigned)c->role < ROLE__COUNT ? role_name(c->role) : "segment");
+		/* a show's items are labelled by their names */
+		sb_adds(&out, name ? name : (unsigned)c->role < ROLE__COUNT ? role_name(c->role) : "segment");
 		if (v[i].first_speech) {
 			sb_adds(&out, ": ");
 			add_first_words(&out, c->written, LABEL_MAX);
@@ -715,7 +717,22 @@ static size_t chapters_collect(const struct timeline *tl, const char *title, str
 	sb_init(&t);
 	add_oneline(&t, title && *title ? title : "Intro");
 	ch[nc++] = (struct chapter){ 0, 0, sb_detach(&t) };
-	for (size_t i = 0; i < n; i++) {
+	/* a show: one chapter per item, named after it, the first from frame 0 */
+	for (size_t i = 0; tl->nnames && i < n; i++) {
+		const char *name = timeline_name(tl, v[i].segment);
+		if (!name)
+			continue;
+		uint64_t start = v[i].start;
+		if (nc == 1 && !i) {
+			free(ch[0].title);     /* the first item replaces the title chapter, from 0 */
+			nc = 0;
+			start = 0;
+		}
+		sb_init(&t);
+		add_oneline(&t, name);
+		ch[nc++] = (struct chapter){ start, 0, sb_detach(&t) };
+	}
+	for (size_t i = 0; !tl->nnames && i < n; i++) {
 		if (!v[i].first_speech || v[i].first_speech->role != ROLE_HEADING)
 			continue;
 		sb_init(&t);
