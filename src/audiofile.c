@@ -371,6 +371,7 @@ struct afile_writer {
 	struct outfile *out;    /* the atomic writer owning fd (NULL for stdout) */
 	int to_stdout;
 	char *target;           /* as given ("-" for stdout) */
+	char tmp_name[512];     /* "-": "TMPDIR (the temporary copy of stdout)" */
 	const struct afile_format_info *fi;
 	struct afile_opts o;
 	uint64_t rng;           /* dither state */
@@ -380,10 +381,22 @@ struct afile_writer {
 	uint64_t frames;        /* frames written */
 	int rf64;
 	int finished;           /* writer_finish done: the encoder is closed */
+	int have_measured;      /* afile_set_measured was called */
+	struct loudness measured;
 	/* cue labels for the LIST/adtl chunk (WAV) */
 	struct afile_cue *cues;
 	size_t ncues;
 };
+
+/*
+ * The name for write errors: the target, or for "-" the temporary copy in
+ * $TMPDIR that all writes go to before stdout sees a byte (a full $TMPDIR
+ * is not a broken pipe).
+ */
+static const char *writer_name(const struct afile_writer *w)
+{
+	return w->to_stdout ? w->tmp_name : w->target;
+}
 
 #define SBUF_FRAMES 4096
 #define WRITEBACK_FRAMES (1u << 22)    /* about 24 MB of 24-bit stereo */
@@ -574,6 +587,11 @@ static void put32le(unsigned char *p, uint32_t v)
 	p[1] = (unsigned char)(v >> 8);
 	p[2] = (unsigned char)(v >> 16);
 	p[3] = (unsigned char)(v >> 24);
+}
+
+static uint32_t le32_at(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
 static int pwrite_all(int fd, const void *buf, size_t n, off_t off)
@@ -839,6 +857,53 @@ static const char *id3_text(char *buf, size_t size, const char *utf8, int year_o
 	return buf;
 }
 
+/* Tags (UTF-8, Latin-1 for ID3) and, where the format carries them, bext, cart and cue labels. */
+static int set_meta(struct afile_writer *w, const struct afile_meta *m, const char *path, struct err *e)
+{
+	char msg[256];
+
+	static const struct { int id; size_t off; } strs[] = {
+		{ SF_STR_TITLE, offsetof(struct afile_meta, title) },
+		{ SF_STR_ARTIST, offsetof(struct afile_meta, artist) },
+		{ SF_STR_DATE, offsetof(struct afile_meta, date) },
+		{ SF_STR_COMMENT, offsetof(struct afile_meta, comment) },
+		{ SF_STR_SOFTWARE, offsetof(struct afile_meta, software) },
+	};
+	for (size_t i = 0; i < ARRAY_LEN(strs); i++) {
+		const char *v = *(const char *const *)((const char *)m + strs[i].off);
+		char tag[512];
+		if (v && *v && (w->fi->carries & AF_CARRIES_ID3))
+			v = id3_text(tag, sizeof(tag), v, strs[i].id == SF_STR_DATE);
+		if (v && *v && sf_set_string(w->sf, strs[i].id, v) != 0) {
+			err_set(e, "%s: cannot set tags: %s", path,
+				clean_msg(sf_strerror(w->sf), msg, sizeof(msg)));
+			return -1;
+		}
+	}
+	if (w->fi->carries & AF_CARRIES_BEXT) {
+		if (set_bext(w, m) < 0) {
+			err_set(e, "%s: cannot set bext chunk: %s", path,
+				clean_msg(sf_strerror(w->sf), msg, sizeof(msg)));
+			return -1;
+		}
+	}
+	if (w->fi->carries & AF_CARRIES_CART) {
+		if (set_cart(w, m) < 0) {
+			err_set(e, "%s: cannot set cart chunk: %s", path,
+				clean_msg(sf_strerror(w->sf), msg, sizeof(msg)));
+			return -1;
+		}
+	}
+	if (w->fi->carries & AF_CARRIES_CUE) {
+		if (m->ncues > 0) {
+			w->cues = xmalloc(m->ncues * sizeof(*w->cues));
+			memcpy(w->cues, m->cues, m->ncues * sizeof(*w->cues));
+			w->ncues = m->ncues;
+		}
+	}
+	return 0;
+}
+
 struct afile_writer *afile_create(const char *path, const struct afile_opts *o,
 				  const struct afile_meta *m, struct err *e)
 {
@@ -875,6 +940,9 @@ struct afile_writer *afile_create(const char *path, const struct afile_opts *o,
 
 	/* ---- the data file: atomic writer, or an unnamed file for stdout ---- */
 	if (w->to_stdout) {
+		const char *td = getenv("TMPDIR");
+		snprintf(w->tmp_name, sizeof(w->tmp_name), "%s (the temporary copy of stdout)",
+			 td && *td ? td : "/tmp");
 		w->fd = outfile_anon(e);
 		if (w->fd < 0)
 			goto fail;
@@ -903,47 +971,8 @@ struct afile_writer *afile_create(const char *path, const struct afile_opts *o,
 		sf_command(w->sf, SFC_RF64_AUTO_DOWNGRADE, NULL, SF_TRUE);
 	set_quality(w);
 
-	if (m) {
-		static const struct { int id; size_t off; } strs[] = {
-			{ SF_STR_TITLE, offsetof(struct afile_meta, title) },
-			{ SF_STR_ARTIST, offsetof(struct afile_meta, artist) },
-			{ SF_STR_DATE, offsetof(struct afile_meta, date) },
-			{ SF_STR_COMMENT, offsetof(struct afile_meta, comment) },
-			{ SF_STR_SOFTWARE, offsetof(struct afile_meta, software) },
-		};
-		for (size_t i = 0; i < ARRAY_LEN(strs); i++) {
-			const char *v = *(const char *const *)((const char *)m + strs[i].off);
-			char tag[512];
-			if (v && *v && (w->fi->carries & AF_CARRIES_ID3))
-				v = id3_text(tag, sizeof(tag), v, strs[i].id == SF_STR_DATE);
-			if (v && *v && sf_set_string(w->sf, strs[i].id, v) != 0) {
-				err_set(e, "%s: cannot set tags: %s", path,
-					clean_msg(sf_strerror(w->sf), msg, sizeof(msg)));
-				goto fail;
-			}
-		}
-		if (w->fi->carries & AF_CARRIES_BEXT) {
-			if (set_bext(w, m) < 0) {
-				err_set(e, "%s: cannot set bext chunk: %s", path,
-					clean_msg(sf_strerror(w->sf), msg, sizeof(msg)));
-				goto fail;
-			}
-		}
-		if (w->fi->carries & AF_CARRIES_CART) {
-			if (set_cart(w, m) < 0) {
-				err_set(e, "%s: cannot set cart chunk: %s", path,
-					clean_msg(sf_strerror(w->sf), msg, sizeof(msg)));
-				goto fail;
-			}
-		}
-		if (w->fi->carries & AF_CARRIES_CUE) {
-			if (m->ncues > 0) {
-				w->cues = xmalloc(m->ncues * sizeof(*w->cues));
-				memcpy(w->cues, m->cues, m->ncues * sizeof(*w->cues));
-				w->ncues = m->ncues;
-			}
-		}
-	}
+	if (m && set_meta(w, m, path, e) < 0)
+		goto fail;
 	w->rng = o->dither_seed ^ 0x9E3779B97F4A7C15ull;
 	if (o->bits == AF_BITS_16 && w->fi->bits)
 		w->sbuf = xmalloc(SBUF_FRAMES * (size_t)o->channels * sizeof(short));
@@ -1047,7 +1076,7 @@ int afile_write(struct afile_writer *w, const float *frames, size_t nframes, str
 	}
 	return 0;
 fail:
-	return err_set(e, "%s: cannot write: %s", w->to_stdout ? "stdout" : w->target,
+	return err_set(e, "%s: cannot write: %s", writer_name(w),
 		       clean_msg(sf_strerror(w->sf), msg, sizeof(msg)));
 }
 
@@ -1080,10 +1109,94 @@ static int copy_to_stdout(int fd)
 	}
 }
 
+/* Shifts the bytes of `fd` from `at` to the end by `by` bytes towards the end (back to front). */
+static int shift_tail(int fd, off_t at, size_t by)
+{
+	char buf[65536];
+	struct stat st;
+	off_t end;
+
+	if (fstat(fd, &st) < 0)
+		return -1;
+	for (end = st.st_size; end > at;) {
+		size_t n = end - at < (off_t)sizeof(buf) ? (size_t)(end - at) : sizeof(buf);
+		if (pread(fd, buf, n, end - (off_t)n) != (ssize_t)n ||
+		    pwrite_all(fd, buf, n, end - (off_t)n + (off_t)by) < 0)
+			return -1;
+		end -= (off_t)n;
+	}
+	return 0;
+}
+
+/*
+ * Adds REPLAYGAIN_TRACK_GAIN (to the ReplayGain 2 reference of -18 LUFS) and
+ * REPLAYGAIN_TRACK_PEAK (the true peak, linear) to the VORBIS_COMMENT block
+ * of the closed FLAC file, as players (foobar2000, mpd, VLC, Rockbox) read
+ * them. The audio frames after the block move back by the added length.
+ */
+static int flac_add_replaygain(int fd, const struct loudness *l)
+{
+	unsigned char h[4], *blk = NULL;
+	off_t pos = 4;
+	char gain[64], peak[64];
+	int rc = -1;
+
+	if (pread(fd, h, 4, 0) != 4 || memcmp(h, "fLaC", 4))
+		return -1;
+	snprintf(gain, sizeof(gain), "REPLAYGAIN_TRACK_GAIN=%+.2f dB", -18.0 - l->integrated);
+	snprintf(peak, sizeof(peak), "REPLAYGAIN_TRACK_PEAK=%.6f",
+		 isfinite(l->true_peak) ? pow(10.0, l->true_peak / 20.0) : 0.0);
+	for (;;) {
+		size_t len, add, ncom_off, vlen;
+		if (pread(fd, h, 4, pos) != 4)
+			return -1;
+		len = (size_t)h[1] << 16 | (size_t)h[2] << 8 | h[3];
+		if ((h[0] & 0x7F) != 4) {
+			if (h[0] & 0x80)
+				return -1;          /* no comment block */
+			pos += 4 + (off_t)len;
+			continue;
+		}
+		add = 8 + strlen(gain) + strlen(peak);
+		if (len + add > 0xFFFFFF)
+			return -1;
+		blk = xmalloc(len + add);
+		if (pread(fd, blk, len, pos + 4) != (ssize_t)len || len < 8)
+			goto out;
+		vlen = le32_at(blk);
+		ncom_off = 4 + vlen;
+		if (ncom_off + 4 > len)
+			goto out;
+		put32le(blk + ncom_off, le32_at(blk + ncom_off) + 2);
+		put32le(blk + len, (uint32_t)strlen(gain));
+		memcpy(blk + len + 4, gain, strlen(gain));
+		put32le(blk + len + 4 + strlen(gain), (uint32_t)strlen(peak));
+		memcpy(blk + len + 8 + strlen(gain), peak, strlen(peak));
+		if (shift_tail(fd, pos + 4 + (off_t)len, add) < 0)
+			goto out;
+		h[1] = (unsigned char)((len + add) >> 16);
+		h[2] = (unsigned char)((len + add) >> 8);
+		h[3] = (unsigned char)(len + add);
+		if (pwrite_all(fd, h, 4, pos) < 0 || pwrite_all(fd, blk, len + add, pos + 4) < 0)
+			goto out;
+		rc = 0;
+		break;
+	}
+out:
+	free(blk);
+	return rc;
+}
+
+void afile_set_measured(struct afile_writer *w, const struct loudness *l)
+{
+	w->measured = *l;
+	w->have_measured = isfinite(l->integrated);
+}
+
 /* Closes the encoder and fixes the stream up (Ogg serial, cue labels); idempotent. */
 static int writer_finish(struct afile_writer *w, struct err *e)
 {
-	const char *name = w->to_stdout ? "stdout" : w->target;
+	const char *name = writer_name(w);
 	char msg[256];
 	int rc;
 
@@ -1099,6 +1212,8 @@ static int writer_finish(struct afile_writer *w, struct err *e)
 		return err_set(e, "%s: cannot write: damaged ogg stream", name);
 	if (w->ncues > 0 && append_cue_labels(w, 1) < 0)
 		return err_set(e, "%s: cannot write cue labels: %s", name, strerror(errno ? errno : EIO));
+	if (w->have_measured && w->fi->format == AF_FLAC && flac_add_replaygain(w->fd, &w->measured) < 0)
+		return err_set(e, "%s: cannot write the ReplayGain tags: %s", name, strerror(errno ? errno : EIO));
 	return 0;
 }
 
@@ -1109,7 +1224,7 @@ int afile_is_lossy(const struct afile_writer *w)
 
 int afile_measure(struct afile_writer *w, int dual_mono, struct loudness *out, struct err *e)
 {
-	const char *name = w->to_stdout ? "stdout" : w->target;
+	const char *name = writer_name(w);
 	SF_INFO info;
 	SNDFILE *sf;
 	struct meter *m = NULL;

@@ -197,6 +197,13 @@ int afile_is_lossy(const struct afile_writer *w);
  */
 struct loudness;
 int afile_measure(struct afile_writer *w, int dual_mono, struct loudness *out, struct err *e);
+/*
+ * The loudness of the finished programme, for tags written at commit: FLAC
+ * gets REPLAYGAIN_TRACK_GAIN (to -18 LUFS) and REPLAYGAIN_TRACK_PEAK in its
+ * Vorbis comments. (Ogg, Opus and MP3 carry no such tags yet: libsndfile
+ * writes their comment headers itself.)
+ */
+void afile_set_measured(struct afile_writer *w, const struct loudness *l);
 /* Drops the temporary file and frees `w`; afile_abort(NULL) is fine. */
 void afile_abort(struct afile_writer *w);
 /*

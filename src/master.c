@@ -192,6 +192,7 @@ int master_run(struct master *p2, const struct script *s, const struct render_op
 		afile_abort(w);
 		w = NULL;
 	}
+	afile_set_measured(w, &p2->out);
 	if (afile_commit(w, e))
 		return -1;
 	if (fabs(p2->out.integrated - o->master.target_lufs) > (fi->lossy ? LOSSY_TOLERANCE_LU + 0.05 : 0.3))

@@ -10,7 +10,9 @@
 #include <pthread.h>
 #include <signal.h>
 #include <sndfile.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "audiofile.h"
@@ -638,6 +640,42 @@ static void test_truncated_wav(void **state)
 	free(f);
 }
 
+/* With -o -, a write that fails (full $TMPDIR, file size limit) names the temporary copy, not stdout. */
+static void test_stdout_temp_full(void **state)
+{
+	int status;
+	pid_t pid;
+	(void)state;
+
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct afile_opts o = { .format = AF_WAV, .bits = AF_BITS_24, .rate = 48000, .channels = 2,
+					.quality = -1 };
+		struct rlimit rl = { 64 * 1024, 64 * 1024 };
+		struct err e = { "" };
+		struct afile_writer *w;
+		float *p = tone(48000, 2, 48000, 0.3);
+		int ok;
+
+		setenv("TMPDIR", test_dir, 1);
+		signal(SIGXFSZ, SIG_IGN);
+		setrlimit(RLIMIT_FSIZE, &rl);
+		w = afile_create("-", &o, NULL, &e);
+		if (!w)
+			_exit(2);
+		ok = afile_write(w, p, 48000, &e) < 0 || afile_commit(w, &e) < 0;
+		w = NULL;
+		if (!ok || !strstr(e.msg, "(the temporary copy of stdout): cannot write: File too large") ||
+		    strncmp(e.msg, test_dir, strlen(test_dir)))
+			_exit(3);
+		_exit(0);
+	}
+	waitpid(pid, &status, 0);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+}
+
 static void test_bwf_chunks(void **state)
 {
 	struct afile_cue cues[3] = { { 0, "Titel" }, { 48000, "Absatz 1" }, { 96001, "Überschrift: Wetter" } };
@@ -848,6 +886,7 @@ int main(void)
 		cmocka_unit_test(test_cleanup_from_signal),
 		cmocka_unit_test(test_read),
 		cmocka_unit_test(test_truncated_wav),
+		cmocka_unit_test(test_stdout_temp_full),
 		cmocka_unit_test(test_bwf_chunks),
 		cmocka_unit_test(test_many_cues),
 		cmocka_unit_test(test_rf64_downgrade),

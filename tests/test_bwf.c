@@ -11,6 +11,7 @@
 
 #include "audiofile.h"
 #include "timeline.h"
+#include "loudness.h"
 
 static int setup(void **state)
 {
@@ -200,6 +201,39 @@ static void test_cart_timers(void **state)
 	timeline_release(&tl);
 }
 
+/* FLAC carries ReplayGain tags from the measured loudness; the audio after them still decodes whole. */
+static void test_flac_replaygain(void **state)
+{
+	struct afile_opts o = { .format = AF_FLAC, .bits = AF_BITS_16, .rate = 48000, .channels = 2,
+				.quality = -1 };
+	struct afile_meta m = { .title = "Nachrichten", .artist = "Redaktion" };
+	struct loudness l = { .integrated = -23.0, .true_peak = -6.0206, .lra = 3 };
+	struct err e;
+	struct afile_writer *w = afile_create(test_path("rg.flac"), &o, &m, &e);
+	float *p = malloc(96000 * 2 * sizeof(float)), *back = NULL;
+	size_t len, n;
+	int ch, rate;
+	char *b;
+	(void)state;
+
+	for (size_t i = 0; i < 96000 * 2; i++)
+		p[i] = (float)(0.3 * sin((double)i * 0.01));
+	assert_non_null(w);
+	assert_int_equal(afile_write(w, p, 96000, &e), 0);
+	afile_set_measured(w, &l);
+	assert_int_equal(afile_commit(w, &e), 0);
+	assert_int_equal(read_file(test_path("rg.flac"), &b, &len, &e), 0);
+	assert_non_null(memmem(b, len, "REPLAYGAIN_TRACK_GAIN=+5.00 dB", 30));
+	assert_non_null(memmem(b, len, "REPLAYGAIN_TRACK_PEAK=0.500000", 30));
+	assert_non_null(memmem(b, len, "title=Nachrichten", 17));
+	free(b);
+	assert_int_equal(afile_read(test_path("rg.flac"), &back, &n, &ch, &rate, &e), 0);
+	assert_int_equal(n, 96000);
+	assert_true(fabs(back[2 * 50000] - p[2 * 50000]) < 1e-3);
+	free(back);
+	free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -207,6 +241,7 @@ int main(void)
 		cmocka_unit_test(test_bext_cart_ascii_utf8_info),
 		cmocka_unit_test(test_defaults_and_cut_id),
 		cmocka_unit_test(test_cart_timers),
+		cmocka_unit_test(test_flac_replaygain),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
