@@ -100,3 +100,35 @@ for m in "${minutes[@]}"; do
 		echo "shell pipeline: skipped (needs espeak-ng, sox and ffmpeg: scripts/install-deps.sh --dev)"
 	fi
 done
+
+# ---- speed of one render (issue 9) ---------------------------------------------
+# One ~7-minute article rendered by sprecher and spoken by espeak-ng's own CLI
+# into a bare 22 kHz WAV (-w), interleaved and best of five each so both see the
+# same machine load; the ratio of their real-time factors is the figure to
+# watch. Then the resampler's speed and quality (difference to `best`) per
+# quality on that espeak-ng output (build/rs-bench).
+single_render() {
+	local art=$W/single.txt out=$W/single.wav ewav=$W/single-espeak.wav
+	local bs= be= secs esecs rs re
+	make_article 7 "$art"
+	for ((r = 0; r < 5; r++)); do
+		timed "$BIN" render "$art" -o "$out" -q
+		if [ -z "$bs" ] || awk -v a="$WALL" -v b="$bs" 'BEGIN { exit !(a < b) }'; then bs=$WALL; fi
+		timed espeak-ng -v de -s 158 -w "$ewav" -f "$art"
+		if [ -z "$be" ] || awk -v a="$WALL" -v b="$be" 'BEGIN { exit !(a < b) }'; then be=$WALL; fi
+	done
+	secs=$(python3 -c "import wave; w=wave.open('$out'); print(round(w.getnframes()/w.getframerate(),1))")
+	esecs=$(python3 -c "import wave; w=wave.open('$ewav'); print(round(w.getnframes()/w.getframerate(),1))")
+	rs=$(awk -v a="$secs" -v t="$bs" 'BEGIN { printf "%.0f", a / (t > 0 ? t : 0.01) }')
+	re=$(awk -v a="$esecs" -v t="$be" 'BEGIN { printf "%.0f", a / (t > 0 ? t : 0.01) }')
+	printf '%-28s audio %7.1f s  wall %6.2f s  %5s x real time\n' "sprecher single render" "$secs" "$bs" "$rs"
+	printf '%-28s audio %7.1f s  wall %6.2f s  %5s x real time\n' "espeak-ng -w, same text" "$esecs" "$be" "$re"
+	awk -v s="$rs" -v e="$re" 'BEGIN { printf "ratio: sprecher runs at %.2f of espeak-ng -w'\''s real-time factor\n", s / e }'
+	make --no-print-directory -s build/rs-bench && build/rs-bench "$ewav"
+}
+
+if command -v espeak-ng >/dev/null; then
+	single_render
+else
+	echo "single render against espeak-ng -w: skipped (needs espeak-ng: scripts/install-deps.sh --dev)"
+fi
