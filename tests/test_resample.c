@@ -258,6 +258,35 @@ static void test_streaming_blocks(void **state)
 	free(in);
 }
 
+/*
+ * rs_convert keeps a converter per thread between calls: a signal converted
+ * after others (same or other settings) comes out as it did the first time.
+ */
+static void test_kept_converter_is_fresh(void **state)
+{
+	float *a = sine(20000, 1, 440, 22050, 0.5), *b = sine(15000, 1, 3000, 22050, 0.3);
+	struct err e;
+	(void)state;
+	for (int q = RS_FAST; q <= RS_BEST; q++) {
+		float *first, *other, *again;
+		size_t n1, n2, n3;
+		assert_int_equal(rs_convert(a, 20000, 1, 22050, 48000, (enum rs_quality)q, &first, &n1, &e), 0);
+		assert_int_equal(rs_convert(b, 15000, 1, 22050, 48000, (enum rs_quality)q, &other, &n2, &e), 0);
+		free(other);
+		assert_int_equal(rs_convert(b, 15000, 1, 22050, 44100, (enum rs_quality)q, &other, &n2, &e), 0);
+		free(other);
+		assert_int_equal(rs_convert(b, 15000, 1, 22050, 48000, (enum rs_quality)q, &other, &n2, &e), 0);
+		assert_int_equal(rs_convert(a, 20000, 1, 22050, 48000, (enum rs_quality)q, &again, &n3, &e), 0);
+		assert_int_equal(n1, n3);
+		assert_memory_equal(first, again, n1 * sizeof(float));
+		free(first);
+		free(other);
+		free(again);
+	}
+	free(a);
+	free(b);
+}
+
 /* Each quality names its library, so a cache can key on it. */
 static void test_backends(void **state)
 {
@@ -331,6 +360,7 @@ int main(void)
 		cmocka_unit_test(test_passband_and_images),
 		cmocka_unit_test(test_speech_against_best),
 		cmocka_unit_test(test_streaming_blocks),
+		cmocka_unit_test(test_kept_converter_is_fresh),
 		cmocka_unit_test(test_backends),
 		cmocka_unit_test(test_equal_rate_copies),
 		cmocka_unit_test(test_errors),
