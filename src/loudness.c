@@ -153,7 +153,12 @@ static int tp_open(struct meter *m, int rate)
 {
 	m->tp = ebur128_init((unsigned)m->channels, (unsigned long)rate, EBUR128_MODE_TRUE_PEAK);
 	m->hist = xmalloc(TP_CONTEXT * (size_t)m->channels * sizeof(float));
-	return m->tp ? 0 : -1;
+	if (!m->tp)
+		return -1;
+	/* true peak only: channels marked unused skip the K-weighting filter, not the peaks */
+	for (int c = 0; c < m->channels; c++)
+		ebur128_set_channel(m->tp, (unsigned)c, EBUR128_UNUSED);
+	return 0;
 }
 
 static int tp_feed(struct meter *m, const float *frames, size_t n, struct err *e)
