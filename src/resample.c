@@ -2,10 +2,11 @@
  * resample.c - sample-rate conversion behind one streaming contract, with two
  * backends: libsoxr for the default qualities, libsamplerate for `best`.
  *
- * A backend is three functions (open, flow, close) over a private state, as
- * in PulseAudio's or MPD's resampler choice. rs_convert runs one converter
- * over a whole buffer, drains it and pads or trims the last frame or two so
- * the length is exactly round(in_frames * out_rate / in_rate).
+ * A backend is four functions (open, flow, reset, close) over a private
+ * state, as in PulseAudio's or MPD's choice of resampler; a quality names a
+ * backend and its setting. rs_convert runs one converter over a whole buffer,
+ * drains it and pads or trims the last frame or two so the length is exactly
+ * round(in_frames * out_rate / in_rate).
  */
 #include "resample.h"
 
