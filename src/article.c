@@ -269,7 +269,7 @@ static size_t front_matter(struct lines *ls, struct doc_meta *m, int *title_line
 		const char *v = colon + 1;
 		while (*v == ' ')
 			v++;
-		char key[16];
+		char key[64];
 		if (kn == 0 || kn >= sizeof key)
 			continue;
 		for (size_t q = 0; q < kn; q++)
@@ -290,6 +290,16 @@ static size_t front_matter(struct lines *ls, struct doc_meta *m, int *title_line
 			set_meta(&m->outro, v);
 		} else if (!strcmp(key, "stinger")) {
 			set_meta(&m->stinger, v);
+		} else {
+			struct doc_meta_other *o;
+			XGROW(m->other, m->othercap, m->nother + 1);
+			o = &m->other[m->nother++];
+			o->key = xstrdup(key);
+			o->value = NULL;
+			set_meta(&o->value, v);
+			if (!o->value)
+				o->value = xstrdup("");
+			o->line = ls->v[k].lineno;
 		}
 	}
 	return end + 1;
@@ -1085,5 +1095,10 @@ void doc_release(struct doc *d)
 	free(d->meta.intro);
 	free(d->meta.outro);
 	free(d->meta.stinger);
+	for (size_t i = 0; i < d->meta.nother; i++) {
+		free(d->meta.other[i].key);
+		free(d->meta.other[i].value);
+	}
+	free(d->meta.other);
 	memset(d, 0, sizeof *d);
 }

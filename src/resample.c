@@ -23,7 +23,7 @@
 struct backend {
 	/* A private state for one signal, or NULL with an error. */
 	void *(*open)(int channels, int in_rate, int out_rate, int setting, struct err *e);
-	/* rs_process's contract, on the private state. */
+	/* rs_stream_process's contract, on the private state. */
 	int (*flow)(void *st, const float *in, size_t in_frames, size_t *used,
 		    float *out, size_t out_frames, size_t *made, int end, struct err *e);
 	/* Ready for a fresh signal, same settings (no filter design again); 0 or -1. */
@@ -31,7 +31,7 @@ struct backend {
 	void (*close)(void *st);
 };
 
-struct resampler {
+struct rs_stream {
 	const struct backend *be;
 	void *st;
 	int channels, in_rate, out_rate;
@@ -290,10 +290,10 @@ static int check_args(int channels, int in_rate, int out_rate, struct err *e)
 	return 0;
 }
 
-struct resampler *rs_new(int channels, int in_rate, int out_rate, enum rs_quality q,
-			 struct err *e)
+struct rs_stream *rs_stream_new(int channels, int in_rate, int out_rate, enum rs_quality q,
+				struct err *e)
 {
-	struct resampler *r;
+	struct rs_stream *r;
 
 	if (check_args(channels, in_rate, out_rate, e) < 0)
 		return NULL;
@@ -318,8 +318,8 @@ struct resampler *rs_new(int channels, int in_rate, int out_rate, enum rs_qualit
 	return r;
 }
 
-int rs_process(struct resampler *r, const float *in, size_t in_frames, size_t *in_used,
-	       float *out, size_t out_frames, size_t *out_made, int end, struct err *e)
+int rs_stream_process(struct rs_stream *r, const float *in, size_t in_frames, int end,
+		      float *out, size_t out_frames, size_t *in_used, size_t *out_made, struct err *e)
 {
 	*in_used = *out_made = 0;
 	if (r->copy) {
@@ -334,7 +334,7 @@ int rs_process(struct resampler *r, const float *in, size_t in_frames, size_t *i
 	return r->be->flow(r->st, in, in_frames, in_used, out, out_frames, out_made, end, e);
 }
 
-void rs_free(struct resampler *r)
+void rs_stream_free(struct rs_stream *r)
 {
 	if (!r)
 		return;
@@ -357,7 +357,7 @@ static int kept_ok;
 
 static void kept_free(void *r)
 {
-	rs_free(r);
+	rs_stream_free(r);
 }
 
 static void kept_init(void)
@@ -366,10 +366,10 @@ static void kept_init(void)
 }
 
 /* This thread's kept converter when it has these settings (reset), else a new one. */
-static struct resampler *take_converter(int channels, int in_rate, int out_rate,
+static struct rs_stream *take_converter(int channels, int in_rate, int out_rate,
 					enum rs_quality q, struct err *e)
 {
-	struct resampler *r;
+	struct rs_stream *r;
 
 	pthread_once(&kept_once, kept_init);
 	r = kept_ok ? pthread_getspecific(kept_key) : NULL;
@@ -378,19 +378,19 @@ static struct resampler *take_converter(int channels, int in_rate, int out_rate,
 		pthread_setspecific(kept_key, NULL);
 		return r;
 	}
-	return rs_new(channels, in_rate, out_rate, q, e);
+	return rs_stream_new(channels, in_rate, out_rate, q, e);
 }
 
 /* Keeps `r` for this thread's next rs_convert (freeing the one kept before). */
-static void keep_converter(struct resampler *r)
+static void keep_converter(struct rs_stream *r)
 {
 	if (!kept_ok) {
-		rs_free(r);
+		rs_stream_free(r);
 		return;
 	}
-	rs_free(pthread_getspecific(kept_key));
+	rs_stream_free(pthread_getspecific(kept_key));
 	if (pthread_setspecific(kept_key, r))
-		rs_free(r);
+		rs_stream_free(r);
 }
 
 /* ---- whole buffers ------------------------------------------------------ */
@@ -407,7 +407,7 @@ int rs_convert(const float *in, size_t in_frames, int channels, int in_rate,
 	       struct err *e)
 {
 	size_t want, cap, made = 0, used = 0, ch = (size_t)channels;
-	struct resampler *r;
+	struct rs_stream *r;
 	float *buf;
 
 	r = take_converter(channels, in_rate, out_rate, q, e);
@@ -419,9 +419,9 @@ int rs_convert(const float *in, size_t in_frames, int channels, int in_rate,
 	buf = xmalloc(cap * ch * sizeof(float));
 	for (;;) {
 		size_t u, m;
-		if (rs_process(r, in + used * ch, in_frames - used, &u, buf + made * ch,
-			       cap - made, &m, 1, e)) {
-			rs_free(r);
+		if (rs_stream_process(r, in + used * ch, in_frames - used, 1, buf + made * ch,
+				      cap - made, &u, &m, e)) {
+			rs_stream_free(r);
 			free(buf);
 			return -1;     /* a converter that failed is not kept */
 		}

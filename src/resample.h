@@ -49,29 +49,28 @@ int rs_convert(const float *in, size_t in_frames, int channels, int in_rate,
 /* ---- streaming --------------------------------------------------------- */
 
 /*
- * A streaming converter for one signal (the sox "flow/drain" shape with
- * libsamplerate's SRC_DATA counts). One converter belongs to one thread at a
- * time; different converters may run in different threads at once.
+ * Streaming conversion in blocks, as libsamplerate's SRC_DATA (the sox
+ * "flow/drain" shape): each call consumes up to `in_frames` frames of `in`
+ * and produces up to `out_max` frames into `out`, and says how many were
+ * used (*used) and produced (*produced). Pass end = 1 with the last input:
+ * once all of it is used the converter drains its delay line; call again
+ * with no input and end = 1 until nothing more is produced. Without `end` a
+ * converter may hold some input back (its filter delay). The same backends
+ * as rs_convert: results agree with it within float rounding. Equal rates
+ * copy. The total length is within a frame or two of in_frames * out_rate /
+ * in_rate and the caller's to trim or pad (rs_convert's exact length is
+ * round(in_frames * out_rate / in_rate)). One stream belongs to one thread
+ * at a time; different streams may run in different threads at once.
  */
-struct resampler;
+struct rs_stream;
 
-/* Returns a converter, or NULL with an error (bad channel count or rate). */
-struct resampler *rs_new(int channels, int in_rate, int out_rate, enum rs_quality q,
-			 struct err *e);
-
-/*
- * Converts from `in` (`in_frames` frames) into `out` (room for `out_frames`
- * frames); sets *in_used and *out_made (frames). `end` = 1 says no input
- * follows this block: then, once all of `in` is used, the converter drains
- * its delay line; call again with in_frames = 0 and end = 1 until *out_made
- * is 0 to have all of it. Without `end`, a converter may hold some input back
- * (its filter delay). The total length made is within a frame or two of
- * in_frames * out_rate / in_rate (rs_convert makes it exact). Returns 0 or -1.
- */
-int rs_process(struct resampler *r, const float *in, size_t in_frames, size_t *in_used,
-	       float *out, size_t out_frames, size_t *out_made, int end, struct err *e);
-
-/* Frees the converter; NULL is fine. */
-void rs_free(struct resampler *r);
+/* Returns a stream, or NULL with an error (bad channel count, rate or quality). */
+struct rs_stream *rs_stream_new(int channels, int in_rate, int out_rate, enum rs_quality q,
+				struct err *e);
+/* Returns 0, or -1 with an error. */
+int rs_stream_process(struct rs_stream *s, const float *in, size_t in_frames, int end,
+		      float *out, size_t out_max, size_t *used, size_t *produced, struct err *e);
+/* Frees the stream; NULL is fine. */
+void rs_stream_free(struct rs_stream *s);
 
 #endif

@@ -225,7 +225,7 @@ static void test_streaming_blocks(void **state)
 	struct err e;
 	(void)state;
 	for (int q = RS_FAST; q <= RS_BEST; q++) {
-		struct resampler *r = rs_new(2, 22050, 48000, (enum rs_quality)q, &e);
+		struct rs_stream *r = rs_stream_new(2, 22050, 48000, (enum rs_quality)q, &e);
 		float *out = calloc(cap * 2, sizeof(float));
 		size_t used = 0, made = 0, step = 1;
 		double maxd = 0;
@@ -235,8 +235,8 @@ static void test_streaming_blocks(void **state)
 			size_t k = n - used < step ? n - used : step, u, m;
 			size_t room = cap - made < 700 ? cap - made : 700;
 			int end = used + k == n;
-			assert_int_equal(rs_process(r, in + 2 * used, k, &u, out + 2 * made, room, &m,
-						    end, &e), 0);
+			assert_int_equal(rs_stream_process(r, in + 2 * used, k, end, out + 2 * made, room,
+							   &u, &m, &e), 0);
 			assert_true(u <= k && m <= room);
 			used += u;
 			made += m;
@@ -250,11 +250,11 @@ static void test_streaming_blocks(void **state)
 				maxd = fabs(out[i] - whole[i]);
 		if (maxd > 1e-5)
 			fail_msg("%s: streaming differs by %g", rs_quality_name((enum rs_quality)q), maxd);
-		rs_free(r);
+		rs_stream_free(r);
 		free(out);
 		free(whole);
 	}
-	rs_free(NULL);
+	rs_stream_free(NULL);
 	free(in);
 }
 
