@@ -16,7 +16,7 @@ VERSION := 0.1.0
 
 CC      ?= cc
 CFLAGS  ?= -O2 -g
-PKGS     = espeak-ng sndfile samplerate libebur128 inih nettle
+PKGS     = espeak-ng sndfile samplerate soxr libebur128 inih nettle
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
 CMOCKA_LIBS = $(shell pkg-config --libs cmocka)
@@ -68,6 +68,10 @@ build/tests/%: tests/%.c tests/testlib.c $(LIB_OBJ) tests/testutil.h
 build-asan/tests/%: tests/%.c tests/testlib.c $(ASAN_LIB) tests/testutil.h
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(SAN) -Isrc -o $@ $< tests/testlib.c $(ASAN_LIB) $(CMOCKA_LIBS) $(LIBS)
+
+# The resampler figures of make bench (speed and difference to `best` per quality).
+build/rs-bench: bench/rs_bench.c $(LIB_OBJ)
+	$(CC) $(ALL_CFLAGS) -Isrc -o $@ $< $(LIB_OBJ) $(LIBS)
 
 # The two README commands: each installs what is missing first, then builds.
 demo: deps

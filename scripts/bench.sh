@@ -91,7 +91,7 @@ pipeline() {
 bench_show() {
 	local rd=$1 name=$2 out=$W/show.wav best= bestrss= secs rtf
 	for ((r = 0; r < 3; r++)); do
-		timed "$BIN" render "$rd" -o "$out" -q
+		timed "$BIN" render "$rd" -o "$out" -q --no-cache
 		if [ -z "$best" ] || awk -v a="$WALL" -v b="$best" 'BEGIN { exit !(a < b) }'; then
 			best=$WALL; bestrss=$RSS
 		fi
@@ -184,4 +184,43 @@ bench_cache() {
 if [ $# -eq 0 ]; then
 	bench_batch
 	bench_cache
+fi
+
+# ---- speed of one render (issue 9) ---------------------------------------------
+# One ~7-minute article rendered by sprecher and spoken by espeak-ng's own CLI
+# into a bare 22 kHz WAV (-w), interleaved and best of five each so both see the
+# same machine load; the ratio of their real-time factors is the figure to
+# watch (CPU seconds, user + system, beside it: less sensitive to other load).
+# Then the resampler's speed and quality (difference to `best`) per quality on
+# that espeak-ng output (build/rs-bench).
+single_render() {
+	local art=$W/single.txt out=$W/single.wav ewav=$W/single-espeak.wav log=$W/time1.log
+	local bs= be= cs= ce= secs esecs rs re w c
+	make_article 7 "$art"
+	for ((r = 0; r < 5; r++)); do
+		/usr/bin/time -f '%e %U %S' -o "$log" "$BIN" render "$art" -o "$out" -q --no-cache
+		read -r w c < <(awk '{ print $1, $2 + $3 }' "$log")
+		if [ -z "$bs" ] || awk -v a="$w" -v b="$bs" 'BEGIN { exit !(a < b) }'; then bs=$w; fi
+		if [ -z "$cs" ] || awk -v a="$c" -v b="$cs" 'BEGIN { exit !(a < b) }'; then cs=$c; fi
+		/usr/bin/time -f '%e %U %S' -o "$log" espeak-ng -v de -s 158 -w "$ewav" -f "$art"
+		read -r w c < <(awk '{ print $1, $2 + $3 }' "$log")
+		if [ -z "$be" ] || awk -v a="$w" -v b="$be" 'BEGIN { exit !(a < b) }'; then be=$w; fi
+		if [ -z "$ce" ] || awk -v a="$c" -v b="$ce" 'BEGIN { exit !(a < b) }'; then ce=$c; fi
+	done
+	secs=$(python3 -c "import wave; w=wave.open('$out'); print(round(w.getnframes()/w.getframerate(),1))")
+	esecs=$(python3 -c "import wave; w=wave.open('$ewav'); print(round(w.getnframes()/w.getframerate(),1))")
+	rs=$(awk -v a="$secs" -v t="$bs" 'BEGIN { printf "%.0f", a / (t > 0 ? t : 0.01) }')
+	re=$(awk -v a="$esecs" -v t="$be" 'BEGIN { printf "%.0f", a / (t > 0 ? t : 0.01) }')
+	printf '%-28s audio %7.1f s  wall %6.2f s  %5s x real time  cpu %5.2f s\n' \
+		"sprecher single render" "$secs" "$bs" "$rs" "$cs"
+	printf '%-28s audio %7.1f s  wall %6.2f s  %5s x real time  cpu %5.2f s\n' \
+		"espeak-ng -w, same text" "$esecs" "$be" "$re" "$ce"
+	awk -v s="$rs" -v e="$re" 'BEGIN { printf "ratio: sprecher runs at %.2f of espeak-ng -w'\''s real-time factor\n", s / e }'
+	make --no-print-directory -s build/rs-bench && build/rs-bench "$ewav"
+}
+
+if command -v espeak-ng >/dev/null; then
+	single_render
+else
+	echo "single render against espeak-ng -w: skipped (needs espeak-ng: scripts/install-deps.sh --dev)"
 fi

@@ -1,28 +1,239 @@
 /*
- * resample.c - sample-rate conversion with libsamplerate.
+ * resample.c - sample-rate conversion behind one streaming contract, with two
+ * backends: libsoxr for the default qualities, libsamplerate for `best`.
  *
- * Every call owns its own SRC_STATE, so rs_convert is safe from several
- * threads at once. The whole-buffer conversion hands libsamplerate large
- * blocks and drains it with end_of_input, then pads or trims the last frame
- * or two so the length is exactly round(in_frames * out_rate / in_rate).
+ * A backend is four functions (open, flow, reset, close) over a private
+ * state, as in PulseAudio's or MPD's choice of resampler; a quality names a
+ * backend and its setting. rs_convert runs one converter over a whole buffer,
+ * drains it and pads or trims the last frame or two so the length is exactly
+ * round(in_frames * out_rate / in_rate).
  */
 #include "resample.h"
 
-#include <math.h>
+#include <pthread.h>
 #include <samplerate.h>
-#include <stddef.h>
+#include <soxr.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- quality names ----------------------------------------------------- */
+/* ---- backends ----------------------------------------------------------- */
 
-static const char *const quality_names[] = { "fast", "medium", "best" };
+struct backend {
+	/* A private state for one signal, or NULL with an error. */
+	void *(*open)(int channels, int in_rate, int out_rate, int setting, struct err *e);
+	/* rs_stream_process's contract, on the private state. */
+	int (*flow)(void *st, const float *in, size_t in_frames, size_t *used,
+		    float *out, size_t out_frames, size_t *made, int end, struct err *e);
+	/* Ready for a fresh signal, same settings (no filter design again); 0 or -1. */
+	int (*reset)(void *st);
+	void (*close)(void *st);
+};
+
+struct rs_stream {
+	const struct backend *be;
+	void *st;
+	int channels, in_rate, out_rate;
+	enum rs_quality q;
+	int copy;               /* equal rates: frames are copied */
+};
+
+/* ---- libsoxr ------------------------------------------------------------ */
+
+/*
+ * libsoxr keeps one process-wide FFT table cache whose first initialisation
+ * is not guarded against a race (its readers/writer lock is created by the
+ * first user). rs_prepare (below) runs one tiny conversion per setting under
+ * pthread_once before any converter is made, so that first use happens in
+ * one thread; it also notes the engine libsoxr picks on this CPU.
+ */
+struct sox {
+	soxr_t s;
+	size_t ch;
+};
+
+static soxr_t soxr_make(int channels, int in_rate, int out_rate, int setting, soxr_error_t *err)
+{
+	soxr_io_spec_t io = soxr_io_spec(SOXR_FLOAT32_I, SOXR_FLOAT32_I);
+	soxr_quality_spec_t q = soxr_quality_spec((unsigned long)setting, 0);
+	/* one thread per converter: the render runs converters in parallel itself */
+	soxr_runtime_spec_t rt = soxr_runtime_spec(1);
+
+	return soxr_create(in_rate, out_rate, (unsigned)channels, err, &io, &q, &rt);
+}
+
+/* Runs a short conversion at `setting`; writes the engine's name to `engine`. */
+static void soxr_warm_up(int setting, char *engine, size_t size)
+{
+	float in[64] = { 0 }, out[160];
+	size_t used, made;
+	soxr_error_t err = NULL;
+	soxr_t s = soxr_make(1, 22050, 48000, setting, &err);
+
+	if (!s)
+		return;
+	soxr_process(s, in, 64, &used, out, 160, &made);
+	soxr_process(s, NULL, 0, NULL, out, 160, &made);
+	snprintf(engine, size, "%s", soxr_engine(s));
+	soxr_delete(s);
+}
+
+static void rs_prepare(void);
+static pthread_once_t prepared = PTHREAD_ONCE_INIT;
+
+static void *soxr_open(int channels, int in_rate, int out_rate, int setting, struct err *e)
+{
+	soxr_error_t err = NULL;
+	struct sox *x;
+	soxr_t s;
+
+	pthread_once(&prepared, rs_prepare);
+	s = soxr_make(channels, in_rate, out_rate, setting, &err);
+	if (!s || err) {
+		err_set(e, "resample: libsoxr: %s", soxr_strerror(err));
+		soxr_delete(s);
+		return NULL;
+	}
+	x = xmalloc(sizeof(*x));
+	x->s = s;
+	x->ch = (size_t)channels;
+	return x;
+}
+
+static int soxr_flow(void *st, const float *in, size_t in_frames, size_t *used,
+		     float *out, size_t out_frames, size_t *made, int end, struct err *e)
+{
+	struct sox *x = st;
+	soxr_error_t err = NULL;
+	size_t u = 0, m = 0;
+
+	if (in_frames > 0)
+		err = soxr_process(x->s, in, in_frames, &u, out, out_frames, &m);
+	/* all input taken and room left: a NULL input tells libsoxr to drain */
+	if (!err && end && u == in_frames && m < out_frames) {
+		size_t m2 = 0;
+		err = soxr_process(x->s, NULL, 0, NULL, out + m * x->ch, out_frames - m, &m2);
+		m += m2;
+	}
+	*used = u;
+	*made = m;
+	if (err)
+		return err_set(e, "resample: libsoxr: %s", soxr_strerror(err));
+	return 0;
+}
+
+static int soxr_reset(void *st)
+{
+	struct sox *x = st;
+
+	return soxr_clear(x->s) ? -1 : 0;
+}
+
+static void soxr_close(void *st)
+{
+	struct sox *x = st;
+
+	if (x) {
+		soxr_delete(x->s);
+		free(x);
+	}
+}
+
+static const struct backend soxr_backend = { soxr_open, soxr_flow, soxr_reset, soxr_close };
+
+/* ---- libsamplerate ------------------------------------------------------ */
+
+struct src {
+	SRC_STATE *st;
+	double ratio;
+};
+
+static void *src_open(int channels, int in_rate, int out_rate, int setting, struct err *e)
+{
+	struct src *s;
+	int rc;
+
+	if (!src_is_valid_ratio((double)out_rate / in_rate)) {
+		err_set(e, "resample: unsupported ratio %d -> %d", in_rate, out_rate);
+		return NULL;
+	}
+	s = xcalloc(1, sizeof(*s));
+	s->ratio = (double)out_rate / in_rate;
+	s->st = src_new(setting, channels, &rc);
+	if (!s->st) {
+		err_set(e, "resample: %s", src_strerror(rc));
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+static int src_flow(void *st, const float *in, size_t in_frames, size_t *used,
+		    float *out, size_t out_frames, size_t *made, int end, struct err *e)
+{
+	struct src *s = st;
+	SRC_DATA d;
+	int rc;
+
+	/* blocks of at most 2^20 frames keep libsamplerate's `long` counts safe everywhere */
+	if (in_frames > ((size_t)1 << 20)) {
+		in_frames = (size_t)1 << 20;
+		end = 0;
+	}
+	if (out_frames > ((size_t)1 << 20))
+		out_frames = (size_t)1 << 20;
+	memset(&d, 0, sizeof(d));
+	d.data_in = in;
+	d.input_frames = (long)in_frames;
+	d.data_out = out;
+	d.output_frames = (long)out_frames;
+	d.end_of_input = end;
+	d.src_ratio = s->ratio;
+	rc = src_process(s->st, &d);
+	if (rc)
+		return err_set(e, "resample: %s", src_strerror(rc));
+	*used = (size_t)d.input_frames_used;
+	*made = (size_t)d.output_frames_gen;
+	return 0;
+}
+
+static int src_reset_state(void *st)
+{
+	struct src *s = st;
+
+	return src_reset(s->st) ? -1 : 0;
+}
+
+static void src_close(void *st)
+{
+	struct src *s = st;
+
+	if (s) {
+		src_delete(s->st);
+		free(s);
+	}
+}
+
+static const struct backend src_backend = { src_open, src_flow, src_reset_state, src_close };
+
+/* ---- qualities ---------------------------------------------------------- */
+
+static const struct quality {
+	const char *name;
+	const struct backend *be;
+	int setting;            /* the backend's own quality constant */
+	const char *label;      /* for rs_quality_backend */
+} qualities[] = {
+	[RS_FAST]   = { "fast",   &soxr_backend, SOXR_HQ,               "hq" },
+	[RS_MEDIUM] = { "medium", &soxr_backend, SOXR_VHQ,              "vhq" },
+	[RS_BEST]   = { "best",   &src_backend,  SRC_SINC_BEST_QUALITY, "sinc-best" },
+};
 
 int rs_quality_parse(const char *name, enum rs_quality *q)
 {
-	for (size_t i = 0; i < ARRAY_LEN(quality_names); i++) {
-		if (name && strcmp(name, quality_names[i]) == 0) {
+	for (size_t i = 0; i < ARRAY_LEN(qualities); i++) {
+		if (name && strcmp(name, qualities[i].name) == 0) {
 			*q = (enum rs_quality)i;
 			return 0;
 		}
@@ -32,20 +243,41 @@ int rs_quality_parse(const char *name, enum rs_quality *q)
 
 const char *rs_quality_name(enum rs_quality q)
 {
-	if ((unsigned)q < ARRAY_LEN(quality_names))
-		return quality_names[q];
+	if ((unsigned)q < ARRAY_LEN(qualities))
+		return qualities[q].name;
 	return "unknown";
 }
 
-static int converter_type(enum rs_quality q)
+/* "libsoxr-0.1.3 hq cr32s" and the like, one per quality; filled by rs_prepare. */
+static char backend_desc[ARRAY_LEN(qualities)][96];
+
+static void rs_prepare(void)
 {
-	switch (q) {
-	case RS_FAST:   return SRC_SINC_FASTEST;
-	case RS_MEDIUM: return SRC_SINC_MEDIUM_QUALITY;
-	case RS_BEST:   return SRC_SINC_BEST_QUALITY;
+	for (size_t i = 0; i < ARRAY_LEN(qualities); i++) {
+		const struct quality *k = &qualities[i];
+		char engine[32] = "?";
+		if (k->be == &soxr_backend) {
+			soxr_warm_up(k->setting, engine, sizeof(engine));
+			snprintf(backend_desc[i], sizeof(backend_desc[i]), "%s %s %s",
+				 soxr_version(), k->label, engine);
+		} else {
+			/* "libsamplerate-0.2.2 (c) ...": the name and version only */
+			const char *v = src_get_version();
+			snprintf(backend_desc[i], sizeof(backend_desc[i]), "%.*s %s",
+				 (int)strcspn(v, " "), v, k->label);
+		}
 	}
-	return SRC_SINC_FASTEST;
 }
+
+const char *rs_quality_backend(enum rs_quality q)
+{
+	if ((unsigned)q >= ARRAY_LEN(qualities))
+		return "unknown";
+	pthread_once(&prepared, rs_prepare);
+	return backend_desc[q];
+}
+
+/* ---- streaming ---------------------------------------------------------- */
 
 static int check_args(int channels, int in_rate, int out_rate, struct err *e)
 {
@@ -53,12 +285,115 @@ static int check_args(int channels, int in_rate, int out_rate, struct err *e)
 		return err_set(e, "resample: invalid channel count %d", channels);
 	if (in_rate < 1 || out_rate < 1)
 		return err_set(e, "resample: invalid sample rate %d -> %d", in_rate, out_rate);
-	if (!src_is_valid_ratio((double)out_rate / in_rate))
+	if ((double)out_rate / in_rate > 256 || (double)in_rate / out_rate > 256)
 		return err_set(e, "resample: unsupported ratio %d -> %d", in_rate, out_rate);
 	return 0;
 }
 
-/* ---- whole buffers ----------------------------------------------------- */
+struct rs_stream *rs_stream_new(int channels, int in_rate, int out_rate, enum rs_quality q,
+				struct err *e)
+{
+	struct rs_stream *r;
+
+	if (check_args(channels, in_rate, out_rate, e) < 0)
+		return NULL;
+	if ((unsigned)q >= ARRAY_LEN(qualities)) {
+		err_set(e, "resample: unknown quality %d", (int)q);
+		return NULL;
+	}
+	r = xcalloc(1, sizeof(*r));
+	r->channels = channels;
+	r->in_rate = in_rate;
+	r->out_rate = out_rate;
+	r->q = q;
+	r->be = qualities[q].be;
+	r->copy = in_rate == out_rate;
+	if (!r->copy) {
+		r->st = r->be->open(channels, in_rate, out_rate, qualities[q].setting, e);
+		if (!r->st) {
+			free(r);
+			return NULL;
+		}
+	}
+	return r;
+}
+
+int rs_stream_process(struct rs_stream *r, const float *in, size_t in_frames, int end,
+		      float *out, size_t out_frames, size_t *in_used, size_t *out_made, struct err *e)
+{
+	*in_used = *out_made = 0;
+	if (r->copy) {
+		size_t n = in_frames < out_frames ? in_frames : out_frames;
+		if (n)
+			memcpy(out, in, n * (size_t)r->channels * sizeof(float));
+		*in_used = *out_made = n;
+		return 0;
+	}
+	if (out_frames == 0 || (in_frames == 0 && !end))
+		return 0;
+	return r->be->flow(r->st, in, in_frames, in_used, out, out_frames, out_made, end, e);
+}
+
+void rs_stream_free(struct rs_stream *r)
+{
+	if (!r)
+		return;
+	if (r->st)
+		r->be->close(r->st);
+	free(r);
+}
+
+/* ---- one converter kept per thread for rs_convert ----------------------- */
+
+/*
+ * A render converts sentence after sentence with the same settings; keeping
+ * the last converter of each thread (reset between signals) saves libsoxr's
+ * filter design and buffer set-up, a quarter of the conversion's cost on
+ * sentence-long clips. The output is the same as a fresh converter's.
+ */
+static pthread_key_t kept_key;
+static pthread_once_t kept_once = PTHREAD_ONCE_INIT;
+static int kept_ok;
+
+static void kept_free(void *r)
+{
+	rs_stream_free(r);
+}
+
+static void kept_init(void)
+{
+	kept_ok = pthread_key_create(&kept_key, kept_free) == 0;
+}
+
+/* This thread's kept converter when it has these settings (reset), else a new one. */
+static struct rs_stream *take_converter(int channels, int in_rate, int out_rate,
+					enum rs_quality q, struct err *e)
+{
+	struct rs_stream *r;
+
+	pthread_once(&kept_once, kept_init);
+	r = kept_ok ? pthread_getspecific(kept_key) : NULL;
+	if (r && r->channels == channels && r->in_rate == in_rate && r->out_rate == out_rate &&
+	    r->q == q && (r->copy || r->be->reset(r->st) == 0)) {
+		pthread_setspecific(kept_key, NULL);
+		return r;
+	}
+	return rs_stream_new(channels, in_rate, out_rate, q, e);
+}
+
+/* Keeps `r` for this thread's next rs_convert (freeing the one kept before). */
+static void keep_converter(struct rs_stream *r)
+{
+	if (!kept_ok) {
+		rs_stream_free(r);
+		return;
+	}
+	rs_stream_free(pthread_getspecific(kept_key));
+	if (pthread_setspecific(kept_key, r))
+		rs_stream_free(r);
+}
+
+/* ---- whole buffers ------------------------------------------------------ */
 
 /* round(in_frames * out_rate / in_rate) in integer arithmetic. */
 static size_t target_frames(size_t in_frames, int in_rate, int out_rate)
@@ -67,232 +402,45 @@ static size_t target_frames(size_t in_frames, int in_rate, int out_rate)
 	return (size_t)((2 * num + (uint64_t)in_rate) / (2 * (uint64_t)in_rate));
 }
 
-static int src_convert(const float *in, size_t in_frames, int channels, int in_rate,
-		       int out_rate, enum rs_quality q, float **out, size_t *out_frames,
-		       struct err *e)
-{
-	size_t want, cap, made = 0, used = 0;
-	float *buf;
-	SRC_STATE *st;
-	int rc;
-
-	if (check_args(channels, in_rate, out_rate, e) < 0)
-		return -1;
-	want = target_frames(in_frames, in_rate, out_rate);
-	if (in_rate == out_rate || in_frames == 0) {
-		buf = xmalloc((in_frames ? in_frames : 1) * (size_t)channels * sizeof(float));
-		if (in_frames)
-			memcpy(buf, in, in_frames * (size_t)channels * sizeof(float));
-		*out = buf;
-		*out_frames = in_frames;
-		return 0;
-	}
-
-	st = src_new(converter_type(q), channels, &rc);
-	if (!st)
-		return err_set(e, "resample: %s", src_strerror(rc));
-	/* A little room beyond the exact length: the drain may run over by a frame or two. */
-	cap = want + 64;
-	buf = xmalloc(cap * (size_t)channels * sizeof(float));
-
-	for (;;) {
-		SRC_DATA d;
-		size_t chunk = in_frames - used;
-
-		/* Blocks of at most 2^20 frames keep `long` counts safe everywhere. */
-		if (chunk > ((size_t)1 << 20))
-			chunk = (size_t)1 << 20;
-		memset(&d, 0, sizeof(d));
-		d.data_in = in + used * (size_t)channels;
-		d.input_frames = (long)chunk;
-		d.data_out = buf + made * (size_t)channels;
-		d.output_frames = (long)(cap - made);
-		d.end_of_input = (used + chunk == in_frames);
-		d.src_ratio = (double)out_rate / in_rate;
-		rc = src_process(st, &d);
-		if (rc) {
-			src_delete(st);
-			free(buf);
-			return err_set(e, "resample: %s", src_strerror(rc));
-		}
-		used += (size_t)d.input_frames_used;
-		made += (size_t)d.output_frames_gen;
-		if (made == cap) {
-			/* Should not happen (cap is above the expected length); grow anyway. */
-			cap += cap / 4 + 64;
-			buf = xrealloc(buf, cap * (size_t)channels * sizeof(float));
-		}
-		if (d.end_of_input && d.output_frames_gen == 0 && d.input_frames_used == (long)chunk)
-			break;
-	}
-	src_delete(st);
-
-	if (made < want)
-		memset(buf + made * (size_t)channels, 0,
-		       (want - made) * (size_t)channels * sizeof(float));
-	*out = xrealloc(buf, (want ? want : 1) * (size_t)channels * sizeof(float));
-	*out_frames = want;
-	return 0;
-}
-
-/* ---- fast: libsamplerate to half the rate, then an exact 2x half-band --- */
-
-/*
- * For `fast` conversions that go up to more than twice the input rate (eSpeak
- * NG's 22050 Hz to 48000 Hz), libsamplerate converts to half the output rate
- * and a linear-phase half-band filter doubles the rate. libsamplerate's cost
- * grows with the number of frames it makes, so this halves its work; the
- * half-band filter (HB_PAIRS symmetric pairs of windowed-sinc taps, Kaiser
- * beta HB_BETA) passes the band libsamplerate keeps (up to 80% of the input's
- * Nyquist frequency) and rejects the images above the middle rate's Nyquist
- * frequency by about 70 dB. Measured in tests/test_resample.c against
- * SINC_BEST on the direct path.
- */
-#define HB_PAIRS 26
-#define HB_BETA 7.0
-
-/* Zeroth-order modified Bessel function, for the Kaiser window. */
-static double bessel_i0(double x)
-{
-	double sum = 1.0, term = 1.0;
-	for (int k = 1; k < 40; k++) {
-		term *= (x / (2.0 * k)) * (x / (2.0 * k));
-		sum += term;
-	}
-	return sum;
-}
-
-static void halfband_design(float h[HB_PAIRS])
-{
-	double sum = 0, c[HB_PAIRS];
-
-	for (int j = 0; j < HB_PAIRS; j++) {
-		double t = j + 0.5, r = t / HB_PAIRS;
-		double w = bessel_i0(HB_BETA * sqrt(1.0 - r * r)) / bessel_i0(HB_BETA);
-		c[j] = sin(M_PI * t) / (M_PI * t) * w;
-		sum += 2 * c[j];
-	}
-	for (int j = 0; j < HB_PAIRS; j++)
-		h[j] = (float)(c[j] / sum);
-}
-
-/*
- * Doubles the rate of `n` frames: even outputs are the input frames, odd ones
- * are interpolated halfway. Returns 2n frames (malloc'd).
- */
-static float *halfband_x2(const float *in, size_t n, int channels)
-{
-	size_t ch = (size_t)channels, pad = HB_PAIRS;
-	float h[HB_PAIRS];
-	float *x = xcalloc((n + 2 * pad) * ch, sizeof(float));
-	float *out = xmalloc((n ? 2 * n : 1) * ch * sizeof(float));
-
-	halfband_design(h);
-	memcpy(x + pad * ch, in, n * ch * sizeof(float));
-	for (size_t c = 0; c < ch; c++) {
-		for (size_t k = 0; k < n; k++) {
-			const float *a = x + (pad + k) * ch + c;       /* x[k], going back */
-			const float *b = x + (pad + k + 1) * ch + c;   /* x[k+1], going on */
-			float acc = 0.0f;
-			for (size_t j = 0; j < HB_PAIRS; j++)
-				acc += h[j] * (a[-(ptrdiff_t)(j * ch)] + b[j * ch]);
-			out[2 * k * ch + c] = *a;
-			out[(2 * k + 1) * ch + c] = acc;
-		}
-	}
-	free(x);
-	return out;
-}
-
 int rs_convert(const float *in, size_t in_frames, int channels, int in_rate,
 	       int out_rate, enum rs_quality q, float **out, size_t *out_frames,
 	       struct err *e)
 {
-	size_t want, mid_frames;
-	float *mid;
-	int half = out_rate / 2;
+	size_t want, cap, made = 0, used = 0, ch = (size_t)channels;
+	struct rs_stream *r;
+	float *buf;
 
-	if (q != RS_FAST || out_rate % 2 || half <= in_rate || in_frames == 0)
-		return src_convert(in, in_frames, channels, in_rate, out_rate, q, out, out_frames, e);
-	if (check_args(channels, in_rate, out_rate, e) < 0)
-		return -1;
-	if (src_convert(in, in_frames, channels, in_rate, half, q, &mid, &mid_frames, e))
+	r = take_converter(channels, in_rate, out_rate, q, e);
+	if (!r)
 		return -1;
 	want = target_frames(in_frames, in_rate, out_rate);
-	*out = halfband_x2(mid, mid_frames, channels);
-	free(mid);
-	if (want > 2 * mid_frames) {
-		*out = xrealloc(*out, want * (size_t)channels * sizeof(float));
-		memset(*out + 2 * mid_frames * (size_t)channels, 0,
-		       (want - 2 * mid_frames) * (size_t)channels * sizeof(float));
+	/* a little room beyond the exact length: the drain may run over by a frame or two */
+	cap = want + 64;
+	buf = xmalloc(cap * ch * sizeof(float));
+	for (;;) {
+		size_t u, m;
+		if (rs_stream_process(r, in + used * ch, in_frames - used, 1, buf + made * ch,
+				      cap - made, &u, &m, e)) {
+			rs_stream_free(r);
+			free(buf);
+			return -1;     /* a converter that failed is not kept */
+		}
+		used += u;
+		made += m;
+		if (used == in_frames && m == 0 && u == 0)
+			break;
+		if (made == cap) {
+			/* should not happen (cap is above the expected length); grow anyway */
+			cap += cap / 4 + 64;
+			buf = xrealloc(buf, cap * ch * sizeof(float));
+		}
+		if (r->copy && used == in_frames)
+			break;
 	}
+	keep_converter(r);
+	if (made < want)
+		memset(buf + made * ch, 0, (want - made) * ch * sizeof(float));
+	*out = xrealloc(buf, (want ? want : 1) * ch * sizeof(float));
 	*out_frames = want;
 	return 0;
-}
-
-/* ---- streaming --------------------------------------------------------- */
-
-struct rs_stream {
-	SRC_STATE *st;         /* NULL: equal rates, copy */
-	int channels;
-	double ratio;
-};
-
-struct rs_stream *rs_stream_new(int channels, int in_rate, int out_rate, enum rs_quality q,
-				struct err *e)
-{
-	struct rs_stream *s;
-	int rc = 0;
-
-	if (check_args(channels, in_rate, out_rate, e) < 0)
-		return NULL;
-	s = xcalloc(1, sizeof(*s));
-	s->channels = channels;
-	s->ratio = (double)out_rate / in_rate;
-	if (in_rate != out_rate) {
-		s->st = src_new(converter_type(q), channels, &rc);
-		if (!s->st) {
-			free(s);
-			err_set(e, "resample: %s", src_strerror(rc));
-			return NULL;
-		}
-	}
-	return s;
-}
-
-int rs_stream_process(struct rs_stream *s, const float *in, size_t in_frames, int end,
-		      float *out, size_t out_max, size_t *used, size_t *produced, struct err *e)
-{
-	SRC_DATA d;
-	int rc;
-
-	if (!s->st) {
-		size_t n = in_frames < out_max ? in_frames : out_max;
-		if (n)
-			memcpy(out, in, n * (size_t)s->channels * sizeof(float));
-		*used = *produced = n;
-		return 0;
-	}
-	memset(&d, 0, sizeof(d));
-	d.data_in = in;
-	d.input_frames = (long)in_frames;
-	d.data_out = out;
-	d.output_frames = (long)out_max;
-	d.end_of_input = end;
-	d.src_ratio = s->ratio;
-	rc = src_process(s->st, &d);
-	if (rc)
-		return err_set(e, "resample: %s", src_strerror(rc));
-	*used = (size_t)d.input_frames_used;
-	*produced = (size_t)d.output_frames_gen;
-	return 0;
-}
-
-void rs_stream_free(struct rs_stream *s)
-{
-	if (!s)
-		return;
-	if (s->st)
-		src_delete(s->st);
-	free(s);
 }

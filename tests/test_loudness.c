@@ -241,36 +241,122 @@ static void test_errors(void **state)
 	meter_free(NULL);
 }
 
-/* The windowed clip true peak equals libebur128's over the whole clip. */
+/* libebur128's own true peak over every frame (dBTP): the reference. */
+static double full_true_peak_db(const float *x, size_t n, int ch, int rate)
+{
+	ebur128_state *st = ebur128_init((unsigned)ch, (unsigned long)rate, EBUR128_MODE_TRUE_PEAK);
+	double peak = 0;
+
+	assert_non_null(st);
+	assert_int_equal(ebur128_add_frames_float(st, x, n), EBUR128_SUCCESS);
+	for (int c = 0; c < ch; c++) {
+		double v;
+		assert_int_equal(ebur128_true_peak(st, (unsigned)c, &v), EBUR128_SUCCESS);
+		if (v > peak)
+			peak = v;
+	}
+	ebur128_destroy(&st);
+	return 20 * log10(peak);
+}
+
+/*
+ * Speech-like noise whose level grows over the signal (so half the running
+ * peak keeps rising), with near-Nyquist bursts whose inter-sample peaks stand
+ * well above their samples, one of them the loudest part of the signal.
+ */
+static float *peaky(size_t n, int ch, unsigned seed)
+{
+	float *x = malloc(n * (size_t)ch * sizeof(float));
+
+	for (size_t i = 0; i < n; i++) {
+		double env = (0.1 + 0.5 * (double)i / n) * (0.2 + 0.8 * fabs(sin((double)i / 3000.0)));
+		for (int c = 0; c < ch; c++) {
+			seed = seed * 1103515245u + 12345u;
+			x[i * (size_t)ch + (size_t)c] =
+				(float)(env * (0.5 * sin(i * 0.9 + c) + 0.3 * sin(i * 2.7 + 1) +
+					       0.15 * ((double)(seed >> 8 & 0xffff) / 65535.0 - 0.5)));
+		}
+	}
+	for (size_t k = 1; k <= 3; k++) {
+		size_t at = n * k / 4;
+		for (size_t i = at; i < at + 40 && i < n; i++)
+			x[i * (size_t)ch] = (float)((0.3 + 0.2 * k) * sin(i * 0.97 * M_PI + 0.8));
+	}
+	return x;
+}
+
+/*
+ * A loud start, quiet noise, then a short fs/4 burst at 45 degrees whose
+ * samples (0.6) stay under the start's peak (0.7) but whose true peak (0.85)
+ * does not: only the stretch around the burst can show it.
+ */
+static float *late_burst(size_t n, int ch)
+{
+	float *x = malloc(n * (size_t)ch * sizeof(float));
+	unsigned seed = 99;
+
+	for (size_t i = 0; i < n; i++) {
+		for (int c = 0; c < ch; c++) {
+			double v;
+			seed = seed * 1103515245u + 12345u;
+			v = 0.05 * ((double)(seed >> 8 & 0xffff) / 65535.0 - 0.5);
+			if (i < n / 10)
+				v = 0.7 * sin(2 * M_PI * 1000.0 * (double)i / 48000);
+			if (i >= n / 2 && i < n / 2 + 6)
+				v = 0.85 * sin(M_PI / 2 * (double)i + M_PI / 4);
+			x[i * (size_t)ch + (size_t)c] = (float)v;
+		}
+	}
+	return x;
+}
+
+/* The clip true peak equals libebur128's over the whole clip. */
 static void test_clip_true_peak_matches_full(void **state)
 {
 	size_t n = 22050 * 4;
-	float *x = malloc(n * sizeof(float));
-	unsigned seed = 12345;
-	struct meter *m;
-	struct loudness l;
+	float *x = peaky(n, 1, 12345);
+	double full = full_true_peak_db(x, n, 1, 22050);
+	double clip = 20 * log10(loudness_true_peak(x, n, 1, 22050));
 
 	(void)state;
-	for (size_t i = 0; i < n; i++) {
-		double env = 0.2 + 0.8 * fabs(sin((double)i / 3000.0));
-		seed = seed * 1103515245u + 12345u;
-		x[i] = (float)(env * (0.5 * sin(i * 0.9) + 0.3 * sin(i * 2.7 + 1) +
-				      0.15 * ((double)(seed >> 8 & 0xffff) / 65535.0 - 0.5)));
-	}
-	/* a near-Nyquist burst whose inter-sample peak is well above its samples */
-	for (size_t i = 50000; i < 50040; i++)
-		x[i] = (float)(0.6 * sin(i * 0.97 * M_PI + 0.8));
-	m = meter_new(1, 22050, 1, 0, NULL);
-	assert_non_null(m);
-	assert_int_equal(meter_add(m, x, n, NULL), 0);
-	assert_int_equal(meter_result(m, &l, NULL), 0);
-	{
-		double full = l.true_peak, clip = 20 * log10(loudness_true_peak(x, n, 1, 22050));
-		if (clip < full - 1e-6 || clip > full + 0.01)
-			fail_msg("clip true peak %.4f dBTP, whole-signal meter %.4f dBTP", clip, full);
-	}
-	meter_free(m);
+	if (fabs(clip - full) > 1e-9)
+		fail_msg("clip true peak %.6f dBTP, libebur128 on every frame %.6f dBTP", clip, full);
 	free(x);
+}
+
+/*
+ * The meter measures the true peak only around hot frames, in a stream of
+ * blocks of any size: the result is libebur128's over every frame, exactly.
+ */
+static void test_meter_true_peak_matches_full(void **state)
+{
+	static const size_t blocks[] = { 1237, 1, 31, 33, 4800, 65536 };
+	static const struct { int ch, rate; } fmts[] = {
+		{ 1, 48000 }, { 1, 48000 }, { 2, 48000 }, { 1, 22050 },
+	};
+	(void)state;
+	for (size_t f = 0; f < ARRAY_LEN(fmts); f++) {
+		int ch = fmts[f].ch;
+		size_t n = (size_t)fmts[f].rate * 3;
+		float *x = f == 0 ? late_burst(n, ch) : peaky(n, ch, 777 + (unsigned)f);
+		double full = full_true_peak_db(x, n, ch, fmts[f].rate);
+		for (size_t b = 0; b < ARRAY_LEN(blocks); b++) {
+			struct meter *m = meter_new(ch, fmts[f].rate, 1, 0, NULL);
+			struct loudness l;
+			assert_non_null(m);
+			for (size_t done = 0; done < n;) {
+				size_t k = n - done < blocks[b] ? n - done : blocks[b];
+				assert_int_equal(meter_add(m, x + done * (size_t)ch, k, NULL), 0);
+				done += k;
+			}
+			assert_int_equal(meter_result(m, &l, NULL), 0);
+			if (fabs(l.true_peak - full) > 1e-9)
+				fail_msg("%d ch %d Hz, blocks of %zu: %.6f dBTP, libebur128 on every frame %.6f",
+					 ch, fmts[f].rate, blocks[b], l.true_peak, full);
+			meter_free(m);
+		}
+		free(x);
+	}
 }
 
 int main(void)
@@ -279,6 +365,7 @@ int main(void)
 		cmocka_unit_test(test_sine_levels),
 		cmocka_unit_test(test_true_peak),
 		cmocka_unit_test(test_clip_true_peak_matches_full),
+		cmocka_unit_test(test_meter_true_peak_matches_full),
 		cmocka_unit_test(test_dual_mono),
 		cmocka_unit_test(test_maxima_reference),
 		cmocka_unit_test(test_silence_and_short),
