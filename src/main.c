@@ -312,6 +312,8 @@ static int load_lexicons(const struct opts *o, struct lexicon *lex, struct err *
 	return 0;
 }
 
+static int engine_phonemes(void *ctx, const char *voice, const char *text, struct sb *out);
+
 static int load_script(struct opts *o, struct loaded *l, struct warns *w, struct err *e)
 {
 	struct doc_opts dopts = { .keep_footer = o->keep_footer, .markdown = -1 };
@@ -320,8 +322,11 @@ static int load_script(struct opts *o, struct loaded *l, struct warns *w, struct
 
 	memset(l, 0, sizeof(*l));
 	l->lex = lex_new();
+	/* foreign words: eSpeak's phonemes of other languages, read by the one German voice */
+	lex_set_phonemizer(l->lex, engine_phonemes, NULL);
 	if (load_lexicons(o, l->lex, e))
 		return -1;
+	lex_take_warnings(l->lex, w);
 	if (read_file(o->article, &l->text, &len, e))
 		return -1;
 	if (doc_parse(l->text, len, o->article, &dopts, &l->doc, w, e))
@@ -569,6 +574,16 @@ static struct synth *engine(struct err *e)
 	if (!the_engine)
 		the_engine = synth_new(e);
 	return the_engine;
+}
+
+/* The phonemizer of the foreign-word rules (foreign.h): the process's engine. */
+static int engine_phonemes(void *ctx, const char *voice, const char *text, struct sb *out)
+{
+	struct err e;
+	struct synth *s = engine(&e);
+
+	(void)ctx;
+	return s ? synth_lang_phonemes(s, voice, text, out) : -1;
 }
 
 static void engine_stop(void)

@@ -17,6 +17,7 @@ struct synth {
 	struct synth_audio *out;
 	const char *text;
 	int aborted;
+	char voice[128];   /* the name given to espeak_SetVoiceByName by synth_set_voice */
 };
 
 /* The callback has no user pointer of its own besides the event's; eSpeak is one per process anyway. */
@@ -127,7 +128,6 @@ int synth_set_voice(struct synth *s, const struct voice_preset *p, struct err *e
 {
 	char name[128];
 
-	(void)s;
 	if (p->variant[0])
 		snprintf(name, sizeof(name), "%s+%s", p->espeak, p->variant);
 	else
@@ -145,6 +145,7 @@ int synth_set_voice(struct synth *s, const struct voice_preset *p, struct err *e
 	if (espeak_SetVoiceByName(name) != EE_OK)
 		return err_set(e, "%s: unknown eSpeak NG voice '%s' (see sprecher voices)",
 			       p->path[0] ? p->path : p->name, name);
+	snprintf(s->voice, sizeof(s->voice), "%s", name);
 	espeak_SetParameter(espeakRATE, p->rate, 0);
 	espeak_SetParameter(espeakPITCH, p->pitch, 0);
 	espeak_SetParameter(espeakRANGE, p->range, 0);
@@ -207,6 +208,19 @@ int synth_phonemes(struct synth *s, const char *text, struct sb *out, struct err
 		sb_adds(out, ph);
 	}
 	return 0;
+}
+
+int synth_lang_phonemes(struct synth *s, const char *lang, const char *text, struct sb *out)
+{
+	struct err e;
+	int rc;
+
+	if (espeak_SetVoiceByName(lang) != EE_OK)
+		return -1;
+	rc = synth_phonemes(s, text, out, &e);
+	if (s->voice[0])
+		espeak_SetVoiceByName(s->voice);
+	return rc;
 }
 
 static int cmp_name(const void *a, const void *b)

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "lexicon.h"
+#include "foreign.h"
 #include "numwords.h"
 #include "verbalize.h"
 
@@ -684,7 +685,7 @@ static void say_label(struct ctx *c, size_t i)
 		}
 	}
 	if (low && !strcmp(w, "de")) {
-		say(c, "de");
+		say(c, "D-E");   /* "Punkt De-E", as newsreaders say it */
 		return;
 	}
 	if (n <= 3 || !vow || maxrun >= 5) {
@@ -2110,7 +2111,7 @@ static const char *const acro_words[] = {
 	"DAX", "MDAX", "TecDAX", "SDAX", "LAN", "WLAN", "PIN", "TAN", "GAU",
 	"SARS", "MERS", "COVID", "LIDL", "ALDI", "UFO", "ZEIT", "TAZ", "NABU",
 	"BUND", "DIN", "ISO", "LED", "RAM", "ROM", "DAB", "NAS", "PEGIDA", "INSA",
-	"FORSA", "KITA", "ARAG", "ADAC", "HUK", "SAP", "BASF", "NRW", NULL
+	"FORSA", "KITA", "IRIS", "ARAG", "ADAC", "HUK", "SAP", "BASF", "NRW", NULL
 };
 /* Spoken forms for a few acronyms that are not simply spelled. */
 static const char *const acro_special[][2] = {
@@ -2263,6 +2264,37 @@ static size_t rule_weekday(struct ctx *c, size_t i)
 	return dot ? i + 2 : i + 1;
 }
 
+/* Starts the output of a replacement `r` for token i: space, anchor, no "]][[" run-together. */
+static void emit_start(struct ctx *c, size_t i, const char *r)
+{
+	if ((i > 0 && c->tk[i - 1].t == T_SPACE) || c->said)
+		sep(c);
+	struct sb *o = &c->out->spoken;
+	if (o->len && (o->buf[o->len - 1] == '[' || o->buf[o->len - 1] == ']') && r[0] == '[')
+		sb_addc(o, ' ');
+	add_anchor(c);
+}
+
+/* A word read in another language's manner, or one eSpeak would read in another voice (foreign.h). */
+static size_t rule_foreign(struct ctx *c, size_t i)
+{
+	const struct lexicon *lx = c->o ? c->o->lex : NULL;
+	if (!lx || tl(c, i) < 2 || all_caps(c, i))
+		return 0;
+	struct foreign *fx = lex_foreign(lx, c->w);
+	struct sb ph;
+	sb_init(&ph);
+	if (!fx || !foreign_say(fx, tp(c, i), tl(c, i), &ph)) {
+		sb_release(&ph);
+		return 0;
+	}
+	emit_start(c, i, ph.buf);
+	sb_add(&c->out->spoken, ph.buf, ph.len);
+	c->said = 0;
+	sb_release(&ph);
+	return i + 1;
+}
+
 /* Looks a word up in the lexicon (whole hyphenated compound first). */
 static size_t rule_lexicon(struct ctx *c, size_t i)
 {
@@ -2287,12 +2319,7 @@ static size_t rule_lexicon(struct ctx *c, size_t i)
 	}
 	if (!r)
 		return 0;
-	if ((i > 0 && c->tk[i - 1].t == T_SPACE) || c->said)
-		sep(c);
-	struct sb *o = &c->out->spoken;
-	if (o->len && (o->buf[o->len - 1] == '[' || o->buf[o->len - 1] == ']') && r[0] == '[')
-		sb_addc(o, ' ');
-	add_anchor(c);
+	emit_start(c, i, r);
 	size_t rl = strlen(r);
 	if (gen && rl >= 4 && !strcmp(r + rl - 2, "]]")) {
 		sb_add(&c->out->spoken, r, rl - 2);
@@ -2475,8 +2502,8 @@ void verb_sentence(const char *written, size_t len, const struct verb_opts *o,
 			}
 			if (!(r = rule_lexicon(&c, i)) && !(r = rule_currency_first(&c, i)) &&
 			    !(r = rule_weekday(&c, i)) && !(r = rule_abbr(&c, i)) &&
-			    !(r = rule_roman(&c, i)))
-				r = rule_acronym(&c, i);
+			    !(r = rule_roman(&c, i)) && !(r = rule_acronym(&c, i)))
+				r = rule_foreign(&c, i);
 			break;
 		default:
 			break;

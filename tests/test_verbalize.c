@@ -244,8 +244,8 @@ static void test_abbreviations_acronyms(void **state)
 static void test_addresses_secrets(void **state)
 {
 	(void)state;
-	check("Siehe www.beispiel.de.", "Siehe w w w punkt beispiel punkt de.");
-	check("Mail an post@beispiel.de bitte.", "Mail an post at beispiel punkt de bitte.");
+	check("Siehe www.beispiel.de.", "Siehe w w w punkt beispiel punkt D-E.");
+	check("Mail an post@beispiel.de bitte.", "Mail an post at beispiel punkt D-E bitte.");
 	struct warns w;
 	warns_init(&w);
 	char *s = spoken_lex("Konto DE02 1203 0000 0000 2020 51 bitte.", NULL, &w);
