@@ -68,7 +68,7 @@ static void respell_all(const char *text, size_t len)
 
 static void run_doc(const char *text, size_t len, int markdown, int keep)
 {
-	struct doc_opts o = { keep, markdown };
+	struct doc_opts o = { keep, markdown, 0 };
 	struct doc d;
 	struct warns w;
 	struct err e;

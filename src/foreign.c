@@ -330,8 +330,8 @@ static int looks_east_slavic(const char *w, size_t n)
 	for (const char *const *e = endings; *e; e++)
 		if (ends_with(w, n, *e))
 			return 1;
-	/* "y" between consonants ("Hryzenko", "Mykola") is not German spelling */
-	for (size_t i = 1; i + 1 < n; i++)
+	/* "y" between consonants near the start ("Hryzenko", "Mykola") is not German spelling */
+	for (size_t i = 1; i + 1 < n && i <= 2; i++)
 		if (w[i] == 'y' && !is_vowel_letter(w[i - 1]) && !is_vowel_letter(w[i + 1]) && w[i + 1] != 'h')
 			return 1;
 	return 0;
@@ -356,8 +356,8 @@ static int looks_polish(const char *w, size_t n)
 static int syllabic_liquid(const char *w, size_t n)
 {
 	for (size_t i = 1; i + 1 < n; i++)
-		if ((w[i] == 'r' || w[i] == 'l') && !is_vowel_letter(w[i - 1]) && !is_vowel_letter(w[i + 1]) &&
-		    w[i - 1] != w[i + 1] && (i == 1 || w[i - 1] == 'l'))
+		if (i == 1 && (w[i] == 'r' || w[i] == 'l') && !is_vowel_letter(w[i - 1]) &&
+		    !is_vowel_letter(w[i + 1]) && w[i + 1] != w[i] && w[i + 1] != 'h')
 			return 1;
 	return 0;
 }
@@ -382,6 +382,38 @@ static int english_compound(const struct foreign *fx, const char *w, size_t n)
 	return 0;
 }
 
+/* A German compound not in the list as a whole: "Zollstreit" = "Zoll" + "streit" (a linking s allowed). */
+static int german_compound(const struct foreign *fx, const char *w, size_t n)
+{
+	if (!fx->de.n || n < 7)
+		return 0;
+	struct sb head, tail;
+	sb_init(&head);
+	sb_init(&tail);
+	int r = 0;
+	for (size_t k = 3; k + 4 <= n && !r; k++) {
+		if ((unsigned char)w[k] >= 0x80 && ((unsigned char)w[k] & 0xC0) == 0x80)
+			continue;   /* inside a character */
+		sb_reset(&tail);
+		uint32_t cp;
+		int m = utf8_decode(w + k, n - k, &cp);
+		if (m <= 0)
+			break;
+		sb_addcp(&tail, cp_toupper(cp));
+		sb_add(&tail, w + k + m, n - k - (size_t)m);
+		int tail_ok = wset_has(&fx->de, tail.buf, tail.len) || wset_has(&fx->de, w + k, n - k);
+		if (!tail_ok)
+			continue;
+		sb_reset(&head);
+		sb_add(&head, w, k);
+		r = in_set_any_case(&fx->de, head.buf, head.len) ||
+		    (k > 4 && w[k - 1] == 's' && in_set_any_case(&fx->de, head.buf, head.len - 1));
+	}
+	sb_release(&head);
+	sb_release(&tail);
+	return r;
+}
+
 enum flang foreign_lang(const struct foreign *fx, const char *word, size_t len)
 {
 	enum flang l = by_letters(word, len);
@@ -402,6 +434,8 @@ enum flang foreign_lang(const struct foreign *fx, const char *word, size_t len)
 		if ((wset_has(&fx->en, t.buf, t.len) || english_compound(fx, t.buf, t.len)) &&
 		    looks_english(t.buf, t.len))
 			l = FL_EN;
+	} else if (german_compound(fx, word, len)) {
+		l = FL_DE;
 	} else if (looks_polish(t.buf, t.len)) {
 		l = FL_PL;
 	} else if (syllabic_liquid(t.buf, t.len)) {

@@ -60,6 +60,7 @@ static const char usage_render[] =
 "      --voice NAME|FILE  voice preset (see sprecher voices; default " VOICE_DEFAULT ")\n"
 "      --lexicon FILE     extra pronunciation lexicon (repeatable; later files win)\n"
 "      --keep-footer      read the donation/contact footer too (URLs, e-mail spoken)\n"
+"      --keep-furniture   read site furniture too (timestamps, bylines, \"Lesen Sie auch\", credits)\n"
 "      --rate HZ          44100 or 48000 (default 48000)\n"
 "      --mono             one channel (default stereo)\n"
 "      --resample Q       fast, medium or best (default fast)\n"
@@ -84,6 +85,7 @@ static const char usage_render[] =
 
 static const char usage_script[] =
 "usage: sprecher script ARTICLE [--voice NAME|FILE] [--lexicon FILE] [--keep-footer]\n"
+"                       [--keep-furniture]\n"
 "\n"
 "Prints numbered segments with role, voice preset, the text as it will be spoken,\n"
 "the pause after each sentence and an estimated duration, then the total.\n";
@@ -135,6 +137,7 @@ struct opts {
 	const char *lexicons[16];
 	int nlex;
 	int keep_footer;
+	int keep_furniture;
 	int quiet;
 	const char *captions, *timeline, *labels, *chapters;
 	const char *format;          /* extension of default output names */
@@ -143,7 +146,7 @@ struct opts {
 };
 
 enum {
-	O_VOICE = 256, O_LEXICON, O_KEEP_FOOTER, O_RATE, O_MONO, O_RESAMPLE, O_LOUDNESS,
+	O_VOICE = 256, O_LEXICON, O_KEEP_FOOTER, O_KEEP_FURNITURE, O_RATE, O_MONO, O_RESAMPLE, O_LOUDNESS,
 	O_TRUE_PEAK, O_BITS, O_QUALITY, O_BITRATE, O_INTRO, O_OUTRO, O_STINGER, O_NO_JINGLES,
 	O_TALKUP, O_SEGMENT, O_DATE, O_ARTIST, O_CAPTIONS, O_TIMELINE, O_LABELS, O_CHAPTERS,
 	O_FORMAT,
@@ -156,6 +159,7 @@ static const struct option long_opts[] = {
 	{ "voice", required_argument, NULL, O_VOICE },
 	{ "lexicon", required_argument, NULL, O_LEXICON },
 	{ "keep-footer", no_argument, NULL, O_KEEP_FOOTER },
+	{ "keep-furniture", no_argument, NULL, O_KEEP_FURNITURE },
 	{ "rate", required_argument, NULL, O_RATE },
 	{ "mono", no_argument, NULL, O_MONO },
 	{ "resample", required_argument, NULL, O_RESAMPLE },
@@ -216,6 +220,7 @@ static int parse_opts(int argc, char **argv, const char *help, struct opts *o, c
 			o->lexicons[o->nlex++] = optarg;
 			break;
 		case O_KEEP_FOOTER: o->keep_footer = 1; break;
+		case O_KEEP_FURNITURE: o->keep_furniture = 1; break;
 		case O_RATE:
 			if (strcmp(optarg, "44100") && strcmp(optarg, "48000"))
 				return usage_error("--rate must be 44100 or 48000", optarg);
@@ -316,7 +321,8 @@ static int engine_phonemes(void *ctx, const char *voice, const char *text, struc
 
 static int load_script(struct opts *o, struct loaded *l, struct warns *w, struct err *e)
 {
-	struct doc_opts dopts = { .keep_footer = o->keep_footer, .markdown = -1 };
+	struct doc_opts dopts = { .keep_footer = o->keep_footer, .markdown = -1,
+				  .keep_furniture = o->keep_furniture };
 	struct voice_preset base, roles[ROLE__COUNT];
 	size_t len;
 

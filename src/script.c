@@ -139,6 +139,12 @@ int script_build(const struct doc *d, const struct voice_preset voices[ROLE__COU
 	verb_release(&v);
 	if (!out->title)
 		out->title = xstrdup(d->meta.title ? d->meta.title : "");
+	if (d->nleft) {
+		out->left_out = xmalloc(d->nleft * sizeof(*out->left_out));
+		for (size_t k = 0; k < d->nleft; k++)
+			out->left_out[k] = xstrdup(d->left_out[k]);
+		out->nleft = d->nleft;
+	}
 	if (!out->nseg) {
 		script_release(out);
 		return err_set(e, "%s: article has nothing to read", filename);
@@ -158,6 +164,9 @@ void script_release(struct script *s)
 	}
 	free(s->seg);
 	free(s->title);
+	for (size_t i = 0; i < s->nleft; i++)
+		free(s->left_out[i]);
+	free(s->left_out);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -181,6 +190,8 @@ void script_print(const struct script *s, struct sb *out)
 			sb_addf(out, "  [%d ms]\n", g->sent[k].pause_ms);
 		}
 	}
+	for (size_t i = 0; i < s->nleft; i++)
+		sb_addf(out, "left out  %s\n", s->left_out[i]);
 	sb_addf(out, "total  %zu segments, estimated ", s->nseg);
 	add_mmss(out, s->est_seconds);
 	sb_adds(out, " of speech and pauses (jingles not included)\n");

@@ -43,6 +43,8 @@ struct script {
 	size_t nseg;
 	struct voice_preset voices[ROLE__COUNT];
 	char *title;                  /* document title, never NULL */
+	char **left_out;              /* site furniture left out (copied from the document) */
+	size_t nleft;
 	double est_seconds;           /* all segments (jingles not included) */
 };
 

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "abbrev.h"
 #include "lexicon.h"
 #include "foreign.h"
 #include "numwords.h"
@@ -1099,8 +1100,12 @@ static const struct currency *currency_at(const struct ctx *c, size_t i, size_t 
 	if (i >= c->nt)
 		return NULL;
 	if (teq(c, i, "US") && is_sym(c, i + 1, '$')) {
-		*used = 2;
-		return &currencies[5];
+		/* "US $" is the entry written "US$" */
+		for (size_t k = 0; k < ARRAY_LEN(currencies); k++)
+			if (!strcmp(currencies[k].w, "US$")) {
+				*used = 2;
+				return &currencies[k];
+			}
 	}
 	for (size_t k = 0; k < ARRAY_LEN(currencies); k++) {
 		const char *w = currencies[k].w;
@@ -1878,74 +1883,15 @@ static size_t rule_currency_first(struct ctx *c, size_t i)
 
 /* ---- words ---------------------------------------------------------------- */
 
-/* Abbreviations: parts separated by ". " or "."; all end with ".". */
-struct abbr { const char *parts[4]; const char *spoken; int need; };
-enum { NEED_NONE, NEED_NUM, NEED_CAP, NEED_NOT_END };
-static const struct abbr abbrs[] = {
-	{ { "z", "B" }, "zum Beispiel", 0 }, { { "Z", "B" }, "zum Beispiel", 0 },
-	{ { "u", "a" }, "unter anderem", 0 }, { { "U", "a" }, "unter anderem", 0 },
-	{ { "d", "h" }, "das heißt", 0 }, { { "D", "h" }, "das heißt", 0 },
-	{ { "v", "Chr" }, "vor Christus", 0 }, { { "n", "Chr" }, "nach Christus", 0 },
-	{ { "z", "T" }, "zum Teil", 0 }, { { "u", "U" }, "unter Umständen", 0 },
-	{ { "o", "Ä" }, "oder Ähnliches", 0 }, { { "u", "Ä" }, "und Ähnliches", 0 },
-	{ { "i", "d", "R" }, "in der Regel", 0 }, { { "z", "Zt" }, "zurzeit", 0 },
-	{ { "z", "Z" }, "zurzeit", 0 }, { { "u", "v", "m" }, "und vieles mehr", 0 },
-	{ { "s", "o" }, "siehe oben", 0 }, { { "s", "u" }, "siehe unten", 0 },
-	{ { "v", "a" }, "vor allem", 0 }, { { "i", "A" }, "im Auftrag", 0 },
-	{ { "a", "D" }, "außer Dienst", 0 }, { { "e", "V" }, "eingetragener Verein", 0 },
-	{ { "o", "g" }, "oben genannt", 0 }, { { "z", "Hd" }, "zu Händen", 0 },
-	{ { "a", "M" }, "am Main", 0 }, { { "i", "Br" }, "im Breisgau", 0 },
-	{ { "u", "s", "w" }, "und so weiter", 0 }, { { "m", "E" }, "meines Erachtens", 0 },
-	{ { "bzw" }, "beziehungsweise", 0 }, { { "ca" }, "circa", 0 }, { { "Ca" }, "circa", 0 },
-	{ { "usw" }, "und so weiter", 0 }, { { "etc" }, "et cetera", 0 },
-	{ { "vgl" }, "vergleiche", 0 }, { { "Vgl" }, "vergleiche", 0 },
-	{ { "inkl" }, "inklusive", 0 }, { { "exkl" }, "exklusive", 0 },
-	{ { "zzgl" }, "zuzüglich", 0 }, { { "ggf" }, "gegebenenfalls", 0 },
-	{ { "evtl" }, "eventuell", 0 }, { { "sog" }, "sogenannte", 0 },
-	{ { "bspw" }, "beispielsweise", 0 }, { { "insb" }, "insbesondere", 0 },
-	{ { "einschl" }, "einschließlich", 0 }, { { "max" }, "maximal", 0 },
-	{ { "mind" }, "mindestens", 0 }, { { "gem" }, "gemäß", 0 }, { { "lt" }, "laut", 0 },
-	{ { "Dr" }, "Doktor", 0 }, { { "Prof" }, "Professor", 0 }, { { "Dipl" }, "Diplom", 0 },
-	{ { "Ing" }, "Ingenieur", 0 }, { { "Hr" }, "Herr", NEED_CAP }, { { "Hrn" }, "Herrn", NEED_CAP },
-	{ { "Fr" }, "Frau", NEED_CAP }, { { "Mr" }, "Mister", 0 }, { { "Mrs" }, "Misses", 0 },
-	{ { "Ms" }, "Miss", 0 }, { { "St" }, "Sankt", NEED_CAP }, { { "Str" }, "Straße", 0 },
-	{ { "Nr" }, "Nummer", 0 }, { { "Nrn" }, "Nummern", 0 }, { { "Abs" }, "Absatz", 0 },
-	{ { "Art" }, "Artikel", NEED_NUM }, { { "S" }, "Seite", NEED_NUM },
-	{ { "Kap" }, "Kapitel", 0 }, { { "Bd" }, "Band", NEED_NUM }, { { "Abb" }, "Abbildung", 0 },
-	{ { "Tab" }, "Tabelle", NEED_NUM }, { { "Ziff" }, "Ziffer", 0 }, { { "ff" }, "folgende", 0 },
-	{ { "Jh" }, "Jahrhundert", 0 }, { { "Jhd" }, "Jahrhundert", 0 }, { { "Jhs" }, "Jahrhunderts", 0 },
-	{ { "Jt" }, "Jahrtausend", 0 }, { { "Mio" }, "Millionen", 0 }, { { "Mrd" }, "Milliarden", 0 },
-	{ { "Tsd" }, "Tausend", 0 }, { { "MwSt" }, "Mehrwertsteuer", 0 }, { { "Mwst" }, "Mehrwertsteuer", 0 },
-	{ { "Tel" }, "Telefon", 0 }, { { "Hrsg" }, "Herausgeber", 0 }, { { "geb" }, "geboren", 0 },
-	{ { "gest" }, "gestorben", 0 }, { { "Std" }, "Stunden", 0 }, { { "Min" }, "Minuten", 0 },
-	{ { "Sek" }, "Sekunden", 0 }, { { "Hbf" }, "Hauptbahnhof", 0 }, { { "Bhf" }, "Bahnhof", 0 },
-	{ { "Abt" }, "Abteilung", 0 }, { { "Univ" }, "Universität", 0 }, { { "Fa" }, "Firma", NEED_CAP },
-	{ { "engl" }, "englisch", 0 }, { { "franz" }, "französisch", 0 }, { { "lat" }, "lateinisch", 0 },
-	{ { "ehem" }, "ehemalige", 0 }, { { "gegr" }, "gegründet", 0 }, { { "Pkt" }, "Punkte", 0 },
-	{ { "bzgl" }, "bezüglich", 0 }, { { "zB" }, "zum Beispiel", 0 }, { { "dh" }, "das heißt", 0 },
-	{ { "Co" }, "Co", 0 }, { { "Jan" }, "Januar", NEED_NUM }, { { "Feb" }, "Februar", NEED_NUM },
-	{ { "Aug" }, "August", NEED_NUM }, { { "Sept" }, "September", NEED_NUM },
-	{ { "Okt" }, "Oktober", NEED_NUM }, { { "Nov" }, "November", NEED_NUM },
-	{ { "Dez" }, "Dezember", NEED_NUM }, { { "Apr" }, "April", NEED_NUM },
-	{ { "St" }, "Stück", NEED_NONE }, { { "h", "c" }, "honoris causa", 0 }, { { "f" }, "folgende", 0 },
-	{ { "o", "ä" }, "oder ähnliches", 0 }, { { "u", "ä" }, "und ähnliches", 0 },
-	{ { "ggü" }, "gegenüber", 0 }, { { "Jhdt" }, "Jahrhundert", 0 }, { { "rd" }, "rund", NEED_NUM },
-	{ { "zw" }, "zwischen", 0 }, { { "tägl" }, "täglich", 0 }, { { "jährl" }, "jährlich", 0 },
-	{ { "monatl" }, "monatlich", 0 }, { { "insg" }, "insgesamt", 0 }, { { "dgl" }, "dergleichen", 0 },
-	{ { "allg" }, "allgemein", 0 }, { { "bes" }, "besonders", 0 }, { { "Bsp" }, "Beispiel", 0 },
-	{ { "Ltd" }, "Limited", 0 }, { { "Jr" }, "Junior", 0 }, { { "Gebr" }, "Gebrüder", 0 },
-	{ { "verh" }, "verheiratet", 0 }, { { "Tsd" }, "Tausend", 0 }, { { "Mill" }, "Millionen", 0 },
-	{ { "Reg", "Bez" }, "Regierungsbezirk", 0 }, { { "Lkr" }, "Landkreis", 0 },
-	{ { "Präs" }, "Präsident", 0 }, { { "Vors" }, "Vorsitzender", 0 }, { { "Sr" }, "Senior", 0 },
-};
-
 /* Tries the abbreviation table at word token i. */
 static size_t rule_abbr(struct ctx *c, size_t i)
 {
 	if (!is_sym(c, i + 1, '.'))
 		return 0;
-	for (size_t k = 0; k < ARRAY_LEN(abbrs); k++) {
-		const struct abbr *a = &abbrs[k];
+	for (size_t k = 0; k < abbrev_count; k++) {
+		const struct abbrev *a = &abbrev_table[k];
+		if (!a->spoken)
+			continue;
 		size_t j = i;
 		int ok = 1;
 		for (int p = 0; p < 4 && a->parts[p]; p++) {
@@ -1969,9 +1915,9 @@ static size_t rule_abbr(struct ctx *c, size_t i)
 		if (is_t(c, j, T_WORD))
 			continue;
 		size_t n = nx(c, j - 1);
-		if (a->need == NEED_NUM && !is_t(c, n, T_NUM))
+		if (a->need == AB_NEED_NUM && !is_t(c, n, T_NUM))
 			continue;
-		if (a->need == NEED_CAP && !is_cap(c, n))
+		if (a->need == AB_NEED_CAP && !is_cap(c, n))
 			continue;
 		if ((!strcmp(a->spoken, "Stück") || !strcmp(a->parts[0], "f")) && !is_t(c, pv(c, i), T_NUM))
 			continue;
@@ -1987,7 +1933,7 @@ static size_t rule_abbr(struct ctx *c, size_t i)
 		}
 		/* the dot of an abbreviation at the very end also ends the sentence */
 		if (j >= c->nt || (c->tk[j].t == T_SPACE && j + 1 >= c->nt) ||
-		    (a->need != NEED_CAP && starts_sentence(c, nx(c, j - 1))))
+		    (a->need != AB_NEED_CAP && starts_sentence(c, nx(c, j - 1))))
 			glue(c, ".");
 		return j;
 	}

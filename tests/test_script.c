@@ -341,7 +341,7 @@ static void test_from_article(void **state)
 		"Kritik der Anwohner\n"
 		"\n"
 		"Viele Anwohner sind aber nicht zufrieden. Sie fürchten mehr Verkehr.\n";
-	struct doc_opts o = { 0, 0 };
+	struct doc_opts o = { 0, 0, 0 };
 	struct doc d;
 	struct script s;
 	struct warns w;
