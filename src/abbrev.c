@@ -217,7 +217,7 @@ const struct abbrev abbrev_table[] = {
 	{ { "op" }, NULL, AB_NEED_NONE, AB_END_NEVER },
 	{ { "Pfr" }, NULL, AB_NEED_NONE, AB_END_NEVER },
 	{ { "phil" }, NULL, AB_NEED_NONE, AB_END_NEVER },
-	{ { "Pl" }, NULL, AB_NEED_NONE, AB_END_NEVER },
+	{ { "Pl" }, "Platz", AB_NEED_NONE, AB_END_NEVER },
 	{ { "pp" }, NULL, AB_NEED_NONE, AB_END_NEVER },
 	{ { "Prov" }, NULL, AB_NEED_NONE, AB_END_NEVER },
 	{ { "Rd" }, NULL, AB_NEED_NONE, AB_END_NEVER },

@@ -418,8 +418,9 @@ static int is_boundary(const struct cand *k)
 		if (cut > 0 && cut < tn && abbrev_end_class(tok + cut, tn - cut) == AB_END_NEVER)
 			return 0;
 		/* "Hauptstr. 12": a street name */
-		if (tn > 3 && !memcmp(tok + tn - 3, "str", 3) && a_isdigit((int)next))
-			return 0;
+		if (tn > 3 && (!memcmp(tok + tn - 3, "str", 3) || !memcmp(tok + tn - 2, "pl", 2)) &&
+		    a_isdigit((int)next))
+			return 0;   /* ..."Rathauspl. 3" too */
 	}
 	size_t other, letters = count_letters(tok, tn, &other);
 	if (letters == 1 && other == 0) {

@@ -505,6 +505,23 @@ static char noun_gender(const char *w)
 		if (k < n && !strcmp(w + n - k, *p))
 			return 'n';
 	}
+	/* "Gebäude", "Gebirge": ge-...-e is neuter */
+	if (n > 5 && !strncmp(w, "ge", 2) && w[n - 1] == 'e')
+		return 'n';
+	/* a noun made of an infinitive ("Beben", "Treffen", "Verfahren") is neuter; a few in -en are not */
+	static const char *const en_masc[] = { "wagen", "garten", "hafen", "boden", "regen", "ofen",
+		"norden", "süden", "osten", "westen", "rahmen", "namen", "samen", "graben", "magen",
+		"faden", "haken", "kuchen", "knochen", "rücken", "schaden", "bogen", "balken", "posten",
+		"daumen", "streifen", "kragen", "frieden", "glauben", "haufen", "felsen", "karren",
+		"besen", "segen", "schinken", "brunnen", "tropfen", "funken", "ballen", "bezirken", NULL };
+	if (n > 4 && !strcmp(w + n - 2, "en") && !strchr("aeiouäöü", w[n - 3])) {
+		for (const char *const *p = en_masc; *p; p++) {
+			size_t k = strlen(*p);
+			if (k <= n && !strcmp(w + n - k, *p))
+				return 'm';
+		}
+		return 'n';
+	}
 	for (const char *const *p = fsuf; *p; p++) {
 		size_t k = strlen(*p);
 		if (k < n && !strcmp(w + n - k, *p))
@@ -892,6 +909,21 @@ static size_t rule_secret(struct ctx *c, size_t i, size_t e)
 }
 
 /* Telephone numbers: "+49 30 1234-5678", "(0411) 1234-1234", "030/1234567". */
+/*
+ * Digits d[0..n) one by one in groups with a short pause ("1234567" ->
+ * "eins zwei, drei vier, fünf sechs sieben"): a listener can write them down.
+ */
+static void say_pairs(struct sb *t, const char *d, size_t n)
+{
+	for (size_t k = 0; k < n;) {
+		size_t g = n - k == 3 ? 3 : n - k >= 2 ? 2 : 1;
+		if (k)
+			sb_adds(t, ", ");
+		nw_digits(t, d + k, g);
+		k += g;
+	}
+}
+
 static size_t rule_phone(struct ctx *c, size_t i)
 {
 	size_t j = i;
@@ -912,6 +944,10 @@ static size_t rule_phone(struct ctx *c, size_t i)
 		   i + 1 < c->nt && c->tk[i + 1].t == T_SPACE && is_t(c, i + 2, T_NUM) && tl(c, i + 2) >= 4 &&
 		   !quantity_follows(c, i + 3)) {
 		plus = 0;
+	} else if (is_t(c, i, T_NUM) && tp(c, i)[0] == '0' && tl(c, i) >= 3 && tl(c, i) <= 6 &&
+		   i + 3 < c->nt && c->tk[i + 1].t == T_SPACE && is_sym(c, i + 2, '/') &&
+		   c->tk[i + 3].t == T_SPACE && is_t(c, i + 4, T_NUM)) {
+		plus = 0;   /* "0221 / 47 11 08" */
 	} else {
 		return 0;
 	}
@@ -925,7 +961,11 @@ static size_t rule_phone(struct ctx *c, size_t i)
 		if (c->tk[k].t == T_NUM) {
 			if (t.len)
 				sb_adds(&t, ", ");
-			nw_digits(&t, tp(c, k), tl(c, k));
+			/* digit by digit; a long group with short pauses, as broadcasters read it */
+			if (tl(c, k) <= 4)
+				nw_digits(&t, tp(c, k), tl(c, k));
+			else
+				say_pairs(&t, tp(c, k), tl(c, k));
 			groups++;
 			k++;
 		} else if ((is_sym(c, k, '(') || is_sym(c, k, ')') || is_sym(c, k, '/') || is_dash(c, k)) &&
@@ -937,6 +977,9 @@ static size_t rule_phone(struct ctx *c, size_t i)
 			k++;
 		} else if (c->tk[k].t == T_SPACE && is_sym(c, k + 1, '(') ) {
 			k++;
+		} else if (c->tk[k].t == T_SPACE && (is_sym(c, k + 1, '/') || is_dash(c, k + 1)) &&
+			   k + 2 < c->nt && c->tk[k + 2].t == T_SPACE && is_t(c, k + 3, T_NUM)) {
+			k += 3;   /* "0221 / 47 11 08" */
 		} else {
 			break;
 		}
@@ -1532,18 +1575,53 @@ static const char *vulgar(uint32_t cp, int *half)
 }
 
 /* "ein", "eine", "einem", "einer", "einen": the number 1 before a noun of gender g, by the preposition before it. */
-static const char *one_form(const struct ctx *c, size_t i, char g)
+/*
+ * "ein", "eine", "einen", "einem", "einer" for a quantity of one (number at
+ * token i, the quantity's words end before token `after`) of gender g: the
+ * case comes from a preposition before it (also across "und"/"oder": "mit 1 kg
+ * und 1 t"), a verb that takes an object ("kostet 1 Euro"), or a measure
+ * adjective after it ("ein 1 km langer Stau": accusative of measure).
+ */
+static const char *one_form(const struct ctx *c, size_t i, size_t after, char g)
 {
 	static const char *const dat_only[] = { "mit", "von", "bei", "aus", "nach", "seit", "zu",
-		"gegenüber", "samt", "nebst", "binnen", NULL };
+		"gegenüber", "samt", "nebst", "binnen", "vom", "zum", "beim", NULL };
 	static const char *const acc_only[] = { "für", "gegen", "durch", "ohne", "um", NULL };
-	size_t p = pv(c, i);
+	static const char *const acc_verbs[] = { "kostet", "kosten", "kostete", "kosteten", "zahlt",
+		"zahlen", "zahlte", "zahlten", "beträgt", "betrug", "bringt", "brachte", "erhält",
+		"erhielt", "bekommt", "bekam", "verdient", "verdiente", "spart", "sparte", "braucht",
+		"brauchte", "wiegt", "wog", "misst", "maß", "kostete", "verlangt", "verlangte",
+		"spendet", "spendete", "fordert", "forderte", "sammelt", "sammelte", NULL };
+	static const char *const measure_adj[] = { "lang", "breit", "hoch", "hoh", "tief", "schwer",
+		"dick", "weit", "alt", "groß", "stark", "teuer", "teur", NULL };
+	const char *acc = g == 'f' ? "eine" : g == 'm' ? "einen" : "ein";
+	const char *dat = g == 'f' ? "einer" : "einem";
 	char w[32];
-	if (p != SIZE_MAX && is_t(c, p, T_WORD) && lower(c, p, w, sizeof w)) {
+	/* the accusative of measure before an adjective: "ein 1 km langer Stau" */
+	size_t a = after < c->nt && c->tk[after].t == T_SPACE ? after + 1 : after;
+	if (a < c->nt && is_lowerword(c, a) && lower(c, a, w, sizeof w)) {
+		size_t n = strlen(w);
+		while (n > 0 && strchr("ers n", w[n - 1]) && n > 3)
+			n--;
+		w[n] = '\0';
+		if (in_list(w, measure_adj))
+			return acc;
+	}
+	size_t p = pv(c, i);
+	for (int hop = 0; hop < 2 && p != SIZE_MAX && is_t(c, p, T_WORD) && lower(c, p, w, sizeof w); hop++) {
 		if (in_list(w, dat_only))
-			return g == 'f' ? "einer" : "einem";
-		if (in_list(w, acc_only))
-			return g == 'f' ? "eine" : g == 'm' ? "einen" : "ein";
+			return dat;
+		if (in_list(w, acc_only) || in_list(w, acc_verbs))
+			return acc;
+		if (strcmp(w, "und") && strcmp(w, "oder"))
+			break;
+		/* "und": the case of the quantity before it, up to three words back */
+		size_t q = pv(c, p);
+		for (int k = 0; k < 3 && q != SIZE_MAX && !is_t(c, q, T_NUM); k++)
+			q = pv(c, q);
+		if (q == SIZE_MAX || !is_t(c, q, T_NUM))
+			break;
+		p = pv(c, q);
 	}
 	return g == 'f' ? "eine" : "ein";
 }
@@ -1628,7 +1706,7 @@ static size_t say_quantity(struct ctx *c, struct num *m, const struct currency *
 	if (is_one && !s && !cur && !un && teq(c, k, "Uhr"))
 		say(c, "ein");
 	else if (is_one && g && !minus)
-		say(c, one_form(c, m->start, g));
+		say(c, one_form(c, m->start, j, g));
 	else
 		say_num(c, m, one);
 	if (s)
@@ -1639,6 +1717,17 @@ static size_t say_quantity(struct ctx *c, struct num *m, const struct currency *
 		if (per)
 			say(c, "pro");
 		say(c, is_one && !s ? un->sg : un->pl);
+	}
+	if ((un || cur) && is_sym(c, j, '/')) {
+		/* a compound unit: "20 l/m²" -> "Liter pro Quadratmeter", "1,89 €/l" -> "Euro pro Liter" */
+		size_t u2;
+		int per2;
+		const struct unit *d = unit_at(c, j, &u2, &per2);
+		if (d && per2 && u2) {
+			say(c, "pro");
+			say(c, d->sg);
+			j += u2;
+		}
 	}
 	if (final_dot && !cur && !un)
 		glue(c, ".");
@@ -1940,6 +2029,32 @@ static size_t rule_abbr(struct ctx *c, size_t i)
 	return 0;
 }
 
+/* Street names with an abbreviated ending: "Goethestr. 5" -> "Goethestraße", "Rathauspl." -> "Rathausplatz". */
+static size_t rule_street(struct ctx *c, size_t i)
+{
+	static const char *const ends[][2] = { { "str", "straße" }, { "pl", "platz" }, { "weg", "weg" } };
+	const char *p = tp(c, i);
+	size_t n = tl(c, i);
+	if (!is_sym(c, i + 1, '.') || !is_cap(c, i) || n < 5)
+		return 0;
+	for (size_t k = 0; k < 2; k++) {
+		size_t el = strlen(ends[k][0]);
+		if (n <= el + 2 || memcmp(p + n - el, ends[k][0], el) || !a_islower((unsigned char)p[n - el - 1]))
+			continue;
+		struct sb t;
+		sb_init(&t);
+		sb_add(&t, p, n - el);
+		sb_adds(&t, ends[k][1]);
+		say_sb(c, &t);
+		sb_release(&t);
+		size_t e = i + 2;
+		if (e >= c->nt || (c->tk[e].t == T_SPACE && e + 1 >= c->nt) || starts_sentence(c, nx(c, i + 1)))
+			glue(c, ".");
+		return e;
+	}
+	return 0;
+}
+
 /* Roman numeral value of token i (strict), 0 if none. */
 static int roman_value(const struct ctx *c, size_t i)
 {
@@ -1977,6 +2092,24 @@ static int roman_value(const struct ctx *c, size_t i)
 }
 
 /* "Wilhelm II." -> "Wilhelm der Zweite"; "Teil III" -> "Teil drei". */
+/* Verbs after which a regnal name is the object: "wählten Papst Leo XIV." -> "den Vierzehnten". */
+static const char *const regnal_acc_verbs[] = {
+	"wählten", "wählte", "krönten", "krönte", "trafen", "traf", "empfing", "empfingen",
+	"besuchte", "besuchten", "begrüßte", "begrüßten", "ehrte", "ehrten", "beerbte",
+	"kritisierte", "lobte", "zeigt", "zeigte", "feierten", "feierte", NULL
+};
+/* Titles before a regnal name ("Papst Leo XIV."): not a noun governing a genitive. */
+static const char *const regnal_titles[] = {
+	"könig", "königin", "kaiser", "kaiserin", "papst", "prinz", "prinzessin", "zar", "zarin",
+	"herzog", "herzogin", "fürst", "fürstin", "kurfürst", "graf", "gräfin", "sultan", NULL
+};
+/* Names and titles of women with a regnal number. */
+static const char *const regnal_female[] = {
+	"königin", "queen", "kaiserin", "zarin", "fürstin", "elisabeth", "elizabeth", "maria", "victoria",
+	"viktoria", "katharina", "margrethe", "beatrix", "juliana", "wilhelmina", "christina",
+	"isabella", "isabel", "mary", "anne", "anna", "johanna", "luise", "louise", NULL
+};
+
 static size_t rule_roman(struct ctx *c, size_t i)
 {
 	int v = roman_value(c, i);
@@ -1989,7 +2122,7 @@ static size_t rule_roman(struct ctx *c, size_t i)
 	static const char *const plain[] = {
 		"teil", "kapitel", "band", "akt", "staffel", "folge", "phase", "stufe",
 		"buch", "artikel", "absatz", "typ", "version", "abschnitt", "anhang",
-		"szene", "episode", "titel", "tome", "vol", NULL
+		"szene", "episode", "titel", "tome", "vol", "hartz", NULL
 	};
 	const char *rp = tp(c, i);
 	int letters_ok = tl(c, i) >= 2 || *rp == 'I' || *rp == 'V' || *rp == 'X';
@@ -2016,22 +2149,37 @@ static size_t rule_roman(struct ctx *c, size_t i)
 		q = r;
 	}
 	size_t b = pv(c, q);
-	const char *art = "der", *end = "e";
+	enum { NOM, ACC, DAT, GEN } cs = NOM;
 	char x[32];
 	if (b != SIZE_MAX && is_t(c, b, T_WORD) && lower(c, b, x, sizeof x)) {
 		if (!strcmp(x, "dem") || !strcmp(x, "vom") || !strcmp(x, "zum") || !strcmp(x, "beim") ||
 		    (in_list(x, dat_preps) && strcmp(x, "in") && strcmp(x, "an") && strcmp(x, "auf") && strcmp(x, "über")) ||
-		    !strcmp(x, "unter")) {
-			art = "dem";
-			end = "en";
-		} else if (!strcmp(x, "den") || in_list(x, acc_preps)) {
-			art = "den";
-			end = "en";
-		} else if (!strcmp(x, "des")) {
-			art = "des";
-			end = "en";
-		}
+		    !strcmp(x, "unter"))
+			cs = DAT;
+		else if (!strcmp(x, "den") || in_list(x, acc_preps) || in_list(x, regnal_acc_verbs))
+			cs = ACC;
+		else if (!strcmp(x, "des"))
+			cs = GEN;
 	}
+	/* "das Erbe Karls III.": a name with genitive s after a noun */
+	size_t bp = pv(c, p);
+	char y0[32];
+	if (cs == NOM && bp != SIZE_MAX && is_cap(c, bp) && !starts_sentence(c, bp) &&
+	    !(lower(c, bp, y0, sizeof y0) && in_list(y0, regnal_titles)) &&
+	    tl(c, p) > 3 && tp(c, p)[tl(c, p) - 1] == 's')
+		cs = GEN;
+	/* queens and empresses: "Elisabeth II." is "die Zweite" */
+	int fem = 0;
+	for (size_t k = q; k != SIZE_MAX && k <= p; k = nx(c, k)) {
+		char y[32];
+		if (is_t(c, k, T_WORD) && lower(c, k, y, sizeof y) && in_list(y, regnal_female))
+			fem = 1;
+		if (k == p)
+			break;
+	}
+	static const char *const arts[2][4] = { { "der", "den", "dem", "des" }, { "die", "die", "der", "der" } };
+	const char *art = arts[fem][cs];
+	const char *end = cs == NOM || (fem && cs == ACC) ? "e" : "en";
 	struct sb t;
 	sb_init(&t);
 	sb_adds(&t, art);
@@ -2285,6 +2433,21 @@ static size_t rule_symbol(struct ctx *c, size_t i)
 	uint32_t cp = c->tk[i].cp;
 	int half;
 	const char *v = vulgar(cp, &half);
+	if (v && i > 0 && c->tk[i - 1].t == T_NUM && (cp == 0xBD || cp == 0xBC || cp == 0xBE)) {
+		/* "1½" -> "eineinhalb", "2¾" -> "zweidreiviertel": one word */
+		struct sb *o = &c->out->spoken;
+		if (o->len >= 4 && !memcmp(o->buf + o->len - 4, "eins", 4))
+			o->len--, o->buf[o->len] = '\0';
+		sb_adds(o, cp == 0xBD ? "einhalb" : cp == 0xBC ? "einviertel" : "dreiviertel");
+		c->said = 1;
+		return i + 1;
+	}
+	if (v && cp == 0xBD && is_t(c, nx(c, i), T_WORD) && is_cap(c, nx(c, i))) {
+		/* "½ Prozent" -> "ein halbes Prozent", "½ Stunde" -> "eine halbe Stunde" */
+		char g = gender_at(c, nx(c, i));
+		say(c, g == 'f' ? "eine halbe" : g == 'n' ? "ein halbes" : "ein halber");
+		return i + 1;
+	}
 	if (v) {
 		say(c, v);
 		return i + 1;
@@ -2447,7 +2610,7 @@ void verb_sentence(const char *written, size_t len, const struct verb_opts *o,
 				break;
 			}
 			if (!(r = rule_lexicon(&c, i)) && !(r = rule_currency_first(&c, i)) &&
-			    !(r = rule_weekday(&c, i)) && !(r = rule_abbr(&c, i)) &&
+			    !(r = rule_weekday(&c, i)) && !(r = rule_abbr(&c, i)) && !(r = rule_street(&c, i)) &&
 			    !(r = rule_roman(&c, i)) && !(r = rule_acronym(&c, i)))
 				r = rule_foreign(&c, i);
 			break;
