@@ -540,8 +540,8 @@ static const char *furniture_kind(const char *s)
 	if (!s[0] || !strchr("SAZVELMWDHTPJNUKFXBGIOCRsaevlmwdhtpjnukfxbgiocr(\xC2", s[0]))
 		return NULL;
 	size_t n = strlen(s);
-	if (n == 0 || n > 160)
-		return NULL;
+	if (n < 5 || n > 160)
+		return NULL;   /* the shortest pattern is "© dpa" */
 	for (size_t i = 0; i < ARRAY_LEN(stamps); i++)
 		if (starts_cs(s, stamps[i]) && has_date_or_time(s))
 			return "timestamp";
@@ -556,7 +556,7 @@ static const char *furniture_kind(const char *s)
 	for (size_t i = 0; i < ARRAY_LEN(prompts); i++)
 		if (starts_ci(s, prompts[i]) && n <= 60)
 			return "share or newsletter prompt";
-	if (n <= 100 && only_share_words(s))
+	if (n <= 100 && strchr(s, ' ') && only_share_words(s))
 		return "share or newsletter prompt";
 	for (size_t i = 0; i < ARRAY_LEN(credits); i++)
 		if (starts_cs(s, credits[i]) && n <= 120)
