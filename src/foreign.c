@@ -276,7 +276,8 @@ static enum flang by_letters(const char *w, size_t n)
 		case 0xF3: pl++; break;                                      /* ó */
 		case 0x159: case 0x11B: case 0x16F: case 0x148: case 0x165: case 0x10F:
 			cs += 2; break;                                      /* ř ě ů ň ť ď */
-		case 0x10D: case 0x161: case 0x17E: slav++; break;           /* č š ž */
+		case 0x10D: case 0x161: case 0x17E: case 0x107: case 0x111:
+			slav++; break;                                       /* č š ž ć đ */
 		case 0x151: case 0x171: hu += 2; break;                      /* ő ű */
 		case 0xE9: case 0xE8: case 0xEA: case 0xE0: case 0xEE: case 0xF4: fr++; break;
 		default: break;
@@ -373,6 +374,19 @@ static int looks_english(const char *w, size_t n)
 	return n > 2 && w[n - 1] == 'y' && !is_vowel_letter(w[n - 2]);
 }
 
+/* A name that looks English: English spellings or endings ("Whitfield", "Cunningham", "Ashton"). */
+static int english_name(const char *w, size_t n)
+{
+	static const char *const ends[] = { "field", "ton", "son", "ham", "ford", "ley", "wood", "worth",
+					    "shire", "by", "ridge", "well", "wick", "bury", "more", NULL };
+	if (looks_english(w, n))
+		return 1;
+	for (const char *const *e = ends; *e; e++)
+		if (ends_with(w, n, *e))
+			return 1;
+	return 0;
+}
+
 /* An English compound with no German reading: "livestream" = "live" + "stream". */
 static int english_compound(const struct foreign *fx, const char *w, size_t n)
 {
@@ -430,9 +444,12 @@ enum flang foreign_lang(const struct foreign *fx, const char *word, size_t len)
 		return FL_DE;
 	}
 	if (foreign_is_german(fx, word, len)) {
-		/* a loan in the German list ("Team", "Crowdfunding") that is read as English */
-		if ((wset_has(&fx->en, t.buf, t.len) || english_compound(fx, t.buf, t.len)) &&
-		    looks_english(t.buf, t.len))
+		/*
+		 * a loan in the German list made of English words ("Crowdfunding"); a single word
+		 * in both lists ("See", "leer", "Team") stays German unless eSpeak's own German
+		 * dictionary reads it as English (see compute)
+		 */
+		if (english_compound(fx, t.buf, t.len))
 			l = FL_EN;
 	} else if (german_compound(fx, word, len)) {
 		l = FL_DE;
@@ -442,7 +459,10 @@ enum flang foreign_lang(const struct foreign *fx, const char *word, size_t len)
 		l = FL_CS;
 	} else if (looks_east_slavic(t.buf, t.len)) {
 		l = FL_UK;
-	} else if (foreign_is_english(fx, word, len) || english_compound(fx, t.buf, t.len)) {
+	} else if (wset_has(&fx->en, t.buf, t.len) || english_compound(fx, t.buf, t.len)) {
+		l = FL_EN;   /* an English common word ("how", "social") */
+	} else if (foreign_is_english(fx, word, len) && english_name(t.buf, t.len)) {
+		/* the English list holds names of every origin ("Andrei", "Elena"): only English-looking ones */
 		l = FL_EN;
 	}
 	sb_release(&t);
@@ -786,8 +806,8 @@ static void compute(struct foreign *fx, const char *word, size_t len, struct sb 
 
 int foreign_say(struct foreign *fx, const char *word, size_t len, struct sb *out)
 {
-	if (!len || len > 64)
-		return 0;
+	if (len > 64 || len < 2 || (len == 2 && !(a_islower((unsigned char)word[0]) && a_islower((unsigned char)word[1]))))
+		return 0;   /* "Th", "Ng": too short to tell; "up" in "Start-up" is a word */
 	struct cache_entry *ce = cache_slot(fx, word, len);
 	if (!ce->word) {
 		struct sb ph;
