@@ -584,7 +584,8 @@ int foreign_respell(enum flang l, const char *word, size_t len, struct sb *out)
 	struct sb t;
 	sb_init(&t);
 	lowercase(word, len, &t);
-	struct unit *u = xmalloc((t.len + 1) * sizeof *u);
+	/* at most one unit per byte, plus one inserted vowel per byte (syllabic r/l) */
+	struct unit *u = xmalloc((2 * t.len + 2) * sizeof *u);
 	size_t n = 0, nv = 0;
 	for (size_t i = 0; i < t.len;) {
 		const struct gr *hit = NULL;
@@ -612,7 +613,7 @@ int foreign_respell(enum flang l, const char *word, size_t len, struct sb *out)
 			break;
 		}
 		/* a syllabic r or l between consonants carries a short vowel ("Brno": "B@rno") */
-		if (l == FL_CS && (hit->ph[0] == 'r' || hit->ph[0] == 'l') && !hit->ph[1] && n && !u[n - 1].vowel &&
+		if (l == FL_CS && (hit->ph[0] == 'r' || hit->ph[0] == 'l') && !hit->ph[1] && n == 1 && !u[0].vowel &&
 		    i + 1 < t.len && !is_vowel_letter(t.buf[i + 1]) && (unsigned char)t.buf[i + 1] < 0x80) {
 			u[n++] = (struct unit){ "E", 1 };
 			nv++;

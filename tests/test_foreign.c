@@ -101,6 +101,12 @@ static void test_respelling(void **state)
 	respell(FL_UK, "Hryhorij", "hrI'ho:ri:");
 	struct sb out;
 	sb_init(&out);
+	/* found by the fuzzer: a run of liquids must not outgrow the unit array */
+	for (int l = FL_TR; l < FL__COUNT; l++) {
+		sb_reset(&out);
+		assert_int_equal(foreign_respell((enum flang)l, "lllllllllllllrrrrrrrrrrrUng", 27, &out), 0);
+	}
+	sb_reset(&out);
 	assert_int_equal(foreign_respell(FL_DE, "Haus", 4, &out), -1);
 	assert_int_equal(out.len, 0);
 	sb_release(&out);
