@@ -40,38 +40,58 @@ static const char *clean_msg(const char *s, char *buf, size_t cap)
 
 /* ---- reading ----------------------------------------------------------- */
 
-int afile_read(const char *path, float **frames, size_t *nframes,
-	       int *channels, int *rate, struct err *e)
+/*
+ * Opens `path` for reading with the checks that give clear messages (missing,
+ * a directory, empty, not audio, no channels). NULL with "PATH: cannot read: ...".
+ */
+static SNDFILE *open_checked(const char *path, SF_INFO *info, struct err *e)
 {
-	SF_INFO info;
-	SNDFILE *sf;
 	struct stat st;
 	char msg[256];
-	float *buf = NULL;
-	size_t cap, n = 0;
+	SNDFILE *sf;
 	int fd;
 
 	/* Check access first: libsndfile's messages for these are vaguer. */
 	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return err_set(e, "%s: cannot read: %s", path, strerror(errno));
+	if (fd < 0) {
+		err_set(e, "%s: cannot read: %s", path, strerror(errno));
+		return NULL;
+	}
 	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
 		close(fd);
-		return err_set(e, "%s: cannot read: %s", path, strerror(EISDIR));
+		err_set(e, "%s: cannot read: %s", path, strerror(EISDIR));
+		return NULL;
 	}
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size == 0) {
 		close(fd);
-		return err_set(e, "%s: cannot read: file is empty", path);
+		err_set(e, "%s: cannot read: file is empty", path);
+		return NULL;
 	}
-	memset(&info, 0, sizeof(info));
-	sf = sf_open_fd(fd, SFM_READ, &info, 1);
-	if (!sf)
-		return err_set(e, "%s: cannot read: %s", path,
-			       clean_msg(sf_strerror(NULL), msg, sizeof(msg)));
-	if (info.channels < 1 || info.samplerate < 1) {
+	memset(info, 0, sizeof(*info));
+	sf = sf_open_fd(fd, SFM_READ, info, 1);
+	if (!sf) {
+		err_set(e, "%s: cannot read: %s", path, clean_msg(sf_strerror(NULL), msg, sizeof(msg)));
+		return NULL;
+	}
+	if (info->channels < 1 || info->samplerate < 1) {
 		sf_close(sf);
-		return err_set(e, "%s: cannot read: invalid channel count or sample rate", path);
+		err_set(e, "%s: cannot read: invalid channel count or sample rate", path);
+		return NULL;
 	}
+	return sf;
+}
+
+int afile_read(const char *path, float **frames, size_t *nframes,
+	       int *channels, int *rate, struct err *e)
+{
+	SF_INFO info;
+	SNDFILE *sf = open_checked(path, &info, e);
+	char msg[256];
+	float *buf = NULL;
+	size_t cap, n = 0;
+
+	if (!sf)
+		return -1;
 
 	/* info.frames can be approximate for some codecs: read until the end. */
 	cap = info.frames > 0 && info.frames < ((sf_count_t)1 << 34) ? (size_t)info.frames + 1 : 65536;
@@ -104,6 +124,58 @@ int afile_read(const char *path, float **frames, size_t *nframes,
 	*channels = info.channels;
 	*rate = info.samplerate;
 	return 0;
+}
+
+/* ---- reading in blocks ------------------------------------------------- */
+
+struct afile_reader {
+	SNDFILE *sf;
+	char *path;
+};
+
+struct afile_reader *afile_reader_open(const char *path, int *channels, int *rate, struct err *e)
+{
+	SF_INFO info;
+	SNDFILE *sf = open_checked(path, &info, e);
+	struct afile_reader *r;
+
+	if (!sf)
+		return NULL;
+	r = xcalloc(1, sizeof(*r));
+	r->sf = sf;
+	r->path = xstrdup(path);
+	*channels = info.channels;
+	*rate = info.samplerate;
+	return r;
+}
+
+int afile_reader_read(struct afile_reader *r, float *frames, size_t max_frames, size_t *got,
+		      struct err *e)
+{
+	char msg[256];
+	sf_count_t n = sf_readf_float(r->sf, frames, (sf_count_t)max_frames);
+
+	*got = n > 0 ? (size_t)n : 0;
+	if (n <= 0 && sf_error(r->sf) != SF_ERR_NO_ERROR)
+		return err_set(e, "%s: cannot read: %s", r->path,
+			       clean_msg(sf_strerror(r->sf), msg, sizeof(msg)));
+	return 0;
+}
+
+int afile_reader_rewind(struct afile_reader *r, struct err *e)
+{
+	if (sf_seek(r->sf, 0, SEEK_SET) < 0)
+		return err_set(e, "%s: cannot read: cannot seek back to the start", r->path);
+	return 0;
+}
+
+void afile_reader_close(struct afile_reader *r)
+{
+	if (!r)
+		return;
+	sf_close(r->sf);
+	free(r->path);
+	free(r);
 }
 
 /* ---- format names ------------------------------------------------------ */

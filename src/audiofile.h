@@ -18,6 +18,18 @@
 int afile_read(const char *path, float **frames, size_t *nframes,
 	       int *channels, int *rate, struct err *e);
 
+/*
+ * The same files read in blocks, for streaming sources (source.h): open
+ * with the same checks and errors as afile_read; read up to `max_frames`
+ * frames (*got = 0 at the end); rewind to the first frame. 0 or -1.
+ */
+struct afile_reader;
+struct afile_reader *afile_reader_open(const char *path, int *channels, int *rate, struct err *e);
+int afile_reader_read(struct afile_reader *r, float *frames, size_t max_frames, size_t *got,
+		      struct err *e);
+int afile_reader_rewind(struct afile_reader *r, struct err *e);
+void afile_reader_close(struct afile_reader *r);
+
 enum afile_format { AF_WAV, AF_FLAC, AF_OGG, AF_OPUS, AF_MP3 };
 enum afile_bits { AF_BITS_16 = 16, AF_BITS_24 = 24, AF_BITS_32F = 32 };
 

@@ -202,54 +202,86 @@ static void downmix_weights(int c, int n, double *wl, double *wr)
 	}
 }
 
-/* Maps `in` (n frames, inch channels) to outch channels (1 or 2); malloc'd. */
-static float *map_channels(const float *in, size_t n, int inch, int outch)
+/* The stereo downmix of frame `f` of a file of more than two channels. */
+static void downmix(const float *f, size_t ic, const double *wl, const double *wr, double *l,
+		    double *r)
 {
-	float *out = xmalloc((n ? n : 1) * (size_t)outch * sizeof(float));
-	double wl[64], wr[64], peak = 0, scale = 1;
+	*l = 0;
+	*r = 0;
+	for (size_t c = 0; c < ic; c++) {
+		*l += wl[c] * f[c];
+		*r += wr[c] * f[c];
+	}
+}
+
+double jingle_downmix_peak(const float *in, size_t n, int inch)
+{
+	double wl[64], wr[64], peak = 0;
+
+	if (inch <= 2 || inch > 64)
+		return 0;
+	for (int c = 0; c < inch; c++)
+		downmix_weights(c, inch, &wl[c], &wr[c]);
+	for (size_t i = 0; i < n; i++) {
+		double l, r;
+		downmix(in + i * (size_t)inch, (size_t)inch, wl, wr, &l, &r);
+		if (fabs(l) > peak)
+			peak = fabs(l);
+		if (fabs(r) > peak)
+			peak = fabs(r);
+	}
+	return peak;
+}
+
+void jingle_map(const float *in, size_t n, int inch, int outch, double scale, float *out)
+{
+	double wl[64], wr[64];
 	size_t ic = (size_t)inch;
 
 	if (inch == 1) {
 		for (size_t i = 0; i < n; i++)
 			for (int c = 0; c < outch; c++)
 				out[i * (size_t)outch + (size_t)c] = in[i];
-		return out;
+		return;
 	}
 	if (inch == 2 && outch == 2) {
 		memcpy(out, in, n * 2 * sizeof(float));
-		return out;
+		return;
 	}
 	if (inch == 2) {
 		for (size_t i = 0; i < n; i++)
 			out[i] = (in[2 * i] + in[2 * i + 1]) * 0.5f;
-		return out;
+		return;
 	}
 	/* more than two: stereo downmix (then averaged for mono) */
 	for (int c = 0; c < inch; c++)
 		downmix_weights(c, inch, &wl[c], &wr[c]);
-	for (int pass = 0; pass < 2; pass++) {
-		for (size_t i = 0; i < n; i++) {
-			double l = 0, r = 0;
-			for (size_t c = 0; c < ic; c++) {
-				l += wl[c] * in[i * ic + c];
-				r += wr[c] * in[i * ic + c];
-			}
-			if (pass == 0) {
-				if (fabs(l) > peak)
-					peak = fabs(l);
-				if (fabs(r) > peak)
-					peak = fabs(r);
-			} else if (outch == 1) {
-				out[i] = (float)((l + r) * 0.5 * scale);
-			} else {
-				out[2 * i] = (float)(l * scale);
-				out[2 * i + 1] = (float)(r * scale);
-			}
+	for (size_t i = 0; i < n; i++) {
+		double l, r;
+		downmix(in + i * ic, ic, wl, wr, &l, &r);
+		if (outch == 1) {
+			out[i] = (float)((l + r) * 0.5 * scale);
+		} else {
+			out[2 * i] = (float)(l * scale);
+			out[2 * i + 1] = (float)(r * scale);
 		}
-		/* keep the downmix from clipping */
-		if (pass == 0 && peak > 1.0)
-			scale = 1.0 / peak;
 	}
+}
+
+void jingle_fade_frames(int rate, size_t *in_frames, size_t *out_frames)
+{
+	*in_frames = (size_t)lrint(FADE_IN_MS * rate / 1000);
+	*out_frames = (size_t)lrint(FADE_OUT_MS * rate / 1000);
+}
+
+/* Maps `in` (n frames, inch channels) to outch channels (1 or 2); malloc'd. */
+static float *map_channels(const float *in, size_t n, int inch, int outch)
+{
+	float *out = xmalloc((n ? n : 1) * (size_t)outch * sizeof(float));
+	double peak = jingle_downmix_peak(in, n, inch);
+
+	/* keep the downmix from clipping */
+	jingle_map(in, n, inch, outch, peak > 1.0 ? 1.0 / peak : 1.0, out);
 	return out;
 }
 

@@ -42,6 +42,17 @@ int jingle_load(const char *path, int rate, int channels, enum rs_quality q,
 void jingle_release(struct jingle *j);
 
 /*
+ * jingle_load's parts, for reading a file in blocks (source_file): the peak
+ * of the stereo downmix of frames with more than two channels (0 for one or
+ * two), to be taken over the whole file; the channel mapping of `n` frames
+ * into `out` (outch = 1 or 2) with `scale` = 1/peak when that peak is above
+ * 1, else 1; the fade lengths put at the ends, in frames at `rate`.
+ */
+double jingle_downmix_peak(const float *in, size_t n, int inch);
+void jingle_map(const float *in, size_t n, int inch, int outch, double scale, float *out);
+void jingle_fade_frames(int rate, size_t *in_frames, size_t *out_frames);
+
+/*
  * Applies linear fades of `in_frames` and `out_frames` at the start and end:
  * the first frame gets gain 0, frame in_frames gain 1, the last frame gain 0.
  * Fades longer than the clip share it in proportion.

@@ -18,6 +18,7 @@
 #include "util.h"
 #include "article.h"
 #include "audiofile.h"
+#include "episode.h"
 #include "lexicon.h"
 #include "loudness.h"
 #include "render.h"
@@ -210,7 +211,7 @@ static int parse_opts(int argc, char **argv, const char *help, struct opts *o, c
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "o:qh", long_opts, NULL)) != -1) {
 		switch (c) {
-		case 'o': o->r.output = optarg; break;
+		case 'o': o->r.fmt.output = optarg; break;
 		case 'q': o->quiet = 1; break;
 		case 'h': fputs(help, stdout); exit(0);
 		case O_VOICE: o->voice = optarg; break;
@@ -224,48 +225,48 @@ static int parse_opts(int argc, char **argv, const char *help, struct opts *o, c
 		case O_RATE:
 			if (strcmp(optarg, "44100") && strcmp(optarg, "48000"))
 				return usage_error("--rate must be 44100 or 48000", optarg);
-			o->r.rate = atoi(optarg);
+			o->r.fmt.rate = atoi(optarg);
 			break;
-		case O_MONO: o->r.channels = 1; break;
+		case O_MONO: o->r.fmt.channels = 1; break;
 		case O_RESAMPLE:
-			if (rs_quality_parse(optarg, &o->r.resample))
+			if (rs_quality_parse(optarg, &o->r.place.resample))
 				return usage_error("--resample must be fast, medium or best", optarg);
 			break;
 		case O_LOUDNESS:
-			if (loudness_target_parse(optarg, &o->r.target_lufs))
+			if (loudness_target_parse(optarg, &o->r.master.target_lufs))
 				return usage_error("--loudness must be LUFS (-70..0), ebu, podcast or atsc", optarg);
 			break;
 		case O_TRUE_PEAK:
-			if (parse_double(optarg, -20, 0, &o->r.ceiling_dbtp))
+			if (parse_double(optarg, -20, 0, &o->r.master.ceiling_dbtp))
 				return usage_error("--true-peak must be dBTP from -20 to 0", optarg);
 			break;
 		case O_BITS:
-			if (!strcmp(optarg, "16")) o->r.bits = AF_BITS_16;
-			else if (!strcmp(optarg, "24")) o->r.bits = AF_BITS_24;
-			else if (!strcmp(optarg, "32f") || !strcmp(optarg, "32")) o->r.bits = AF_BITS_32F;
+			if (!strcmp(optarg, "16")) o->r.fmt.bits = AF_BITS_16;
+			else if (!strcmp(optarg, "24")) o->r.fmt.bits = AF_BITS_24;
+			else if (!strcmp(optarg, "32f") || !strcmp(optarg, "32")) o->r.fmt.bits = AF_BITS_32F;
 			else return usage_error("--bits must be 16, 24 or 32f", optarg);
 			break;
 		case O_QUALITY:
-			if (parse_double(optarg, 0, 1, &o->r.quality))
+			if (parse_double(optarg, 0, 1, &o->r.fmt.quality))
 				return usage_error("--quality must be from 0 to 1", optarg);
 			break;
 		case O_BITRATE:
 			if (parse_double(optarg, 8, 512, &d))
 				return usage_error("--bitrate must be kbit/s from 8 to 512", optarg);
-			o->r.bitrate_kbps = (int)d;
+			o->r.fmt.bitrate_kbps = (int)d;
 			break;
-		case O_INTRO: o->r.intro = optarg; break;
-		case O_OUTRO: o->r.outro = optarg; break;
-		case O_STINGER: o->r.stinger = optarg; break;
-		case O_NO_JINGLES: o->r.no_jingles = 1; break;
+		case O_INTRO: o->r.place.intro = optarg; break;
+		case O_OUTRO: o->r.place.outro = optarg; break;
+		case O_STINGER: o->r.place.stinger = optarg; break;
+		case O_NO_JINGLES: o->r.place.no_jingles = 1; break;
 		case O_TALKUP:
 			if (parse_double(optarg, 0, 60000, &d))
 				return usage_error("--talkup must be milliseconds from 0 to 60000", optarg);
-			o->r.talkup_ms = (int)d;
+			o->r.place.talkup_ms = (int)d;
 			break;
 		case O_SEGMENT: *segment = optarg; break;
 		case O_DATE: snprintf(o->date, sizeof(o->date), "%s", optarg); break;
-		case O_ARTIST: o->r.artist = optarg; break;
+		case O_ARTIST: o->r.meta.artist = optarg; break;
 		case O_CAPTIONS: o->captions = optarg; break;
 		case O_TIMELINE: o->timeline = optarg; break;
 		case O_LABELS: o->labels = optarg; break;
@@ -285,66 +286,18 @@ static int parse_opts(int argc, char **argv, const char *help, struct opts *o, c
 
 /* ==== from article to script ============================================= */
 
-struct loaded {
-	char *text;
-	struct doc doc;
-	struct lexicon *lex;
-	struct script script;
-	int have_doc, have_script;
-};
-
-static void loaded_release(struct loaded *l)
-{
-	if (l->have_script)
-		script_release(&l->script);
-	if (l->have_doc)
-		doc_release(&l->doc);
-	lex_free(l->lex);
-	free(l->text);
-}
-
-/* Loads the shipped lexicon, then the user's lexicons in order. */
-static int load_lexicons(const struct opts *o, struct lexicon *lex, struct err *e)
-{
-	char path[1024];
-
-	snprintf(path, sizeof(path), "%s/lexicon.tsv", voice_dir());
-	if (access(path, R_OK) == 0 && lex_load(lex, path, e))
-		return -1;
-	for (int i = 0; i < o->nlex; i++)
-		if (lex_load(lex, o->lexicons[i], e))
-			return -1;
-	return 0;
-}
-
 static int engine_phonemes(void *ctx, const char *voice, const char *text, struct sb *out);
 
-static int load_script(struct opts *o, struct loaded *l, struct warns *w, struct err *e)
+/* The episode of o->article (episode.h), from the command line's options. */
+static int load_script(struct opts *o, struct episode *l, struct warns *w, struct err *e)
 {
-	struct doc_opts dopts = { .keep_footer = o->keep_footer, .markdown = -1,
-				  .keep_furniture = o->keep_furniture };
-	struct voice_preset base, roles[ROLE__COUNT];
-	size_t len;
+	struct episode_opts eo = { .article = o->article, .voice = o->voice, .lexicons = o->lexicons,
+				   .nlex = o->nlex, .keep_footer = o->keep_footer, .date = o->date,
+				   .keep_furniture = o->keep_furniture,
+				   /* foreign words: eSpeak's phonemes of other languages, one German voice */
+				   .phonemizer = engine_phonemes };
 
-	memset(l, 0, sizeof(*l));
-	l->lex = lex_new();
-	/* foreign words: eSpeak's phonemes of other languages, read by the one German voice */
-	lex_set_phonemizer(l->lex, engine_phonemes, NULL);
-	if (load_lexicons(o, l->lex, e))
-		return -1;
-	lex_take_warnings(l->lex, w);
-	if (read_file(o->article, &l->text, &len, e))
-		return -1;
-	if (doc_parse(l->text, len, o->article, &dopts, &l->doc, w, e))
-		return -1;
-	l->have_doc = 1;
-	if (voice_load(o->voice ? o->voice : l->doc.meta.voice ? l->doc.meta.voice : VOICE_DEFAULT,
-		       &base, e) || voice_load_roles(&base, roles, e))
-		return -1;
-	if (script_build(&l->doc, roles, l->lex, o->article, &l->script, w, e))
-		return -1;
-	l->have_script = 1;
-	return 0;
+	return episode_load(&eo, l, w, e);
 }
 
 /* ==== commands =========================================================== */
@@ -396,7 +349,7 @@ static int cmd_normalize(int argc, char **argv)
 	if ((rc = parse_opts(argc, argv, usage_normalize, &o, &seg)))
 		return rc;
 	lex = lex_new();
-	if (load_lexicons(&o, lex, &e)) {
+	if (episode_load_lexicons(o.lexicons, o.nlex, lex, &e)) {
 		lex_free(lex);
 		return fail(&e);
 	}
@@ -423,7 +376,7 @@ static int cmd_normalize(int argc, char **argv)
 static int cmd_script(int argc, char **argv)
 {
 	struct opts o = { 0 };
-	struct loaded l;
+	struct episode l;
 	struct warns w;
 	struct err e;
 	struct sb out;
@@ -441,14 +394,14 @@ static int cmd_script(int argc, char **argv)
 	print_warns(&w, o.quiet);
 	warns_release(&w);
 	if (rc) {
-		loaded_release(&l);
+		episode_release(&l);
 		return fail(&e);
 	}
 	sb_init(&out);
 	script_print(&l.script, &out);
 	fwrite(out.buf, 1, out.len, stdout);
 	sb_release(&out);
-	loaded_release(&l);
+	episode_release(&l);
 	return 0;
 }
 
@@ -478,26 +431,6 @@ static int cmd_voices(int argc, char **argv)
 	fwrite(out.buf, 1, out.len, stdout);
 	sb_release(&out);
 	return 0;
-}
-
-/* The tag/BWF date: --date, else SOURCE_DATE_EPOCH, else the article's front matter. */
-static const char *pick_date(struct opts *o, const struct doc *d)
-{
-	const char *sde = getenv("SOURCE_DATE_EPOCH");
-
-	if (o->date[0])
-		return o->date;
-	if (sde && *sde) {
-		char *end;
-		long long t = strtoll(sde, &end, 10);
-		time_t tt = (time_t)t;
-		struct tm tm;
-		if (!*end && t >= 0 && gmtime_r(&tt, &tm)) {
-			strftime(o->date, sizeof(o->date), "%Y-%m-%d %H:%M:%S", &tm);
-			return o->date;
-		}
-	}
-	return d->meta.date;
 }
 
 /* The article's base name with extension `ext`, in `dir` (NULL: the current directory). */
@@ -532,8 +465,8 @@ static int check_sidecar_names(const struct opts *o, struct err *e)
 static int write_sidecars(const struct opts *o, const struct timeline *tl, const struct script *s,
 			  struct err *e)
 {
-	const char *audio = strrchr(o->r.output, '/');
-	audio = audio ? audio + 1 : o->r.output;
+	const char *audio = strrchr(o->r.fmt.output, '/');
+	audio = audio ? audio + 1 : o->r.fmt.output;
 
 	if (o->captions && sidecar_captions(o->captions, tl, e))
 		return -1;
@@ -546,27 +479,17 @@ static int write_sidecars(const struct opts *o, const struct timeline *tl, const
 	return 0;
 }
 
-/* Resolves a front-matter jingle path relative to the article's directory. */
-static const char *meta_path(const char *article, const char *p, char *buf, size_t n)
-{
-	const char *slash = strrchr(article, '/');
-	if (!p || p[0] == '/' || !slash)
-		return p;
-	snprintf(buf, n, "%.*s/%s", (int)(slash - article), article, p);
-	return buf;
-}
-
 /* --bitrate and --quality only mean something for some codecs: say when they are ignored. */
 static void warn_unused_codec_opts(const struct render_opts *r, struct warns *w)
 {
 	enum afile_format f;
 
-	if (afile_format_from_name(r->output, &f, NULL))
+	if (afile_format_from_name(r->fmt.output, &f, NULL))
 		return;
-	if (r->bitrate_kbps > 0 && f != AF_MP3 && f != AF_OPUS)
-		warns_add(w, "%s: --bitrate applies to .mp3 and .opus only; ignored", r->output);
-	if (r->quality >= 0 && (f == AF_WAV))
-		warns_add(w, "%s: --quality applies to compressed formats only; ignored", r->output);
+	if (r->fmt.bitrate_kbps > 0 && f != AF_MP3 && f != AF_OPUS)
+		warns_add(w, "%s: --bitrate applies to .mp3 and .opus only; ignored", r->fmt.output);
+	if (r->fmt.quality >= 0 && (f == AF_WAV))
+		warns_add(w, "%s: --quality applies to compressed formats only; ignored", r->fmt.output);
 }
 
 /*
@@ -598,54 +521,63 @@ static void engine_stop(void)
 	the_engine = NULL;
 }
 
+/* render_run's progress callback: one updating line on stderr. */
+static void show_progress(void *ctx, size_t done, size_t total, uint64_t frames)
+{
+	const struct render_opts *r = ctx;
+
+	fprintf(stderr, "\rsprecher: %zu/%zu segments, %.1f min of audio ", done, total,
+		(double)frames / r->fmt.rate / 60.0);
+	if (done == total)
+		fputc('\n', stderr);
+	fflush(stderr);
+}
+
 static int do_render(struct opts *o, const char *segment, int for_preview)
 {
-	struct loaded l;
+	struct episode l;
 	struct warns w;
 	struct err e = { "" };
 	struct synth *syn = NULL;
 	struct timeline tl;
 	struct render_result res;
-	char outbuf[1024], ib[1024], ob[1024], sb_[1024];
+	char outbuf[1024];
 	int rc = EXIT_FAILURE;
 
 	warns_init(&w);
-	timeline_init(&tl, o->r.rate);
-	if (!o->r.output) {
+	timeline_init(&tl, o->r.fmt.rate);
+	if (!o->r.fmt.output) {
 		default_output(o->article, NULL, o->format ? o->format : "wav", outbuf, sizeof(outbuf));
-		o->r.output = outbuf;
+		o->r.fmt.output = outbuf;
 	}
 	if (load_script(o, &l, &w, &e))
 		goto out;
-	if (segment && script_parse_range(segment, l.script.nseg, &o->r.seg_first, &o->r.seg_last, &e))
+	if (segment && script_parse_range(segment, l.script.nseg, &o->r.place.seg_first, &o->r.place.seg_last, &e))
 		goto out;
 	if (check_sidecar_names(o, &e))
 		goto out;
-	if (!o->r.intro)
-		o->r.intro = meta_path(o->article, l.doc.meta.intro, ib, sizeof(ib));
-	if (!o->r.outro)
-		o->r.outro = meta_path(o->article, l.doc.meta.outro, ob, sizeof(ob));
-	if (!o->r.stinger)
-		o->r.stinger = meta_path(o->article, l.doc.meta.stinger, sb_, sizeof(sb_));
-	o->r.date = pick_date(o, &l.doc);
-	if (!o->r.artist)
-		o->r.artist = l.doc.meta.author;
+	episode_render_opts(&l, &o->r);
 	warn_unused_codec_opts(&o->r, &w);
-	o->r.progress = !o->quiet && isatty(2) && strcmp(o->r.output, "-");
+	if (!o->quiet && isatty(2) && strcmp(o->r.fmt.output, "-"))
+		o->r.progress = show_progress;
 	syn = engine(&e);
 	if (!syn)
 		goto out;
+	o->r.progress_ctx = &o->r;
 	if (render_run(&l.script, &o->r, syn, &tl, &res, &w, &e))
 		goto out;
+	if (getenv("SPRECHER_TIMING"))
+		fprintf(stderr, "sprecher: timing: pass 1 %.2f s, pass 2 %.2f s\n", res.pass1_seconds,
+			res.pass2_seconds);
 	if (write_sidecars(o, &tl, &l.script, &e))
 		goto out;
 	/* warnings (left-out footer, codec options) before the result line */
 	print_warns(&w, o->quiet);
 	warns_release(&w);
 	if (!o->quiet && !for_preview) {
-		FILE *f = strcmp(o->r.output, "-") ? stdout : stderr;
+		FILE *f = strcmp(o->r.fmt.output, "-") ? stdout : stderr;
 		fprintf(f, "%s: %d:%06.3f, integrated %.1f LUFS, true peak %.1f dBTP, "
-			"loudness range %.1f LU\n", o->r.output, (int)(res.seconds / 60),
+			"loudness range %.1f LU\n", o->r.fmt.output, (int)(res.seconds / 60),
 			fmod(res.seconds, 60.0), res.loud.integrated, res.loud.true_peak, res.loud.lra);
 	}
 	rc = 0;
@@ -655,7 +587,7 @@ out:
 		fail(&e);
 	warns_release(&w);
 	timeline_release(&tl);
-	loaded_release(&l);
+	episode_release(&l);
 	return rc;
 }
 
@@ -674,17 +606,17 @@ static int render_batch(const struct opts *base, const char *seg, int n, char **
 		return usage_error("--segment takes a single ARTICLE", NULL);
 	if (base->captions || base->timeline || base->labels || base->chapters)
 		return usage_error("--captions, --timeline, --labels and --chapters take a single ARTICLE", NULL);
-	if (base->r.output && (stat(base->r.output, &st) != 0 || !S_ISDIR(st.st_mode))) {
+	if (base->r.fmt.output && (stat(base->r.fmt.output, &st) != 0 || !S_ISDIR(st.st_mode))) {
 		fprintf(stderr, "sprecher: %s: not a directory (with several articles, -o names the "
-			"directory for the episodes)\n", base->r.output);
+			"directory for the episodes)\n", base->r.fmt.output);
 		return EXIT_USAGE;
 	}
 	for (int i = 0; i < n; i++) {
 		struct opts o = *base;
 		o.article = articles[i];
-		default_output(articles[i], base->r.output, base->format ? base->format : "wav",
+		default_output(articles[i], base->r.fmt.output, base->format ? base->format : "wav",
 			       out, sizeof(out));
-		o.r.output = out;
+		o.r.fmt.output = out;
 		if (do_render(&o, NULL, 0))
 			failed++;
 	}
@@ -753,7 +685,7 @@ static int cmd_preview(int argc, char **argv)
 	}
 	close(fd);
 	slot = afile_temp_register(tmp);     /* removed on Ctrl-C too */
-	o.r.output = tmp;
+	o.r.fmt.output = tmp;
 	rc = do_render(&o, seg, 1);
 	if (rc == 0) {
 		pid_t pid = fork();

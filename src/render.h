@@ -22,23 +22,42 @@
 
 struct synth;
 
-struct render_opts {
-	const char *output;          /* path or "-" (WAV on stdout) */
-	int rate;                    /* 44100 or 48000 */
-	int channels;                /* 1 or 2 */
-	enum rs_quality resample;
-	double target_lufs;
-	double ceiling_dbtp;
-	enum afile_bits bits;
-	double quality;              /* lossy codecs, < 0 = default */
-	int bitrate_kbps;            /* 0 = default */
+/* Options by stage; main fills them once (render_opts_init gives the defaults). */
+struct place_opts {                 /* placement: what goes where */
 	const char *intro, *outro, *stinger;   /* jingle files; NULL = built in */
 	int no_jingles;
 	int talkup_ms;
 	int seg_first, seg_last;     /* 1-based range; 0 = whole script */
+	enum rs_quality resample;    /* speech and jingles to the output rate */
+};
+
+struct master_opts {                /* mastering: loudness */
+	double target_lufs;
+	double ceiling_dbtp;
+};
+
+struct format_opts {                /* the output file */
+	const char *output;          /* path or "-" (WAV on stdout) */
+	int rate;                    /* 44100 or 48000 */
+	int channels;                /* 1 or 2 */
+	enum afile_bits bits;
+	double quality;              /* lossy codecs, < 0 = default */
+	int bitrate_kbps;            /* 0 = default */
+};
+
+struct meta_opts {                  /* tags and BWF */
 	const char *artist;
 	const char *date;            /* "YYYY-MM-DD[ HH:MM:SS]" or NULL */
-	int progress;                /* 1: one updating line on stderr */
+};
+
+struct render_opts {
+	struct place_opts place;
+	struct master_opts master;
+	struct format_opts fmt;
+	struct meta_opts meta;
+	/* called after each segment is synthesized (NULL: none); only main prints */
+	void (*progress)(void *ctx, size_t done, size_t total, uint64_t frames);
+	void *progress_ctx;
 };
 
 void render_opts_init(struct render_opts *o);
@@ -49,6 +68,7 @@ struct render_result {
 	double input_lufs;           /* before gain */
 	double gain_db;
 	size_t limited_frames;
+	double pass1_seconds, pass2_seconds;   /* wall-clock time of each pass */
 };
 
 /*

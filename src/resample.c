@@ -229,3 +229,70 @@ int rs_convert(const float *in, size_t in_frames, int channels, int in_rate,
 	*out_frames = want;
 	return 0;
 }
+
+/* ---- streaming --------------------------------------------------------- */
+
+struct rs_stream {
+	SRC_STATE *st;         /* NULL: equal rates, copy */
+	int channels;
+	double ratio;
+};
+
+struct rs_stream *rs_stream_new(int channels, int in_rate, int out_rate, enum rs_quality q,
+				struct err *e)
+{
+	struct rs_stream *s;
+	int rc = 0;
+
+	if (check_args(channels, in_rate, out_rate, e) < 0)
+		return NULL;
+	s = xcalloc(1, sizeof(*s));
+	s->channels = channels;
+	s->ratio = (double)out_rate / in_rate;
+	if (in_rate != out_rate) {
+		s->st = src_new(converter_type(q), channels, &rc);
+		if (!s->st) {
+			free(s);
+			err_set(e, "resample: %s", src_strerror(rc));
+			return NULL;
+		}
+	}
+	return s;
+}
+
+int rs_stream_process(struct rs_stream *s, const float *in, size_t in_frames, int end,
+		      float *out, size_t out_max, size_t *used, size_t *produced, struct err *e)
+{
+	SRC_DATA d;
+	int rc;
+
+	if (!s->st) {
+		size_t n = in_frames < out_max ? in_frames : out_max;
+		if (n)
+			memcpy(out, in, n * (size_t)s->channels * sizeof(float));
+		*used = *produced = n;
+		return 0;
+	}
+	memset(&d, 0, sizeof(d));
+	d.data_in = in;
+	d.input_frames = (long)in_frames;
+	d.data_out = out;
+	d.output_frames = (long)out_max;
+	d.end_of_input = end;
+	d.src_ratio = s->ratio;
+	rc = src_process(s->st, &d);
+	if (rc)
+		return err_set(e, "resample: %s", src_strerror(rc));
+	*used = (size_t)d.input_frames_used;
+	*produced = (size_t)d.output_frames_gen;
+	return 0;
+}
+
+void rs_stream_free(struct rs_stream *s)
+{
+	if (!s)
+		return;
+	if (s->st)
+		src_delete(s->st);
+	free(s);
+}

@@ -34,4 +34,22 @@ int rs_convert(const float *in, size_t in_frames, int channels, int in_rate,
 	       int out_rate, enum rs_quality q, float **out, size_t *out_frames,
 	       struct err *e);
 
+/*
+ * Streaming conversion in blocks, as libsamplerate's SRC_DATA: each call
+ * consumes up to `in_frames` frames of `in` and produces up to `out_max`
+ * frames into `out`, and says how many were used (*used) and produced
+ * (*produced). Pass end = 1 with the last input (and then with no input)
+ * until nothing more is produced. `fast` runs libsamplerate's SINC_FASTEST
+ * directly (no half-band stage), so results differ from rs_convert by far
+ * less than a quantization step but are not bit-identical. Equal rates copy.
+ * The total length is the caller's to trim or pad (rs_convert's exact length
+ * is round(in_frames * out_rate / in_rate)).
+ */
+struct rs_stream;
+struct rs_stream *rs_stream_new(int channels, int in_rate, int out_rate, enum rs_quality q,
+				struct err *e);
+int rs_stream_process(struct rs_stream *s, const float *in, size_t in_frames, int end,
+		      float *out, size_t out_max, size_t *used, size_t *produced, struct err *e);
+void rs_stream_free(struct rs_stream *s);
+
 #endif

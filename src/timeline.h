@@ -1,9 +1,11 @@
 /*
  * timeline.h - stage 3: the clips of the rendered programme, exact to the frame.
  *
- * Filled by the renderer while it places speech, jingles and pauses; the
- * sidecar writers (captions, timeline JSON, labels, chapters) and the cue
- * points read it. All positions are frames of the final file at `rate`.
+ * The plan of the programme: the placement module (clock.h) appends clips as
+ * the script's clip lengths become known; the mixer (mix.h) reads every
+ * clip's start, length, gain and fades from here; the sidecar writers
+ * (captions, timeline JSON, labels, chapters) and the cue points read it
+ * afterwards. All positions are frames of the final file at `rate`.
  */
 #ifndef SPRECHER_TIMELINE_H
 #define SPRECHER_TIMELINE_H
@@ -12,7 +14,12 @@
 #include <stdint.h>
 #include "article.h"
 
-enum clip_kind { CLIP_SPEECH, CLIP_JINGLE, CLIP_PAUSE };
+/* CLIP_SILENCE (alias CLIP_PAUSE) clips carry no audio; CLIP_BED is room for music beds. */
+enum clip_kind { CLIP_SPEECH, CLIP_JINGLE, CLIP_SILENCE, CLIP_BED };
+#define CLIP_PAUSE CLIP_SILENCE
+
+/* Layers: speech and silences on one, jingles (and later beds) on their own. */
+enum { LAYER_SPEECH = 0, LAYER_JINGLE = 1, LAYER_BED = 2 };
 
 /* A word start inside a speech clip: frame offset from the clip start, byte offset in `written`. */
 struct clip_word {
@@ -28,7 +35,11 @@ struct clip_word {
  */
 struct clip {
 	enum clip_kind kind;
+	int layer;               /* LAYER_*; clips of different layers may overlap */
 	uint64_t start, frames;
+	double gain_db;          /* applied by the mixer: 0 = as produced */
+	uint64_t fade_in, fade_out;   /* linear fade lengths in frames (mix_fade_gain) */
+	int ducks;               /* 1: lowers the other layers while it plays (not used yet) */
 	int segment;
 	enum role role;
 	char *voice;

@@ -113,6 +113,9 @@ static int on_key(void *user, const char *section, const char *name, const char 
 		{ "pauses", "sentence", 0, 10000, offsetof(struct voice_preset, pause_sentence_ms) },
 		{ "pauses", "paragraph", 0, 10000, offsetof(struct voice_preset, pause_paragraph_ms) },
 		{ "pauses", "section", 0, 10000, offsetof(struct voice_preset, pause_section_ms) },
+		{ "clock", "intro_gap", 0, 10000, offsetof(struct voice_preset, clock.intro_gap_ms) },
+		{ "clock", "stinger_gap", 0, 10000, offsetof(struct voice_preset, clock.stinger_gap_ms) },
+		{ "clock", "outro_gap", 0, 10000, offsetof(struct voice_preset, clock.outro_gap_ms) },
 	};
 
 	for (size_t i = 0; i < ARRAY_LEN(ints); i++) {
@@ -150,6 +153,9 @@ static void preset_defaults(struct voice_preset *p)
 	p->pause_sentence_ms = 400;
 	p->pause_paragraph_ms = 800;
 	p->pause_section_ms = 1200;
+	p->clock.intro_gap_ms = 350;
+	p->clock.stinger_gap_ms = 300;
+	p->clock.outro_gap_ms = 600;
 }
 
 static int ends_with(const char *s, const char *suf)
@@ -215,6 +221,7 @@ int voice_load_roles(const struct voice_preset *base, struct voice_preset out[RO
 		out[r].pause_sentence_ms = base->pause_sentence_ms;
 		out[r].pause_paragraph_ms = base->pause_paragraph_ms;
 		out[r].pause_section_ms = base->pause_section_ms;
+		out[r].clock = base->clock;
 	}
 	return 0;
 }

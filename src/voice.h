@@ -14,6 +14,10 @@
  *     sentence  = 420
  *     paragraph = 850
  *     section   = 1300
+ *     [clock]               ; optional: milliseconds of silence between ...
+ *     intro_gap   = 350     ; the intro jingle and the first words (no talk-up)
+ *     stinger_gap = 300     ; a section stinger and the heading after it
+ *     outro_gap   = 600     ; the last words and the outro jingle
  *     [roles]               ; optional: other presets for some roles
  *     title = nachrichten-titel
  */
@@ -31,6 +35,9 @@ struct voice_preset {
 	char variant[32];         /* empty: none */
 	int rate, pitch, range, volume, wordgap;
 	int pause_sentence_ms, pause_paragraph_ms, pause_section_ms;
+	struct voice_clock {      /* gaps around jingles; like pauses, the programme's (base) values */
+		int intro_gap_ms, stinger_gap_ms, outro_gap_ms;
+	} clock;
 	char role[ROLE__COUNT][64];   /* preset name per role; empty: this preset */
 };
 

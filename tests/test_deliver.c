@@ -82,7 +82,6 @@ static pid_t start_job(struct job *j)
 	const char *av[MAX_ARGS + 2];
 	char errpath[512];
 	int n = 0;
-	pid_t pid;
 
 	av[n++] = bin;
 	for (int i = 0; i < MAX_ARGS && j->args[i]; i++) {
@@ -95,17 +94,7 @@ static pid_t start_job(struct job *j)
 	}
 	av[n] = NULL;
 	snprintf(errpath, sizeof(errpath), "%s/%s.err", test_dir, j->name);
-	pid = fork();
-	if (pid == 0) {
-		int fe = open(errpath, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-		int fo = open("/dev/null", O_WRONLY);
-		dup2(fe, 2);
-		dup2(fo, 1);
-		setenv("SOURCE_DATE_EPOCH", EPOCH, 1);
-		execv(bin, (char *const *)av);
-		_exit(127);
-	}
-	return pid;
+	return test_spawn(bin, av + 1, EPOCH, NULL, errpath);
 }
 
 /* Runs all jobs, at most three at a time (the machine has two cores). */

@@ -25,27 +25,10 @@ static char errbuf[8192];
 static int run_to(const char *out_path, const char *const *args)
 {
 	char errpath[300];
-	const char *av[64];
-	int n = 0, status;
-	pid_t pid;
+	int rc;
 
 	snprintf(errpath, sizeof(errpath), "%s/stderr.txt", test_dir);
-	av[n++] = bin;
-	for (; args[n - 1] && n < 63; n++)
-		av[n] = args[n - 1];
-	av[n] = NULL;
-	pid = fork();
-	if (pid == 0) {
-		int fe = open(errpath, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-		int fo = open(out_path ? out_path : "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0644);
-		dup2(fe, 2);
-		dup2(fo, 1);
-		setenv("SOURCE_DATE_EPOCH", "1767225600", 1);
-		execv(bin, (char *const *)av);
-		_exit(127);
-	}
-	assert_true(pid > 0);
-	waitpid(pid, &status, 0);
+	rc = test_wait(test_spawn(bin, args, "1767225600", out_path, errpath));
 	{
 		FILE *f = fopen(errpath, "r");
 		size_t k = f ? fread(errbuf, 1, sizeof(errbuf) - 1, f) : 0;
@@ -53,7 +36,7 @@ static int run_to(const char *out_path, const char *const *args)
 		if (f)
 			fclose(f);
 	}
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+	return rc;
 }
 
 #define RUN(...) run_to(NULL, (const char *const[]){ __VA_ARGS__, NULL })

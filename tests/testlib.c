@@ -5,9 +5,11 @@
  */
 #include "testutil.h"
 
+#include <fcntl.h>
 #include <ftw.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -98,4 +100,39 @@ double test_seconds(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+int test_spawn(const char *bin, const char *const *args, const char *epoch, const char *out_path,
+	       const char *err_path)
+{
+	const char *av[64];
+	int n = 0;
+	pid_t pid;
+
+	av[n++] = bin;
+	for (; args[n - 1] && n < 63; n++)
+		av[n] = args[n - 1];
+	av[n] = NULL;
+	pid = fork();
+	if (pid == 0) {
+		int fe = open(err_path ? err_path : "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		int fo = open(out_path ? out_path : "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		dup2(fe, 2);
+		dup2(fo, 1);
+		if (epoch)
+			setenv("SOURCE_DATE_EPOCH", epoch, 1);
+		execv(bin, (char *const *)av);
+		_exit(127);
+	}
+	assert_true(pid > 0);
+	return (int)pid;
+}
+
+int test_wait(int pid)
+{
+	int status = 0;
+
+	if (waitpid((pid_t)pid, &status, 0) < 0)
+		return 128;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
 }

@@ -50,4 +50,17 @@ struct test_audio {
 /* Decodes `path` (a cmocka failure when libsndfile cannot open it). */
 void test_decode(const char *path, struct test_audio *d);
 
+/* ---- running the binary (end-to-end tests) ------------------------------ */
+
+/*
+ * Starts `bin` with `args` (NULL-terminated, without argv[0]) and
+ * SOURCE_DATE_EPOCH=`epoch` (NULL: unchanged); stdout goes to `out_path`,
+ * stderr to `err_path` (NULL: /dev/null). Returns the child's pid (a cmocka
+ * failure when it cannot fork).
+ */
+int test_spawn(const char *bin, const char *const *args, const char *epoch, const char *out_path,
+	       const char *err_path);
+/* Waits for `pid`; returns its exit status, 128 when it did not exit normally. */
+int test_wait(int pid);
+
 #endif

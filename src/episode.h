@@ -1,0 +1,62 @@
+/*
+ * episode.h - one episode assembled from an article: lexicons, document,
+ * voice presets, script, the front matter's jingle paths and the date.
+ *
+ * What main.c used to do between parsing the command line and rendering; a
+ * rundown assembles several episodes with it. Nothing here prints.
+ */
+#ifndef SPRECHER_EPISODE_H
+#define SPRECHER_EPISODE_H
+
+#include "util.h"
+#include "article.h"
+#include "lexicon.h"
+#include "render.h"
+#include "script.h"
+
+struct episode_opts {
+	const char *article;          /* path of the article */
+	const char *voice;            /* preset name or file; NULL: front matter, else VOICE_DEFAULT */
+	const char *const *lexicons;  /* user lexicons, loaded after the shipped one, in order */
+	int nlex;
+	int keep_footer;
+	const char *date;             /* --date; NULL or "": SOURCE_DATE_EPOCH, else the front matter */
+	int keep_furniture;           /* read site furniture too (doc_opts) */
+	foreign_phonemizer phonemizer; /* eSpeak phonemes for foreign words (foreign.h); NULL: none */
+	void *phonemizer_ctx;
+};
+
+struct episode {
+	char *text;                   /* the article file */
+	struct doc doc;
+	struct lexicon *lex;
+	struct script script;
+	int have_doc, have_script;
+	/* front-matter jingles resolved against the article's directory; "" = none */
+	char intro[1024], outro[1024], stinger[1024];
+	char date[32];                /* --date or SOURCE_DATE_EPOCH; "" = the front matter's */
+};
+
+/* Loads the shipped lexicon (voice_dir()/lexicon.tsv, when present), then `paths` in order. */
+int episode_load_lexicons(const char *const *paths, int n, struct lexicon *lex, struct err *e);
+
+/*
+ * Assembles the episode of o->article into `ep` (overwritten). Returns 0, or
+ * -1 with the error of the step that failed ("FILE:LINE: ..."); release `ep`
+ * with episode_release either way.
+ */
+int episode_load(const struct episode_opts *o, struct episode *ep, struct warns *w, struct err *e);
+
+/* The tag/BWF date: ep->date, else the front matter's; NULL when neither. */
+const char *episode_date(const struct episode *ep);
+
+/*
+ * Fills what the episode decides in `r` where the caller left it unset
+ * (NULL): the jingle files, the date, the artist (the article's author).
+ * The strings point into `ep`.
+ */
+void episode_render_opts(const struct episode *ep, struct render_opts *r);
+
+void episode_release(struct episode *ep);
+
+#endif
