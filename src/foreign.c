@@ -316,6 +316,31 @@ static int ends_with(const char *w, size_t n, const char *suf)
 	return n > k + 1 && !memcmp(w + n - k, suf, k);
 }
 
+/*
+ * A word-initial consonant cluster German does not have ("Tbilisi", "Mkhitaryan", "Ngozi",
+ * "Srebrenica"): eSpeak would spell such a word letter by letter.
+ */
+static int illegal_onset(const char *w, size_t n)
+{
+	static const char *const legal[] = {
+		"b", "bl", "br", "c", "ch", "chr", "chl", "d", "dr", "dsch", "f", "fl", "fr", "g", "gl", "gn",
+		"gr", "h", "j", "k", "kl", "kn", "kr", "kw", "l", "m", "n", "p", "pf", "pfl", "pfr", "ph", "phl",
+		"phr", "pl", "pr", "ps", "q", "r", "rh", "s", "sc", "sch", "schl", "schm", "schn", "schr",
+		"schw", "sk", "skl", "skr", "sl", "sm", "sn", "sp", "spl", "spr", "st", "str", "sv", "sw", "t",
+		"th", "thr", "tr", "ts", "tsch", "tw", "v", "vl", "w", "wr", "wh", "x", "z", "zw", "y",
+		"sh", "shr", "scr", "squ", "qu", "kh", "zh", "dj", "dw", "gw", "pn", NULL
+	};
+	size_t k = 0;
+	while (k < n && !is_vowel_letter(w[k]))
+		k++;
+	if (k < 2 || k == n || k > 7)
+		return 0;
+	for (const char *const *l = legal; *l; l++)
+		if (strlen(*l) == k && !strncmp(w, *l, k))
+			return 0;
+	return 1;
+}
+
 /* German transliterations of Ukrainian and Russian names, by their shape (ASCII lowercase `w`). */
 static int looks_east_slavic(const char *w, size_t n)
 {
@@ -325,6 +350,8 @@ static int looks_east_slavic(const char *w, size_t n)
 						"chuk", "iwna", "ijiw", "ndr", "hiw", "kiw", "niw", "ij", NULL };
 	if (n < 4)
 		return 0;
+	if (illegal_onset(w, n))
+		return 1;
 	for (const char *const *o = onsets; *o; o++)
 		if (!strncmp(w, *o, strlen(*o)))
 			return 1;
@@ -346,6 +373,8 @@ static int looks_polish(const char *w, size_t n)
 		if (!strncmp(w, *s, strlen(*s)))
 			return 1;
 	if (memmem(w, n, "cz", 2) || (memmem(w, n, "sz", 2) && !memmem(w, n, "sch", 3)))
+		return 1;
+	if (ends_with(w, n, "iew") || ends_with(w, n, "wicz"))   /* "Zbigniew", "Mickiewicz" */
 		return 1;
 	for (size_t i = 1; i + 2 < n; i++)
 		if (!is_vowel_letter(w[i - 1]) && w[i] == 'c' && w[i + 1] == 'i' && is_vowel_letter(w[i + 2]))
@@ -379,7 +408,7 @@ static int english_name(const char *w, size_t n)
 {
 	static const char *const ends[] = { "field", "ton", "son", "ham", "ford", "ley", "wood", "worth",
 					    "shire", "by", "ridge", "well", "wick", "bury", "more", NULL };
-	if (looks_english(w, n))
+	if (looks_english(w, n) && !memmem(w, n, "ou", 2))   /* "ou" in a name is rather French */
 		return 1;
 	for (const char *const *e = ends; *e; e++)
 		if (ends_with(w, n, *e))
@@ -516,7 +545,7 @@ static const struct gr gr_uk[] = {
 	{ "kh", "x", 0 }, { "zh", "Z", 0 }, { "sh", "S", 0 }, { "ts", "ts", 0 }, { "ss", "s", 0 },
 	{ "ja", "ja", 1 }, { "ju", "jU", 1 }, { "je", "jE", 1 }, { "ji", "jI", 1 }, { "jo", "jO", 1 },
 	{ "w", "v", 0 }, { "v", "v", 0 }, { "y", "I", 1 }, { "z", "ts", 0 }, { "h", "h", 0 },
-	{ "j", "j", 0 }, { "x", "ks", 0 },
+	{ "j", "j", 0 }, { "x", "ks", 0 }, { "c", "ts", 0 },
 	{ NULL, NULL, 0 }
 };
 /* what every table falls back to */

@@ -2369,11 +2369,22 @@ static void emit_start(struct ctx *c, size_t i, const char *r)
 	add_anchor(c);
 }
 
+/* A code point that is probably a letter the tokenizer does not know (Vietnamese "ễ"), not punctuation. */
+static int letter_like(uint32_t cp)
+{
+	return cp >= 0xC0 && cp != 0xD7 && cp != 0xF7 && !(cp >= 0x2000 && cp <= 0x2BFF) &&
+	       !(cp >= 0x3000 && cp <= 0x303F) && !(cp >= 0xFE00);
+}
+
 /* A word read in another language's manner, or one eSpeak would read in another voice (foreign.h). */
 static size_t rule_foreign(struct ctx *c, size_t i)
 {
 	const struct lexicon *lx = c->o ? c->o->lex : NULL;
 	if (!lx || tl(c, i) < 2 || all_caps(c, i))
+		return 0;
+	/* part of a word the tokenizer cut at a letter it does not know ("Nguyễn"): leave it whole */
+	if ((i + 1 < c->nt && c->tk[i + 1].t == T_SYM && letter_like(c->tk[i + 1].cp)) ||
+	    (i > 0 && c->tk[i - 1].t == T_SYM && letter_like(c->tk[i - 1].cp)))
 		return 0;
 	struct foreign *fx = lex_foreign(lx, c->w);
 	struct sb ph;
