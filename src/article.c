@@ -1148,8 +1148,9 @@ static void find_footer(struct doc *d, const char *fn, int keep, struct warns *w
 	for (size_t k = start; k < n; k++)
 		free(d->blocks[k].text);
 	d->nblocks = start;
-	warns_add(w, "%s:%d-%d: footer left out (donation and contact details); "
-		  "use --keep-footer to read it", fn, d->footer_first, d->footer_last);
+	(void)fn;
+	(void)w;
+	d->footer_dropped = 1;   /* doc_parse says so, with the lines of furniture it opened with */
 }
 
 /* ---- the parse --------------------------------------------------------- */
@@ -1201,6 +1202,42 @@ static void furniture(struct lines *ls, size_t body, const char *fn, int keep, i
 	}
 }
 
+/* The line number in "line N (...)"; 0 when there is none. */
+static int left_out_line(const char *s)
+{
+	int n = 0;
+	return sscanf(s, "line %d", &n) == 1 ? n : 0;
+}
+
+/*
+ * Moves the furniture warnings in `fw` to `w`, except those for lines inside
+ * the footer that was left out as a whole (its one warning says enough);
+ * d->left_out loses the same lines. `fw` is released.
+ */
+static void move_furniture_warnings(struct doc *d, const char *fn, int keep, struct warns *fw,
+				    struct warns *w)
+{
+	size_t k = 0, fl = strlen(fn);
+	for (size_t i = 0; i < d->nleft; i++) {
+		int line = left_out_line(d->left_out[i]);
+		int in_footer = !keep && d->footer_first && line <= d->footer_last &&
+				line >= d->footer_first;
+		if (in_footer) {
+			free(d->left_out[i]);
+			continue;
+		}
+		d->left_out[k++] = d->left_out[i];
+	}
+	for (size_t i = 0; i < fw->n; i++) {
+		/* "FILE:LINE: ..." */
+		int line = strlen(fw->v[i]) > fl + 1 ? atoi(fw->v[i] + fl + 1) : 0;
+		if (keep || !d->footer_first || line < d->footer_first || line > d->footer_last)
+			warns_add(w, "%s", fw->v[i]);
+	}
+	d->nleft = k;
+	warns_release(fw);
+}
+
 int doc_parse(const char *text, size_t len, const char *filename,
 	      const struct doc_opts *opts, struct doc *out, struct warns *w,
 	      struct err *e)
@@ -1241,7 +1278,9 @@ int doc_parse(const char *text, size_t len, const char *filename,
 			ls.v[i].text[0] = '\0';
 		}
 	}
-	furniture(&ls, body, fn, opts && opts->keep_furniture, keep, out, w);
+	struct warns fw;   /* furniture warnings: those inside a detected footer are said by its own */
+	warns_init(&fw);
+	furniture(&ls, body, fn, opts && opts->keep_furniture, keep, out, &fw);
 	/* a front-matter title stands first unless the text opens with "# " */
 	size_t first = body;
 	while (first < ls.n && !ls.v[first].text[0])
@@ -1272,10 +1311,28 @@ int doc_parse(const char *text, size_t len, const char *filename,
 	}
 	free_lines(&ls);
 	if (out->nblocks == 0 || (out->nblocks == 1 && meta_title)) {
+		move_furniture_warnings(out, fn, keep, &fw, w);
 		doc_release(out);
 		return err_set(e, "%s: article is empty", fn);
 	}
 	find_footer(out, fn, keep, w);
+	if (out->footer_dropped) {
+		/* a donation heading or account line right above the footer opened it */
+		for (int moved = 1; moved;) {
+			moved = 0;
+			for (size_t i = 0; i < out->nleft; i++) {
+				int line = left_out_line(out->left_out[i]);
+				if (strstr(out->left_out[i], "(donation footer line)") &&
+				    line < out->footer_first && line >= out->footer_first - 2) {
+					out->footer_first = line;
+					moved = 1;
+				}
+			}
+		}
+		warns_add(w, "%s:%d-%d: footer left out (donation and contact details); "
+			  "use --keep-footer to read it", fn, out->footer_first, out->footer_last);
+	}
+	move_furniture_warnings(out, fn, keep, &fw, w);
 	return 0;
 }
 

@@ -80,6 +80,7 @@ struct doc {
 	size_t nblocks, cap;
 	struct doc_meta meta;
 	int footer_first, footer_last;
+	int footer_dropped;          /* the footer was left out (not --keep-footer) */
 	/* lines left out as site furniture: "line 3 (timestamp): Stand: ..." */
 	char **left_out;
 	size_t nleft, leftcap;

@@ -178,6 +178,18 @@ static void test_furniture(void **state)
 	assert_string_equal(d.meta.date, "2025-02-05");
 	doc_release(&d);
 	warns_release(&w);
+	/* a donation line inside a footer that is left out whole: the footer's one warning */
+	static const char foot[] =
+		"Neue Halle\n\nDer Verein baut eine Halle. Sie kostet viel Geld.\n\n"
+		"Die Gemeinde hilft mit einem Zuschuss.\n\n"
+		"Kontoinhaber: Beispielverein e. V.\nIBAN: DE80 3705 0299 0004 7118 15\nBIC: COKSDE33XXX\n";
+	warns_init(&w);
+	assert_int_equal(parse(foot, sizeof foot - 1, 0, 0, &d, &w, &e), 0);
+	assert_int_equal(w.n, 1);
+	assert_non_null(strstr(w.v[0], "footer left out"));
+	assert_int_equal(d.nleft, 0);
+	doc_release(&d);
+	warns_release(&w);
 	/* kept with the option */
 	warns_init(&w);
 	struct doc_opts o = { .markdown = 0, .keep_furniture = 1 };
