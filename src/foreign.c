@@ -13,6 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Words whose answer is kept (a long programme has far fewer distinct words). */
+#define FOREIGN_CACHE_MAX 65536
+
 /* ---- word sets ----------------------------------------------------------- */
 
 struct wset {
@@ -176,17 +179,13 @@ void foreign_free(struct foreign *fx)
 	free(fx);
 }
 
+static void cache_clear(struct foreign *fx);
+
 void foreign_set_phonemizer(struct foreign *fx, foreign_phonemizer fn, void *ctx)
 {
 	fx->fn = fn;
 	fx->ctx = ctx;
-	for (size_t i = 0; i < fx->ccap; i++) {   /* earlier answers were made without it */
-		free(fx->cache[i].word);
-		free(fx->cache[i].ph);
-	}
-	free(fx->cache);
-	fx->cache = NULL;
-	fx->ccap = fx->cn = 0;
+	cache_clear(fx);   /* earlier answers were made without it */
 }
 
 void foreign_counts(const struct foreign *fx, size_t *german, size_t *english)
@@ -786,8 +785,23 @@ static int map_switches(const char *ph, struct sb *out)
 	return 1;
 }
 
+/* Forgets every cached answer. */
+static void cache_clear(struct foreign *fx)
+{
+	for (size_t i = 0; i < fx->ccap; i++) {
+		free(fx->cache[i].word);
+		free(fx->cache[i].ph);
+	}
+	free(fx->cache);
+	fx->cache = NULL;
+	fx->ccap = fx->cn = 0;
+}
+
+/* The cache slot of word w[0..n) (empty when not yet known); the cache is bounded. */
 static struct cache_entry *cache_slot(struct foreign *fx, const char *w, size_t n)
 {
+	if (fx->cn >= FOREIGN_CACHE_MAX)
+		cache_clear(fx);
 	if ((fx->cn + 1) * 2 > fx->ccap) {
 		struct cache_entry *old = fx->cache;
 		size_t oc = fx->ccap;
