@@ -4,11 +4,14 @@
 #   make test     install missing packages, build, run every test (also under ASan/UBSan)
 #   make          build ./sprecher
 #   make bench    real-time factor, peak memory, ratio against a shell pipeline
-#   make install  PREFIX=/usr/local DESTDIR=
+#   make install  PREFIX=/usr/local DESTDIR=   (program, voices, man page, bash/zsh completion)
 
 PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
 DATADIR ?= $(PREFIX)/share/sprecher
+MANDIR  ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/site-functions
 VERSION := 0.1.0
 
 CC      ?= cc
@@ -77,8 +80,10 @@ test: deps
 check: sprecher build-asan/sprecher $(TESTS) $(ASAN_TESTS)
 	@scripts/run-tests.sh
 
+# every target for FUZZ_SECONDS each (default 60), keeping and growing the corpus
+FUZZ_SECONDS ?= 60
 fuzz: deps
-	@scripts/fuzz.sh 30
+	@FUZZ_KEEP=1 scripts/fuzz.sh $(FUZZ_SECONDS)
 
 bench: deps
 	@$(MAKE) --no-print-directory sprecher
@@ -88,10 +93,15 @@ install: sprecher
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/voices
 	install -m 755 sprecher $(DESTDIR)$(BINDIR)/sprecher
 	install -m 644 voices/* $(DESTDIR)$(DATADIR)/voices/
+	install -d $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
+	install -m 644 doc/sprecher.1 $(DESTDIR)$(MANDIR)/man1/sprecher.1
+	install -m 644 completions/sprecher.bash $(DESTDIR)$(BASHCOMPDIR)/sprecher
+	install -m 644 completions/_sprecher $(DESTDIR)$(ZSHCOMPDIR)/_sprecher
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/sprecher
 	rm -rf $(DESTDIR)$(DATADIR)
+	rm -f $(DESTDIR)$(MANDIR)/man1/sprecher.1 $(DESTDIR)$(BASHCOMPDIR)/sprecher $(DESTDIR)$(ZSHCOMPDIR)/_sprecher
 
 clean:
 	rm -rf build build-asan sprecher

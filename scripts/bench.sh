@@ -86,6 +86,38 @@ pipeline() {
 		-ar 48000 -c:a pcm_s24le "$dir/final.wav"
 }
 
+# A show from a rundown: the example bulletin (3 min, a looped and ducked bed), and
+# a long show of the same items repeated (bed under all of it) for memory against length.
+bench_show() {
+	local rd=$1 name=$2 out=$W/show.wav best= bestrss= secs rtf
+	for ((r = 0; r < 3; r++)); do
+		timed "$BIN" render "$rd" -o "$out" -q
+		if [ -z "$best" ] || awk -v a="$WALL" -v b="$best" 'BEGIN { exit !(a < b) }'; then
+			best=$WALL; bestrss=$RSS
+		fi
+	done
+	secs=$(python3 -c "import wave; w=wave.open('$out'); print(round(w.getnframes()/w.getframerate(),1))")
+	rtf=$(awk -v a="$secs" -v t="$best" 'BEGIN { printf "%.0f", a / (t > 0 ? t : 0.01) }')
+	printf '%-28s audio %7.1f s  wall %6.2f s  %5s x real time  peak RSS %6s MB\n' \
+		"$name" "$secs" "$best" "$rtf" "$bestrss"
+}
+
+# The bulletin's items N times over under one bed, no slot (about N x 3 minutes).
+long_rundown() {
+	local n=$1 out=$2 d
+	d=$(cd examples/bulletin && pwd)
+	{
+		printf '[show]\ntitle = Lange Sendung\ndate = 2026-12-02 14:00:00\n'
+		printf '[bett]\nkind = bed\nfile = %s/audio/bed.wav\nuntil = sport-%d\n' "$d" "$n"
+		for ((i = 1; i <= n; i++)); do
+			for a in 1-bruecke 2-klinik 3-tarif 4-schule 5-sport; do
+				printf '[%s-%d]\nkind = article\nfile = %s/%s.txt\n' "${a#*-}" "$i" "$d" "$a"
+				printf '[stinger-%s-%d]\nkind = jingle\nfile = %s/audio/stinger.wav\ngain = -6\n' "$a" "$i" "$d"
+			done
+		done
+	} | sed '$d' | sed '$d' | sed '$d' | sed '$d' > "$out"
+}
+
 minutes=("$@")
 [ ${#minutes[@]} -eq 0 ] && minutes=(30 10 120)
 echo "== sprecher bench on $(nproc) cores ($(date -u +%Y-%m-%d))"
@@ -100,3 +132,8 @@ for m in "${minutes[@]}"; do
 		echo "shell pipeline: skipped (needs espeak-ng, sox and ffmpeg: scripts/install-deps.sh --dev)"
 	fi
 done
+
+[ -f examples/bulletin/audio/outro.wav ] || python3 scripts/make-show-audio.py examples/bulletin/audio
+bench_show examples/bulletin/bulletin.rundown "show: 3-min bulletin, bed"
+long_rundown 5 "$W/long-show.rundown"
+bench_show "$W/long-show.rundown" "show: 5 x items, bed"

@@ -17,7 +17,10 @@ echo "== pronunciation set (tests/data/pron/cases.tsv, at least 90%)"
 if scripts/pronscore.py --min 90 tests/data/pron/cases.tsv -- ./sprecher; then pass=$((pass + 1)); else fail=$((fail + 1)); failed="$failed pronscore"; fi
 if [ -x scripts/fuzz.sh ]; then
 	echo "== fuzz smoke run"
-	if scripts/fuzz.sh "${FUZZ_SECONDS:-20}"; then pass=$((pass + 1)); else fail=$((fail + 1)); failed="$failed fuzz"; fi
+	if scripts/fuzz.sh "${FUZZ_SECONDS:-20}" text; then pass=$((pass + 1)); else fail=$((fail + 1)); failed="$failed fuzz"; fi
+	# the file readers: a few seconds each (make fuzz runs them longer)
+	if scripts/fuzz.sh "${FUZZ_SMOKE_SECONDS:-5}" lexicon voice frontmatter config audio; then
+		pass=$((pass + 1)); else fail=$((fail + 1)); failed="$failed fuzz-readers"; fi
 fi
 [ -n "$failed" ] && echo "failed:$failed"
 echo "tests: $pass passed, $fail failed"

@@ -282,7 +282,7 @@ static size_t front_matter(struct lines *ls, struct doc_meta *m, int *title_line
 		const char *v = colon + 1;
 		while (*v == ' ')
 			v++;
-		char key[16];
+		char key[64];
 		if (kn == 0 || kn >= sizeof key)
 			continue;
 		for (size_t q = 0; q < kn; q++)
@@ -303,6 +303,16 @@ static size_t front_matter(struct lines *ls, struct doc_meta *m, int *title_line
 			set_meta(&m->outro, v);
 		} else if (!strcmp(key, "stinger")) {
 			set_meta(&m->stinger, v);
+		} else {
+			struct doc_meta_other *o;
+			XGROW(m->other, m->othercap, m->nother + 1);
+			o = &m->other[m->nother++];
+			o->key = xstrdup(key);
+			o->value = NULL;
+			set_meta(&o->value, v);
+			if (!o->value)
+				o->value = xstrdup("");
+			o->line = ls->v[k].lineno;
 		}
 	}
 	return end + 1;
@@ -1351,5 +1361,10 @@ void doc_release(struct doc *d)
 	for (size_t i = 0; i < d->nleft; i++)
 		free(d->left_out[i]);
 	free(d->left_out);
+	for (size_t i = 0; i < d->meta.nother; i++) {
+		free(d->meta.other[i].key);
+		free(d->meta.other[i].value);
+	}
+	free(d->meta.other);
 	memset(d, 0, sizeof *d);
 }

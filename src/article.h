@@ -64,10 +64,19 @@ struct block {
 	int footer;   /* 1 when the block belongs to a kept footer (--keep-footer) */
 };
 
+/* A front-matter line whose key the parser does not know itself (for the caller to use or warn about). */
+struct doc_meta_other {
+	char *key;      /* lowercase */
+	char *value;    /* quotes taken off, never NULL */
+	int line;       /* 1-based line in the article */
+};
+
 /* Metadata from the front matter; each field NULL when not given. */
 struct doc_meta {
 	char *title, *author, *date, *voice;
 	char *intro, *outro, *stinger;   /* jingle file paths */
+	struct doc_meta_other *other;    /* every other "key: value" line, in order */
+	size_t nother, othercap;
 };
 
 /*

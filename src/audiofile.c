@@ -2,11 +2,12 @@
  * audiofile.c - reading and writing audio files with libsndfile.
  *
  * The writer never touches the target until the file is complete: audio goes
- * to "<dir>/.<name>.XXXXXX.tmp", which afile_commit closes, fsyncs and renames
- * onto the target. The temporary paths of open writers sit in a static table
- * that afile_cleanup_temp can walk from a signal handler (unlink only).
+ * through util's atomic output file (an unnamed file in the target's
+ * directory, linked into place by afile_commit). What each format takes and
+ * carries comes from the one table `formats` below.
  */
 #include "audiofile.h"
+#include "loudness.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -39,6 +40,35 @@ static const char *clean_msg(const char *s, char *buf, size_t cap)
 }
 
 /* ---- reading ----------------------------------------------------------- */
+
+/* Samples allocated before reading: a header's claim is not trusted beyond this. */
+#define READ_FIRST_SAMPLES ((size_t)1 << 20)
+
+/*
+ * Whether libsndfile found a data chunk shorter than its header says (a
+ * truncated file): its log then holds "data : CLAIMED (should be PRESENT)"
+ * (SSND for AIFF). A claim of 0 or 0xFFFFFFFF bytes means "length unknown"
+ * (streamed WAV) and is fine. Sets *claimed and *present in bytes.
+ */
+static int truncated(SNDFILE *sf, long long *claimed, long long *present)
+{
+	char log[8192];
+	const char *p = log;
+
+	sf_command(sf, SFC_GET_LOG_INFO, log, sizeof(log));
+	log[sizeof(log) - 1] = '\0';
+	while ((p = strstr(p, " (should be "))) {
+		const char *ls = p;
+		while (ls > log && ls[-1] != '\n')
+			ls--;
+		if ((!strncmp(ls, "data :", 6) || !strncmp(ls, "SSND :", 6)) &&
+		    sscanf(ls + 6, "%lld (should be %lld)", claimed, present) == 2 &&
+		    *claimed > *present && *claimed != 0xFFFFFFFFLL && *claimed != 0)
+			return 1;
+		p++;
+	}
+	return 0;
+}
 
 /*
  * Opens `path` for reading with the checks that give clear messages (missing,
@@ -78,6 +108,17 @@ static SNDFILE *open_checked(const char *path, SF_INFO *info, struct err *e)
 		err_set(e, "%s: cannot read: invalid channel count or sample rate", path);
 		return NULL;
 	}
+	{
+		long long claimed, present;
+		if (truncated(sf, &claimed, &present)) {
+			double per = present > 0 && info->frames > 0 ? (double)present / (double)info->frames : 1;
+			err_set(e, "%s: cannot read: truncated file: the header announces %.3f s of audio, "
+				"%.3f s are present", path, (double)claimed / per / info->samplerate,
+				(double)info->frames / info->samplerate);
+			sf_close(sf);
+			return NULL;
+		}
+	}
 	return sf;
 }
 
@@ -93,8 +134,13 @@ int afile_read(const char *path, float **frames, size_t *nframes,
 	if (!sf)
 		return -1;
 
-	/* info.frames can be approximate for some codecs: read until the end. */
-	cap = info.frames > 0 && info.frames < ((sf_count_t)1 << 34) ? (size_t)info.frames + 1 : 65536;
+	/*
+	 * info.frames can be approximate for some codecs, or a fuzzed header's
+	 * lie: allocate a bounded first block and grow while reading to the end.
+	 */
+	cap = READ_FIRST_SAMPLES / (size_t)info.channels + 1;
+	if (info.frames > 0 && (uint64_t)info.frames < cap)
+		cap = (size_t)info.frames + 1;
 	buf = xmalloc(cap * (size_t)info.channels * sizeof(float));
 	for (;;) {
 		sf_count_t got;
@@ -178,14 +224,24 @@ void afile_reader_close(struct afile_reader *r)
 	free(r);
 }
 
-/* ---- format names ------------------------------------------------------ */
+/* ---- the table of output formats -------------------------------------- */
 
-static const struct {
-	const char *ext;
-	enum afile_format fmt;
-} extensions[] = {
-	{ "wav", AF_WAV }, { "flac", AF_FLAC }, { "ogg", AF_OGG },
-	{ "opus", AF_OPUS }, { "mp3", AF_MP3 },
+#define PCM_BITS (AF_BITMASK(AF_BITS_16) | AF_BITMASK(AF_BITS_24))
+
+static const struct afile_format_info formats[] = {
+	{ .format = AF_WAV, .ext = "wav", .sf_major = SF_FORMAT_WAV,
+	  .bits = PCM_BITS | AF_BITMASK(AF_BITS_32F),
+	  .carries = AF_CARRIES_BEXT | AF_CARRIES_CUE | AF_CARRIES_CART | AF_CARRIES_INFO },
+	{ .format = AF_FLAC, .ext = "flac", .sf_major = SF_FORMAT_FLAC, .bits = PCM_BITS,
+	  .takes_quality = 1, .carries = AF_CARRIES_VORBIS },
+	{ .format = AF_OGG, .ext = "ogg", .sf_major = SF_FORMAT_OGG, .sf_codec = SF_FORMAT_VORBIS,
+	  .takes_quality = 1, .lossy = 1, .carries = AF_CARRIES_VORBIS, .tp_margin_db = 0.6 },
+	{ .format = AF_OPUS, .ext = "opus", .sf_major = SF_FORMAT_OGG, .sf_codec = SF_FORMAT_OPUS,
+	  .takes_quality = 1, .takes_bitrate = 1, .lossy = 1, .fixed_rate = 48000,
+	  .carries = AF_CARRIES_VORBIS, .tp_margin_db = 0.5 },
+	{ .format = AF_MP3, .ext = "mp3", .sf_major = SF_FORMAT_MPEG,
+	  .sf_codec = SF_FORMAT_MPEG_LAYER_III, .takes_quality = 1, .takes_bitrate = 1, .lossy = 1,
+	  .max_channels = 2, .carries = AF_CARRIES_ID3, .tp_margin_db = 0.2 },
 };
 
 static int ext_equal(const char *a, const char *b)
@@ -196,92 +252,126 @@ static int ext_equal(const char *a, const char *b)
 	return *a == *b;
 }
 
+const struct afile_format_info *afile_format_get(enum afile_format fmt)
+{
+	for (size_t i = 0; i < ARRAY_LEN(formats); i++)
+		if (formats[i].format == fmt)
+			return &formats[i];
+	return &formats[0];
+}
+
+const struct afile_format_info *afile_format_find(const char *ext)
+{
+	for (size_t i = 0; i < ARRAY_LEN(formats); i++)
+		if (ext_equal(ext, formats[i].ext))
+			return &formats[i];
+	return NULL;
+}
+
+const char *afile_format_list(void)
+{
+	static char list[128];
+
+	if (!list[0]) {
+		size_t o = 0;
+		for (size_t i = 0; i < ARRAY_LEN(formats); i++)
+			o += (size_t)snprintf(list + o, sizeof(list) - o, "%s.%s", i ? ", " : "",
+					      formats[i].ext);
+	}
+	return list;
+}
+
+/* ".wav and .flac" / ".mp3 and .opus": the formats with a property, for messages. */
+static void formats_with(char *buf, size_t cap, int (*has)(const struct afile_format_info *))
+{
+	size_t o = 0, n = 0, k = 0;
+
+	for (size_t i = 0; i < ARRAY_LEN(formats); i++)
+		n += has(&formats[i]) != 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < ARRAY_LEN(formats) && o < cap; i++) {
+		if (!has(&formats[i]))
+			continue;
+		k++;
+		o += (size_t)snprintf(buf + o, cap - o, "%s.%s", k == 1 ? "" : k == n ? " and " : ", ",
+				      formats[i].ext);
+	}
+}
+
+static int has_bits(const struct afile_format_info *f) { return f->bits != 0; }
+static int has_quality(const struct afile_format_info *f) { return f->takes_quality; }
+static int has_bitrate(const struct afile_format_info *f) { return f->takes_bitrate; }
+
+void afile_warn_unused(const char *path, int bits_given, double quality, int bitrate_kbps,
+		       struct warns *w)
+{
+	enum afile_format fmt;
+	const struct afile_format_info *f;
+	char list[128];
+
+	if (afile_format_from_name(path, &fmt, NULL))
+		return;
+	f = afile_format_get(fmt);
+	if (bits_given && !f->bits) {
+		formats_with(list, sizeof(list), has_bits);
+		warns_add(w, "%s: --bits applies to %s only; ignored", path, list);
+	}
+	if (quality >= 0 && !f->takes_quality) {
+		formats_with(list, sizeof(list), has_quality);
+		warns_add(w, "%s: --quality applies to %s only; ignored", path, list);
+	}
+	if (bitrate_kbps > 0 && !f->takes_bitrate) {
+		formats_with(list, sizeof(list), has_bitrate);
+		warns_add(w, "%s: --bitrate applies to %s only; ignored", path, list);
+	}
+}
+
 int afile_format_from_name(const char *path, enum afile_format *fmt, struct err *e)
 {
-	const char *slash, *dot;
+	const char *slash, *dot, *base;
+	const struct afile_format_info *f;
 
 	if (strcmp(path, "-") == 0) {
 		*fmt = AF_WAV;
 		return 0;
 	}
 	slash = strrchr(path, '/');
-	dot = strrchr(slash ? slash + 1 : path, '.');
-	if (dot && dot != (slash ? slash + 1 : path)) {
-		for (size_t i = 0; i < ARRAY_LEN(extensions); i++) {
-			if (ext_equal(dot + 1, extensions[i].ext)) {
-				*fmt = extensions[i].fmt;
-				return 0;
-			}
-		}
+	base = slash ? slash + 1 : path;
+	dot = strrchr(base, '.');
+	if (dot && dot != base && (f = afile_format_find(dot + 1))) {
+		*fmt = f->format;
+		return 0;
 	}
-	return err_set(e, "%s: unsupported output format '%s' (supported: .wav, .flac, .ogg, .opus, .mp3)",
-		       path, dot && dot != (slash ? slash + 1 : path) ? dot : "(none)");
+	return err_set(e, "%s: unsupported output format '%s' (supported: %s)",
+		       path, dot && dot != base ? dot : "(none)", afile_format_list());
 }
 
-/* ---- temporary file registry (signal-safe) ----------------------------- */
-
-#define MAX_TEMPS 8
-
-/*
- * state: 0 free, 1 claimed (path being written), 2 active (handler may
- * unlink path). Only the owner writes `path`, and only while state is 1.
- */
-static struct {
-	volatile sig_atomic_t state;
-	char path[PATH_MAX];
-} temps[MAX_TEMPS];
-
-static int temp_claim(void)
-{
-	for (int i = 0; i < MAX_TEMPS; i++) {
-		sig_atomic_t expect = 0;
-		if (__atomic_compare_exchange_n(&temps[i].state, &expect, 1, 0,
-						__ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
-			return i;
-	}
-	return -1;
-}
-
-static void temp_release(int slot)
-{
-	if (slot >= 0)
-		__atomic_store_n(&temps[slot].state, 0, __ATOMIC_SEQ_CST);
-}
+/* ---- temporary files: kept for callers, the registry lives in util ------ */
 
 int afile_temp_register(const char *path)
 {
-	int slot = temp_claim();
-
-	if (slot < 0 || strlen(path) >= PATH_MAX) {
-		temp_release(slot);
-		return -1;
-	}
-	memcpy(temps[slot].path, path, strlen(path) + 1);
-	__atomic_store_n(&temps[slot].state, 2, __ATOMIC_SEQ_CST);
-	return slot;
+	return tmpreg_add(path);
 }
 
 void afile_temp_forget(int slot)
 {
-	temp_release(slot);
+	tmpreg_forget(slot);
 }
 
 void afile_cleanup_temp(void)
 {
-	for (int i = 0; i < MAX_TEMPS; i++)
-		if (temps[i].state == 2)
-			unlink(temps[i].path);
+	outfile_cleanup();
 }
 
 /* ---- writer state ------------------------------------------------------ */
 
 struct afile_writer {
 	SNDFILE *sf;
-	int fd;                 /* temp file; kept open for fsync and chunk appends */
-	int slot;               /* index in temps[], -1 when none */
+	int fd;                 /* the data file; kept open for chunk appends */
+	struct outfile *out;    /* the atomic writer owning fd (NULL for stdout) */
 	int to_stdout;
 	char *target;           /* as given ("-" for stdout) */
-	char *tmp;              /* temporary file path */
+	const struct afile_format_info *fi;
 	struct afile_opts o;
 	uint64_t rng;           /* dither state */
 	short *sbuf;            /* 16-bit conversion buffer of SBUF_FRAMES frames */
@@ -289,6 +379,7 @@ struct afile_writer {
 	size_t unsynced;        /* frames written since the last background writeback */
 	uint64_t frames;        /* frames written */
 	int rf64;
+	int finished;           /* writer_finish done: the encoder is closed */
 	/* cue labels for the LIST/adtl chunk (WAV) */
 	struct afile_cue *cues;
 	size_t ncues;
@@ -300,7 +391,6 @@ struct afile_writer {
 static void writer_free(struct afile_writer *w)
 {
 	free(w->target);
-	free(w->tmp);
 	free(w->sbuf);
 	free(w->ibuf);
 	free(w->cues);
@@ -312,11 +402,10 @@ static void writer_discard(struct afile_writer *w)
 {
 	if (w->sf)
 		sf_close(w->sf);
-	if (w->fd >= 0)
+	if (w->out)
+		outfile_abort(w->out);          /* closes fd */
+	else if (w->fd >= 0)
 		close(w->fd);
-	if (w->tmp)
-		unlink(w->tmp);
-	temp_release(w->slot);
 	writer_free(w);
 }
 
@@ -351,16 +440,37 @@ static const char *bits_name(const struct afile_opts *o)
 	return o->bits == AF_BITS_16 ? "16" : o->bits == AF_BITS_24 ? "24" : "32";
 }
 
+/* Copies `utf8` as ASCII (transliterated) into a fixed field of `cap` bytes. */
+static void copy_ascii(char *dst, size_t cap, const char *utf8)
+{
+	struct sb s;
+
+	sb_init(&s);
+	if (utf8)
+		sb_add_ascii(&s, utf8);
+	copy_field(dst, cap, s.buf);
+	sb_release(&s);
+}
+
+static const char *meta_date(const struct afile_meta *m)
+{
+	return m->orig_date && *m->orig_date ? m->orig_date : "1970-01-01";
+}
+
+static const char *meta_time(const struct afile_meta *m)
+{
+	return m->orig_time && *m->orig_time ? m->orig_time : "00:00:00";
+}
+
 static int set_bext(struct afile_writer *w, const struct afile_meta *m)
 {
 	SF_BROADCAST_INFO b;
 	uint32_t h;
 	char ref[40];
-	const char *date = m->orig_date ? m->orig_date : "";
-	const char *tm = m->orig_time ? m->orig_time : "";
+	const char *date = meta_date(m), *tm = meta_time(m);
 
 	memset(&b, 0, sizeof(b));
-	copy_field(b.description, sizeof(b.description), m->title);
+	copy_ascii(b.description, sizeof(b.description), m->title);
 	copy_field(b.originator, sizeof(b.originator), "sprecher");
 	/*
 	 * Originator reference after EBU R99: country, organisation, serial,
@@ -397,24 +507,61 @@ static int set_bext(struct afile_writer *w, const struct afile_meta *m)
 	return 0;
 }
 
+/* AES46 post timers from the timeline: AUDs/AUDe, INTe at the talk-up point, SEGs at the outro. */
+static void cart_timers(SF_CART_INFO *c, const struct timeline *tl)
+{
+	size_t n = 0, first_speech = tl->n, last_speech = tl->n;
+
+	for (size_t i = 0; i < tl->n; i++)
+		if (tl->clips[i].kind == CLIP_SPEECH) {
+			if (first_speech == tl->n)
+				first_speech = i;
+			last_speech = i;
+		}
+#define TIMER(id, v) do { memcpy(c->post_timers[n].usage, id, 4); \
+	c->post_timers[n++].value = (int32_t)((v) > INT32_MAX ? INT32_MAX : (v)); } while (0)
+	TIMER("AUDs", 0);
+	TIMER("AUDe", tl->total_frames);
+	if (first_speech < tl->n && tl->n > 0 && tl->clips[0].kind == CLIP_JINGLE &&
+	    tl->clips[0].start == 0)
+		TIMER("INTe", tl->clips[first_speech].start);
+	if (last_speech < tl->n) {
+		for (size_t i = tl->n; i-- > last_speech + 1;)
+			if (tl->clips[i].kind == CLIP_JINGLE) {
+				TIMER("SEGs", tl->clips[i].start);
+				break;
+			}
+	}
+#undef TIMER
+}
+
 static int set_cart(struct afile_writer *w, const struct afile_meta *m)
 {
 	SF_CART_INFO c;
-	const char *date = m->orig_date ? m->orig_date : "";
+	char id[16];
 
 	memset(&c, 0, sizeof(c));
 	memcpy(c.version, "0101", 4);
-	copy_field(c.title, sizeof(c.title), m->title);
-	copy_field(c.artist, sizeof(c.artist), m->artist);
+	copy_ascii(c.title, sizeof(c.title), m->title);
+	copy_ascii(c.artist, sizeof(c.artist), m->artist);
+	if (m->cut_id) {
+		copy_ascii(c.cut_id, sizeof(c.cut_id), m->cut_id);
+	} else {
+		snprintf(id, sizeof(id), "SPR%08X",
+			 (unsigned)fnv1a(fnv1a(fnv1a(2166136261u, m->title), meta_date(m)), meta_time(m)));
+		copy_field(c.cut_id, sizeof(c.cut_id), id);
+	}
 	copy_field(c.category, sizeof(c.category), "NEWS");
-	copy_field(c.out_cue, sizeof(c.out_cue), m->out_cue);
-	copy_field(c.start_date, sizeof(c.start_date), *date ? date : "2000-01-01");
-	copy_field(c.start_time, sizeof(c.start_time), m->orig_time ? m->orig_time : "00:00:00");
+	copy_ascii(c.out_cue, sizeof(c.out_cue), m->out_cue);
+	copy_field(c.start_date, sizeof(c.start_date), meta_date(m));
+	copy_field(c.start_time, sizeof(c.start_time), meta_time(m));
 	copy_field(c.end_date, sizeof(c.end_date), "9999-12-31");
 	copy_field(c.end_time, sizeof(c.end_time), "23:59:59");
 	copy_field(c.producer_app_id, sizeof(c.producer_app_id), "sprecher");
 	copy_field(c.producer_app_version, sizeof(c.producer_app_version), SPRECHER_VERSION);
 	c.level_reference = 0;
+	if (m->timeline)
+		cart_timers(&c, m->timeline);
 	c.tag_text_size = 0;
 	if (!sf_command(w->sf, SFC_SET_CART_INFO, &c, sizeof(c)))
 		return -1;
@@ -593,41 +740,29 @@ out:
 
 /* ---- opening ----------------------------------------------------------- */
 
+/* The libsndfile format for `o` from the table, or -1 naming what the format cannot hold. */
 static int sf_format_for(const struct afile_opts *o, int rf64, int *fmt, const char *path,
 			 struct err *e)
 {
-	int sub;
+	const struct afile_format_info *f = afile_format_get(o->format);
+	int sub = f->sf_codec;
 
-	switch (o->format) {
-	case AF_WAV:
+	if (f->bits) {
+		if (!(f->bits & AF_BITMASK(o->bits)))
+			return err_set(e, "%s: %s holds %s bits, not %s", path, f->ext,
+				       f->bits & AF_BITMASK(AF_BITS_32F) ? "16, 24 or 32f" : "16 or 24",
+				       o->bits == AF_BITS_32F ? "32f" : o->bits == AF_BITS_16 ? "16" :
+				       o->bits == AF_BITS_24 ? "24" : "this");
 		sub = o->bits == AF_BITS_16 ? SF_FORMAT_PCM_16 :
-		      o->bits == AF_BITS_24 ? SF_FORMAT_PCM_24 :
-		      o->bits == AF_BITS_32F ? SF_FORMAT_FLOAT : 0;
-		if (!sub)
-			return err_set(e, "%s: wav holds 16, 24 or 32f bits, not %d", path, (int)o->bits);
-		*fmt = (rf64 ? SF_FORMAT_RF64 : SF_FORMAT_WAV) | sub;
-		return 0;
-	case AF_FLAC:
-		if (o->bits != AF_BITS_16 && o->bits != AF_BITS_24)
-			return err_set(e, "%s: flac holds 16 or 24 bits, not %s", path,
-				       o->bits == AF_BITS_32F ? "32f" : "this");
-		*fmt = SF_FORMAT_FLAC | (o->bits == AF_BITS_16 ? SF_FORMAT_PCM_16 : SF_FORMAT_PCM_24);
-		return 0;
-	case AF_OGG:
-		*fmt = SF_FORMAT_OGG | SF_FORMAT_VORBIS;
-		return 0;
-	case AF_OPUS:
-		if (o->rate != 48000)
-			return err_set(e, "%s: opus output needs 48000 Hz, not %d Hz", path, o->rate);
-		*fmt = SF_FORMAT_OGG | SF_FORMAT_OPUS;
-		return 0;
-	case AF_MP3:
-		if (o->channels > 2)
-			return err_set(e, "%s: mp3 holds one or two channels, not %d", path, o->channels);
-		*fmt = SF_FORMAT_MPEG | SF_FORMAT_MPEG_LAYER_III;
-		return 0;
+		      o->bits == AF_BITS_24 ? SF_FORMAT_PCM_24 : SF_FORMAT_FLOAT;
 	}
-	return err_set(e, "%s: unknown output format", path);
+	if (f->fixed_rate && o->rate != f->fixed_rate)
+		return err_set(e, "%s: %s output needs %d Hz, not %d Hz", path, f->ext, f->fixed_rate,
+			       o->rate);
+	if (f->max_channels && o->channels > f->max_channels)
+		return err_set(e, "%s: %s holds one or two channels, not %d", path, f->ext, o->channels);
+	*fmt = (rf64 && f->format == AF_WAV ? SF_FORMAT_RF64 : f->sf_major) | sub;
+	return 0;
 }
 
 /* Bytes of WAV data above which we switch to RF64 (a margin below 4 GiB for chunks). */
@@ -646,6 +781,8 @@ static void set_quality(struct afile_writer *w)
 	const struct afile_opts *o = &w->o;
 	double level = -1;
 
+	if (!w->fi->takes_quality && !w->fi->takes_bitrate)
+		return;
 	if (o->format == AF_MP3) {
 		int mode = SF_BITRATE_MODE_VARIABLE;
 		if (o->bitrate_kbps > 0) {
@@ -664,7 +801,7 @@ static void set_quality(struct afile_writer *w)
 		} else if (o->quality >= 0) {
 			level = 1.0 - o->quality;
 		}
-	} else if (o->format == AF_OGG || o->format == AF_FLAC) {
+	} else {
 		if (o->quality >= 0)
 			level = 1.0 - o->quality;
 	}
@@ -702,28 +839,12 @@ static const char *id3_text(char *buf, size_t size, const char *utf8, int year_o
 	return buf;
 }
 
-/* Splits `path` into a malloc'd directory ("." when none) and a base name pointer. */
-static char *dir_of(const char *path, const char **base)
-{
-	const char *slash = strrchr(path, '/');
-
-	if (!slash) {
-		*base = path;
-		return xstrdup(".");
-	}
-	*base = slash + 1;
-	if (slash == path)
-		return xstrdup("/");
-	return xstrndup(path, (size_t)(slash - path));
-}
-
 struct afile_writer *afile_create(const char *path, const struct afile_opts *o,
 				  const struct afile_meta *m, struct err *e)
 {
 	struct afile_writer *w;
 	struct stat st;
 	SF_INFO info;
-	mode_t mask;
 	int fmt = 0;
 	char msg[256];
 
@@ -733,12 +854,12 @@ struct afile_writer *afile_create(const char *path, const struct afile_opts *o,
 	}
 	w = xcalloc(1, sizeof(*w));
 	w->fd = -1;
-	w->slot = -1;
 	w->o = *o;
 	w->target = xstrdup(path);
 	w->to_stdout = strcmp(path, "-") == 0;
 	if (w->to_stdout)
 		w->o.format = AF_WAV;
+	w->fi = afile_format_get(w->o.format);
 	w->rf64 = wants_rf64(&w->o);
 	if (sf_format_for(&w->o, w->rf64, &fmt, path, e) < 0)
 		goto fail;
@@ -752,55 +873,21 @@ struct afile_writer *afile_create(const char *path, const struct afile_opts *o,
 		goto fail;
 	}
 
-	/* ---- the temporary file ---- */
+	/* ---- the data file: atomic writer, or an unnamed file for stdout ---- */
 	if (w->to_stdout) {
-		const char *td = getenv("TMPDIR");
-		struct sb s;
-		sb_init(&s);
-		sb_addf(&s, "%s/sprecher-stdout.XXXXXX.wav", td && *td ? td : "/tmp");
-		w->tmp = sb_detach(&s);
-	} else {
-		const char *base;
-		char *dir = dir_of(path, &base);
-		struct sb s;
-
-		if (*base == '\0' || (stat(path, &st) == 0 && S_ISDIR(st.st_mode))) {
-			free(dir);
-			err_set(e, "%s: is a directory", path);
+		w->fd = outfile_anon(e);
+		if (w->fd < 0)
 			goto fail;
-		}
-		if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+	} else {
+		if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
 			/* renaming over a device or pipe would replace it with a file */
-			free(dir);
 			err_set(e, "%s: not a regular file (use -o - to write to a pipe)", path);
 			goto fail;
 		}
-		sb_init(&s);
-		sb_addf(&s, "%s/.%s.XXXXXX.tmp", dir, base);
-		w->tmp = sb_detach(&s);
-		free(dir);
-	}
-	if (strlen(w->tmp) >= PATH_MAX) {
-		err_set(e, "%s: cannot create: %s", path, strerror(ENAMETOOLONG));
-		goto fail;
-	}
-	w->slot = temp_claim();
-	w->fd = mkstemps(w->tmp, 4);   /* suffix ".tmp" or ".wav" */
-	if (w->fd < 0) {
-		err_set(e, "%s: cannot create: %s", path, strerror(errno));
-		free(w->tmp);
-		w->tmp = NULL;  /* nothing to unlink */
-		goto fail;
-	}
-	if (w->slot >= 0) {
-		memcpy(temps[w->slot].path, w->tmp, strlen(w->tmp) + 1);
-		__atomic_store_n(&temps[w->slot].state, 2, __ATOMIC_SEQ_CST);
-	}
-	mask = umask(0);
-	umask(mask);
-	if (fchmod(w->fd, 0666 & ~mask) < 0) {
-		err_set(e, "%s: cannot create: %s", path, strerror(errno));
-		goto fail;
+		w->out = outfile_open(path, e);
+		if (!w->out)
+			goto fail;
+		w->fd = outfile_fd(w->out);
 	}
 
 	/* ---- libsndfile ---- */
@@ -827,7 +914,7 @@ struct afile_writer *afile_create(const char *path, const struct afile_opts *o,
 		for (size_t i = 0; i < ARRAY_LEN(strs); i++) {
 			const char *v = *(const char *const *)((const char *)m + strs[i].off);
 			char tag[512];
-			if (v && *v && w->o.format == AF_MP3)
+			if (v && *v && (w->fi->carries & AF_CARRIES_ID3))
 				v = id3_text(tag, sizeof(tag), v, strs[i].id == SF_STR_DATE);
 			if (v && *v && sf_set_string(w->sf, strs[i].id, v) != 0) {
 				err_set(e, "%s: cannot set tags: %s", path,
@@ -835,17 +922,21 @@ struct afile_writer *afile_create(const char *path, const struct afile_opts *o,
 				goto fail;
 			}
 		}
-		if (w->o.format == AF_WAV) {
+		if (w->fi->carries & AF_CARRIES_BEXT) {
 			if (set_bext(w, m) < 0) {
 				err_set(e, "%s: cannot set bext chunk: %s", path,
 					clean_msg(sf_strerror(w->sf), msg, sizeof(msg)));
 				goto fail;
 			}
+		}
+		if (w->fi->carries & AF_CARRIES_CART) {
 			if (set_cart(w, m) < 0) {
 				err_set(e, "%s: cannot set cart chunk: %s", path,
 					clean_msg(sf_strerror(w->sf), msg, sizeof(msg)));
 				goto fail;
 			}
+		}
+		if (w->fi->carries & AF_CARRIES_CUE) {
 			if (m->ncues > 0) {
 				w->cues = xmalloc(m->ncues * sizeof(*w->cues));
 				memcpy(w->cues, m->cues, m->ncues * sizeof(*w->cues));
@@ -854,9 +945,9 @@ struct afile_writer *afile_create(const char *path, const struct afile_opts *o,
 		}
 	}
 	w->rng = o->dither_seed ^ 0x9E3779B97F4A7C15ull;
-	if (o->bits == AF_BITS_16 && (w->o.format == AF_WAV || w->o.format == AF_FLAC))
+	if (o->bits == AF_BITS_16 && w->fi->bits)
 		w->sbuf = xmalloc(SBUF_FRAMES * (size_t)o->channels * sizeof(short));
-	if (o->bits == AF_BITS_24 && (w->o.format == AF_WAV || w->o.format == AF_FLAC))
+	if (o->bits == AF_BITS_24 && w->fi->bits)
 		w->ibuf = xmalloc(SBUF_FRAMES * (size_t)o->channels * sizeof(int));
 	return w;
 fail:
@@ -989,31 +1080,84 @@ static int copy_to_stdout(int fd)
 	}
 }
 
-int afile_commit(struct afile_writer *w, struct err *e)
+/* Closes the encoder and fixes the stream up (Ogg serial, cue labels); idempotent. */
+static int writer_finish(struct afile_writer *w, struct err *e)
 {
 	const char *name = w->to_stdout ? "stdout" : w->target;
 	char msg[256];
 	int rc;
 
+	if (w->finished)
+		return 0;
+	w->finished = 1;
 	rc = sf_close(w->sf);
 	w->sf = NULL;
-	if (rc != 0) {
-		err_set(e, "%s: cannot write: %s", name, clean_msg(sf_error_number(rc), msg, sizeof(msg)));
-		goto fail;
+	if (rc != 0)
+		return err_set(e, "%s: cannot write: %s", name, clean_msg(sf_error_number(rc), msg, sizeof(msg)));
+	if (w->fi->sf_major == SF_FORMAT_OGG &&
+	    ogg_fix_serial(w->fd, (uint32_t)(w->o.dither_seed * 2654435761u) ^ 0x53505243u) < 0)
+		return err_set(e, "%s: cannot write: damaged ogg stream", name);
+	if (w->ncues > 0 && append_cue_labels(w, 1) < 0)
+		return err_set(e, "%s: cannot write cue labels: %s", name, strerror(errno ? errno : EIO));
+	return 0;
+}
+
+int afile_is_lossy(const struct afile_writer *w)
+{
+	return w->fi->lossy;
+}
+
+int afile_measure(struct afile_writer *w, int dual_mono, struct loudness *out, struct err *e)
+{
+	const char *name = w->to_stdout ? "stdout" : w->target;
+	SF_INFO info;
+	SNDFILE *sf;
+	struct meter *m = NULL;
+	float *buf = NULL;
+	char msg[256];
+	int fd, rc = -1;
+
+	if (writer_finish(w, e) < 0)
+		return -1;
+	fd = dup(w->fd);
+	if (fd < 0 || lseek(fd, 0, SEEK_SET) < 0) {
+		if (fd >= 0)
+			close(fd);
+		return err_set(e, "%s: cannot read the encoded file back: %s", name, strerror(errno));
 	}
-	if ((w->o.format == AF_OGG || w->o.format == AF_OPUS) &&
-	    ogg_fix_serial(w->fd, (uint32_t)(w->o.dither_seed * 2654435761u) ^ 0x53505243u) < 0) {
-		err_set(e, "%s: cannot write: damaged ogg stream", name);
-		goto fail;
+	memset(&info, 0, sizeof(info));
+	sf = sf_open_fd(fd, SFM_READ, &info, 1);
+	if (!sf)
+		return err_set(e, "%s: cannot decode the encoded file: %s", name,
+			       clean_msg(sf_strerror(NULL), msg, sizeof(msg)));
+	m = meter_new(info.channels, info.samplerate, 1, dual_mono && info.channels == 1, e);
+	if (!m)
+		goto out;
+	buf = xmalloc(SBUF_FRAMES * (size_t)info.channels * sizeof(float));
+	for (;;) {
+		sf_count_t got = sf_readf_float(sf, buf, SBUF_FRAMES);
+		if (got <= 0)
+			break;
+		if (meter_add(m, buf, (size_t)got, e) < 0)
+			goto out;
 	}
-	if (w->ncues > 0 && append_cue_labels(w, 1) < 0) {
-		err_set(e, "%s: cannot write cue labels: %s", name, strerror(errno ? errno : EIO));
-		goto fail;
+	if (sf_error(sf) != SF_ERR_NO_ERROR) {
+		err_set(e, "%s: cannot decode the encoded file: %s", name,
+			clean_msg(sf_strerror(sf), msg, sizeof(msg)));
+		goto out;
 	}
-	if (fsync(w->fd) < 0) {
-		err_set(e, "%s: cannot write: %s", name, strerror(errno));
+	rc = meter_result(m, out, e);
+out:
+	free(buf);
+	meter_free(m);
+	sf_close(sf);
+	return rc;
+}
+
+int afile_commit(struct afile_writer *w, struct err *e)
+{
+	if (writer_finish(w, e) < 0)
 		goto fail;
-	}
 	if (w->to_stdout) {
 		if (copy_to_stdout(w->fd) < 0) {
 			err_set(e, "stdout: cannot write: %s", strerror(errno));
@@ -1021,32 +1165,13 @@ int afile_commit(struct afile_writer *w, struct err *e)
 		}
 		close(w->fd);
 		w->fd = -1;
-		unlink(w->tmp);
 	} else {
-		const char *base;
-		char *dir;
-		int dfd;
-
-		if (close(w->fd) < 0) {
-			w->fd = -1;
-			err_set(e, "%s: cannot write: %s", name, strerror(errno));
-			goto fail;
-		}
+		struct outfile *out = w->out;
+		w->out = NULL;
 		w->fd = -1;
-		if (rename(w->tmp, w->target) < 0) {
-			err_set(e, "%s: cannot write: %s", name, strerror(errno));
+		if (outfile_commit(out, e) < 0)
 			goto fail;
-		}
-		/* Make the rename durable; failure here is harmless. */
-		dir = dir_of(w->target, &base);
-		dfd = open(dir, O_RDONLY | O_DIRECTORY);
-		if (dfd >= 0) {
-			fsync(dfd);
-			close(dfd);
-		}
-		free(dir);
 	}
-	temp_release(w->slot);
 	writer_free(w);
 	return 0;
 fail:
@@ -1067,5 +1192,7 @@ int afile_check(const char *path, const struct afile_opts *o, struct err *e)
 	if (!w)
 		return -1;
 	afile_abort(w);
+	if (strcmp(path, "-"))
+		outfile_note(path);    /* a change by someone else before commit is an error */
 	return 0;
 }

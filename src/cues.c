@@ -46,13 +46,20 @@ void cues_from_timeline(const struct timeline *tl, struct afile_cue **cues, size
 		const struct clip *c = &tl->clips[i];
 		struct afile_cue *q;
 		size_t k = i;
-		if (c->segment <= 0 || c->segment == last || c->kind == CLIP_PAUSE)
+		/* a show's silence item is an item too */
+		if (c->segment <= 0 || c->segment == last ||
+		    (c->kind == CLIP_PAUSE && !timeline_name(tl, c->segment)))
 			continue;
 		last = c->segment;
 		while (k < tl->n && tl->clips[k].segment == c->segment && tl->clips[k].kind != CLIP_SPEECH)
 			k++;
 		q = &(*cues)[(*n)++];
 		q->frame = c->start;
+		if (timeline_name(tl, c->segment)) {
+			/* a show's items: the cue is named after the item */
+			snprintf(q->label, sizeof(q->label), "%d %s", c->segment, timeline_name(tl, c->segment));
+			continue;
+		}
 		snprintf(q->label, sizeof(q->label), "%d %s: ", c->segment, role_name(c->role));
 		if (k < tl->n && tl->clips[k].segment == c->segment && tl->clips[k].written)
 			add_prefix(q->label, sizeof(q->label), tl->clips[k].written, 48);

@@ -6,9 +6,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "datetime.h"
+#include "fmpath.h"
 #include "voice.h"
 
 int episode_load_lexicons(const char *const *paths, int n, struct lexicon *lex, struct err *e)
@@ -24,35 +27,56 @@ int episode_load_lexicons(const char *const *paths, int n, struct lexicon *lex, 
 	return 0;
 }
 
-/* `date` given, else SOURCE_DATE_EPOCH as "YYYY-MM-DD HH:MM:SS", else "". */
-static void pick_date(const char *date, char *out, size_t n)
+/*
+ * The tag/BWF/cart date, checked by the one date parser (datetime.h) and
+ * written as "YYYY-MM-DD[ HH:MM:SS]" into `out`: `date` (--date), else
+ * SOURCE_DATE_EPOCH, else the front matter's date:, else the article file's
+ * modification time (UTC; for stdin the current time). Returns 0, or -1
+ * naming where a bad date came from.
+ */
+static int pick_date(const char *date, const char *article, const struct doc *d, char out[32],
+		     struct err *e)
 {
 	const char *sde = getenv("SOURCE_DATE_EPOCH");
+	struct dt dd;
+	struct err de;
+	struct stat st;
 
-	out[0] = '\0';
 	if (date && date[0]) {
-		snprintf(out, n, "%s", date);
+		if (dt_parse(date, &dd, &de))
+			return err_set(e, "--date %s", de.msg);
 	} else if (sde && *sde) {
 		char *end;
 		long long t = strtoll(sde, &end, 10);
-		time_t tt = (time_t)t;
-		struct tm tm;
-		if (!*end && t >= 0 && gmtime_r(&tt, &tm))
-			strftime(out, n, "%Y-%m-%d %H:%M:%S", &tm);
+		if (*end || t < 0 || t > 253402300799LL)
+			return err_set(e, "SOURCE_DATE_EPOCH: '%s' is not seconds since 1970", sde);
+		dt_from_unix(t, &dd);
+	} else if (d->meta.date) {
+		if (dt_parse(d->meta.date, &dd, &de))
+			return err_set(e, "%s: front matter date: %s", article, de.msg);
+	} else if (strcmp(article, "-") && stat(article, &st) == 0) {
+		dt_from_unix(st.st_mtime > 0 ? (int64_t)st.st_mtime : 0, &dd);
+	} else {
+		dt_from_unix((int64_t)time(NULL), &dd);
 	}
+	dt_str(&dd, out);
+	return 0;
 }
 
-/* A front-matter path relative to the article's directory; "" when `p` is NULL. */
-static void meta_path(const char *article, const char *p, char *out, size_t n)
+/*
+ * A file the front matter names (`value` of `key`; NULL: none, out = ""):
+ * relative to the article, inside its tree or the preset directory unless
+ * trusted, a regular file (fmpath.h). Returns 0 or -1.
+ */
+static int meta_path(const struct episode_opts *o, const char *key, const char *value, char *out,
+		     size_t n, struct err *e)
 {
-	const char *slash = strrchr(article, '/');
+	const char *roots[] = { voice_dir(), NULL };
 
-	if (!p)
-		out[0] = '\0';
-	else if (p[0] == '/' || !slash)
-		snprintf(out, n, "%s", p);
-	else
-		snprintf(out, n, "%.*s/%s", (int)(slash - article), article, p);
+	out[0] = '\0';
+	if (!value)
+		return 0;
+	return fmpath_resolve(o->article, key, value, roots, o->trust_paths, out, n, e);
 }
 
 int episode_load(const struct episode_opts *o, struct episode *ep, struct warns *w, struct err *e)
@@ -60,6 +84,8 @@ int episode_load(const struct episode_opts *o, struct episode *ep, struct warns 
 	struct doc_opts dopts = { .keep_footer = o->keep_footer, .markdown = -1,
 				  .keep_furniture = o->keep_furniture };
 	struct voice_preset base, roles[ROLE__COUNT];
+	const char *voice;
+	char vbuf[1024];
 	size_t len;
 
 	memset(ep, 0, sizeof(*ep));
@@ -73,22 +99,41 @@ int episode_load(const struct episode_opts *o, struct episode *ep, struct warns 
 	if (doc_parse(ep->text, len, o->article, &dopts, &ep->doc, w, e))
 		return -1;
 	ep->have_doc = 1;
-	if (voice_load(o->voice ? o->voice : ep->doc.meta.voice ? ep->doc.meta.voice : VOICE_DEFAULT,
-		       &base, e) || voice_load_roles(&base, roles, e))
+	voice = o->voice ? o->voice : ep->doc.meta.voice ? ep->doc.meta.voice :
+		o->default_voice ? o->default_voice : VOICE_DEFAULT;
+	/* a preset file named by the article: the same rules as its jingles */
+	if (!o->voice && voice == ep->doc.meta.voice && fmpath_is_file(voice)) {
+		if (meta_path(o, "voice", voice, vbuf, sizeof(vbuf), e))
+			return -1;
+		voice = vbuf;
+	}
+	if (voice_load(voice, &base, e) || voice_load_roles(&base, roles, e))
 		return -1;
+	{
+		/* the front matter's speed: unless the command line gave one */
+		double pct = o->speed_percent;
+		int wpm = o->speed_wpm;
+		for (size_t i = 0; i < ep->doc.meta.nother && !pct && !wpm; i++)
+			if (!strcmp(ep->doc.meta.other[i].key, "speed") &&
+			    voice_speed_parse(ep->doc.meta.other[i].value, &pct, &wpm))
+				return err_set(e, "%s:%d: front matter speed: must be a percentage (25%%..400%%) "
+					       "or words per minute (80..450): %.40s", o->article,
+					       ep->doc.meta.other[i].line, ep->doc.meta.other[i].value);
+		voice_set_speed(roles, pct, wpm);
+	}
 	if (script_build(&ep->doc, roles, ep->lex, o->article, &ep->script, w, e))
 		return -1;
 	ep->have_script = 1;
-	meta_path(o->article, ep->doc.meta.intro, ep->intro, sizeof(ep->intro));
-	meta_path(o->article, ep->doc.meta.outro, ep->outro, sizeof(ep->outro));
-	meta_path(o->article, ep->doc.meta.stinger, ep->stinger, sizeof(ep->stinger));
-	pick_date(o->date, ep->date, sizeof(ep->date));
-	return 0;
+	if (meta_path(o, "intro", ep->doc.meta.intro, ep->intro, sizeof(ep->intro), e) ||
+	    meta_path(o, "outro", ep->doc.meta.outro, ep->outro, sizeof(ep->outro), e) ||
+	    meta_path(o, "stinger", ep->doc.meta.stinger, ep->stinger, sizeof(ep->stinger), e))
+		return -1;
+	return pick_date(o->date, o->article, &ep->doc, ep->date, e);
 }
 
 const char *episode_date(const struct episode *ep)
 {
-	return ep->date[0] ? ep->date : ep->doc.meta.date;
+	return ep->date[0] ? ep->date : NULL;
 }
 
 void episode_render_opts(const struct episode *ep, struct render_opts *r)

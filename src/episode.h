@@ -20,7 +20,12 @@ struct episode_opts {
 	const char *const *lexicons;  /* user lexicons, loaded after the shipped one, in order */
 	int nlex;
 	int keep_footer;
-	const char *date;             /* --date; NULL or "": SOURCE_DATE_EPOCH, else the front matter */
+	const char *date;             /* --date; NULL or "": SOURCE_DATE_EPOCH, else the front matter,
+				       * else the article file's time (datetime.h checks each) */
+	const char *default_voice;    /* after the front matter's (station configuration); NULL: VOICE_DEFAULT */
+	double speed_percent;         /* > 0: every role's rate scaled (voice_set_speed) */
+	int speed_wpm;                /* > 0: body text at this many words per minute */
+	int trust_paths;              /* front-matter files may lie outside the article's tree */
 	int keep_furniture;           /* read site furniture too (doc_opts) */
 	foreign_phonemizer phonemizer; /* eSpeak phonemes for foreign words (foreign.h); NULL: none */
 	void *phonemizer_ctx;
@@ -32,9 +37,10 @@ struct episode {
 	struct lexicon *lex;
 	struct script script;
 	int have_doc, have_script;
-	/* front-matter jingles resolved against the article's directory; "" = none */
+	/* front-matter jingles resolved against the article's directory and confined to its
+	 * tree or the preset directory (fmpath.h, unless trust_paths); "" = none */
 	char intro[1024], outro[1024], stinger[1024];
-	char date[32];                /* --date or SOURCE_DATE_EPOCH; "" = the front matter's */
+	char date[32];                /* the checked date "YYYY-MM-DD[ HH:MM:SS]" (see episode_load) */
 };
 
 /* Loads the shipped lexicon (voice_dir()/lexicon.tsv, when present), then `paths` in order. */
@@ -47,7 +53,12 @@ int episode_load_lexicons(const char *const *paths, int n, struct lexicon *lex, 
  */
 int episode_load(const struct episode_opts *o, struct episode *ep, struct warns *w, struct err *e);
 
-/* The tag/BWF date: ep->date, else the front matter's; NULL when neither. */
+/*
+ * The tag/BWF/cart date "YYYY-MM-DD[ HH:MM:SS]": --date, else
+ * SOURCE_DATE_EPOCH, else the front matter's date: (DD.MM.YYYY, ISO 8601 ...
+ * normalized), else the article file's modification time (UTC); a bad one
+ * fails episode_load with a one-line error. NULL only before episode_load.
+ */
 const char *episode_date(const struct episode *ep);
 
 /*

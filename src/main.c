@@ -2,6 +2,7 @@
  * main.c - the command line: parses options, runs one command, prints errors
  * and warnings, chooses the exit status (0 ok, 1 failure, 2 usage error).
  */
+#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <malloc.h>
@@ -10,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -17,13 +19,17 @@
 
 #include "util.h"
 #include "article.h"
+#include "config.h"
+#include "fmpath.h"
 #include "audiofile.h"
+#include "datetime.h"
 #include "episode.h"
 #include "lexicon.h"
 #include "loudness.h"
 #include "render.h"
 #include "script.h"
 #include "sentences.h"
+#include "show.h"
 #include "sidecar.h"
 #include "synth.h"
 #include "timeline.h"
@@ -43,22 +49,25 @@ static const char usage_main[] =
 "  render ARTICLE [-o OUT]   render the whole programme (WAV or FLAC ...)\n"
 "  script ARTICLE            print the plan: segments, roles, spoken text, durations\n"
 "  preview ARTICLE N         render segment N and play it\n"
+"                            ARTICLE may be a show: NAME.rundown (items, beds, --fit)\n"
 "  sentences [FILE]          print one sentence per line (stdin without FILE)\n"
 "  normalize                 read lines on stdin, print their spoken form\n"
 "  voices                    list voice presets and installed German eSpeak voices\n"
-"  help COMMAND              options of one command\n"
+"  help COMMAND              options of one command (help config: the configuration file)\n"
 "\n"
-"sprecher --version prints the version.\n";
+"sprecher --version (-V) prints the version.\n";
 
 static const char usage_render[] =
 "usage: sprecher render ARTICLE [OPTIONS]\n"
 "       sprecher render ARTICLE... [-o DIR] [--format EXT] [OPTIONS]   (a batch of episodes)\n"
 "\n"
 "  -o, --output FILE      output file: .wav (default ARTICLE-NAME.wav), .flac, .ogg, .opus, .mp3;\n"
+"                         '-' writes a WAV stream to stdout;\n"
 "                         with several articles: the directory for NAME.EXT files\n"
 "      --format EXT       extension of default output names: wav, flac, ogg, opus, mp3\n"
-"                         '-' writes a WAV stream to stdout\n"
 "      --voice NAME|FILE  voice preset (see sprecher voices; default " VOICE_DEFAULT ")\n"
+"      --speed N%|WPM     speaking speed: percent of the preset's (110%), or words per\n"
+"                         minute for body text (170); other roles keep their proportion\n"
 "      --lexicon FILE     extra pronunciation lexicon (repeatable; later files win)\n"
 "      --keep-footer      read the donation/contact footer too (URLs, e-mail spoken)\n"
 "      --keep-furniture   read site furniture too (timestamps, bylines, \"Lesen Sie auch\", credits)\n"
@@ -66,7 +75,9 @@ static const char usage_render[] =
 "      --mono             one channel (default stereo)\n"
 "      --resample Q       fast, medium or best (default fast)\n"
 "      --loudness LUFS    target: a number, ebu (-23, default), podcast (-16), atsc (-24)\n"
-"      --true-peak DB     true-peak ceiling in dBTP (default -1)\n"
+"      --true-peak DB     true-peak ceiling in dBTP (default -1; -2 with --loudness atsc)\n"
+"      --mono-loudness M  mono files: dual (default: as if on both speakers, like\n"
+"                         ffmpeg ebur128=dualmono=true) or single (one channel, 3 LU lower)\n"
 "      --bits B           WAV: 16, 24 (default) or 32f; FLAC: 16 or 24\n"
 "      --quality Q        lossy codecs: 0..1\n"
 "      --bitrate KBPS     mp3/opus bit rate\n"
@@ -76,25 +87,38 @@ static const char usage_render[] =
 "      --no-jingles       no jingles at all (default: built-in ones)\n"
 "      --talkup MS        start speaking over the last MS ms of the intro\n"
 "      --segment N[-M]    render only these segments of the script\n"
-"      --date DATE        'YYYY-MM-DD[ HH:MM:SS]' for tags (else SOURCE_DATE_EPOCH)\n"
+"      --date DATE        'YYYY-MM-DD[ HH:MM:SS]', DD.MM.YYYY or ISO 8601 (2025-02-12T06:30)\n"
+"                         for tags, bext and cart (else SOURCE_DATE_EPOCH, the front\n"
+"                         matter's date:, the article file's time)\n"
 "      --artist NAME      artist tag (default: the front matter's author, else sprecher)\n"
+"      --cut-id ID        WAV cart CutID (default: a stable hash of title and date)\n"
 "      --captions FILE    captions, .vtt or .srt\n"
 "      --timeline FILE    every clip as JSON\n"
 "      --labels FILE      Audacity label track\n"
 "      --chapters FILE    chapters: ffmetadata, or a CUE sheet for .cue\n"
-"  -q, --quiet            print nothing but errors\n";
+"      --fit MM:SS        a show (ARTICLE ending in .rundown): end exactly at this length\n"
+"  -q, --quiet            print nothing but errors\n"
+"      --no-config        ignore the station configuration file (see sprecher help config)\n"
+"      --trust-front-matter  let the article's front matter name files outside its directory\n"
+"\n"
+"ARTICLE may be a show rundown (NAME.rundown, see README): then every item is rendered\n"
+"into one programme, and --captions ... --chapters and the cue points follow its items.\n"
+"Long options are spelled out in full; abbreviations are refused.\n";
 
 static const char usage_script[] =
-"usage: sprecher script ARTICLE [--voice NAME|FILE] [--lexicon FILE] [--keep-footer]\n"
+"usage: sprecher script ARTICLE [--voice NAME|FILE] [--speed N%|WPM] [--lexicon FILE] [--keep-footer]\n"
 "                       [--keep-furniture]\n"
 "\n"
 "Prints numbered segments with role, voice preset, the text as it will be spoken,\n"
 "the pause after each sentence and an estimated duration, then the total.\n";
 
 static const char usage_preview[] =
-"usage: sprecher preview ARTICLE N [render options]\n"
+"usage: sprecher preview ARTICLE N [--player CMD] [render options]\n"
 "\n"
-"Renders segment N and plays it with aplay, paplay, pw-play or ffplay.\n";
+"Renders segment N (or N-M) and plays it with aplay, paplay, pw-play or ffplay,\n"
+"the first found, or with --player CMD (a command line; the WAV file is added\n"
+"as its last argument). Without a player or sound device: render it instead,\n"
+"sprecher render ARTICLE --segment N -o - | aplay\n";
 
 static const char usage_sentences[] =
 "usage: sprecher sentences [FILE]\n\nPrints one sentence per line; reads stdin without FILE.\n";
@@ -102,6 +126,23 @@ static const char usage_normalize[] =
 "usage: sprecher normalize [--lexicon FILE]\n\nReads lines on stdin and prints exactly one spoken-form line for each.\n";
 static const char usage_voices[] =
 "usage: sprecher voices\n\nLists the voice presets and the German eSpeak NG voices installed.\n";
+static const char usage_config[] =
+"The station configuration file: $XDG_CONFIG_HOME/sprecher/config (else\n"
+"~/.config/sprecher/config), an INI file with defaults for render, preview and script:\n"
+"\n"
+"  [render]\n"
+"  loudness   = podcast         ; any of: voice speed lexicon keep-footer rate mono\n"
+"  voice      = sprecherin      ; resample loudness true-peak bits quality bitrate\n"
+"  format     = flac            ; intro outro stinger no-jingles talkup artist format\n"
+"  output-dir = /srv/sendung    ; player, and output-dir (where default names go)\n"
+"  no-jingles = yes             ; options without a value take yes or no\n"
+"\n"
+"Options on the command line win; an article's front matter (voice, intro, outro,\n"
+"stinger, author) wins over voice, intro, outro, stinger and artist here. Relative\n"
+"paths are taken from the file's directory. --no-config ignores the file.\n";
+static const char usage_help[] =
+"usage: sprecher help [COMMAND]\n\nPrints the options of COMMAND (render, script, preview, sentences,\n"
+"normalize, voices, help), the configuration file (config), or the list of commands.\n";
 
 /* ==== shared helpers ===================================================== */
 
@@ -111,9 +152,20 @@ static int fail(const struct err *e)
 	return EXIT_FAILURE;
 }
 
+/* The command being run, for "see sprecher help COMMAND"; NULL before one is chosen. */
+static const char *cur_cmd;
+
+/* While the configuration file is applied: "FILE:LINE" of the entry, for messages. */
+static const char *cfg_where;
+
 static int usage_error(const char *msg, const char *arg)
 {
-	fprintf(stderr, "sprecher: %s%s%s (see sprecher --help)\n", msg, arg ? ": " : "", arg ? arg : "");
+	if (cfg_where) {
+		fprintf(stderr, "sprecher: %s: %s%s%s\n", cfg_where, msg, arg ? ": " : "", arg ? arg : "");
+		return EXIT_USAGE;
+	}
+	fprintf(stderr, "sprecher: %s%s%s (see sprecher %s%s)\n", msg, arg ? ": " : "", arg ? arg : "",
+		cur_cmd ? "help " : "--help", cur_cmd ? cur_cmd : "");
 	return EXIT_USAGE;
 }
 
@@ -126,7 +178,12 @@ static void print_warns(struct warns *w, int quiet)
 
 static void on_signal(int sig)
 {
+	static const char msg[] = "sprecher: stopped by a signal; no output written\n";
+	static const char hup[] = "sprecher: stopped by SIGHUP (terminal closed); no output written\n";
+
 	afile_cleanup_temp();
+	if (write(2, sig == SIGHUP ? hup : msg, sig == SIGHUP ? sizeof(hup) - 1 : sizeof(msg) - 1) < 0)
+		(void)0;
 	signal(sig, SIG_DFL);
 	raise(sig);
 }
@@ -142,15 +199,27 @@ struct opts {
 	int quiet;
 	const char *captions, *timeline, *labels, *chapters;
 	const char *format;          /* extension of default output names */
+	const char *player;          /* preview --player CMD */
+	const char *outdir;          /* configuration: directory of default output names */
+	/* configuration defaults the article's front matter overrides (the command line wins over both) */
+	struct { const char *voice, *intro, *outro, *stinger, *artist; } dflt;
+	/* given on the command line itself (not by the configuration): front matter does not override */
+	struct { int loudness, talkup; } cli;
+	int trust_fm;                /* --trust-front-matter: its paths may lead anywhere */
 	struct render_opts r;
 	char date[32];
+	int bits_given;              /* --bits was given (warned about when the format ignores it) */
+	int true_peak_given;         /* --true-peak was given (atsc does not change it then) */
+	double speed_percent;        /* --speed N%: 0 = not given */
+	int speed_wpm;               /* --speed WPM: 0 = not given */
+	int fit_ms;                  /* --fit (shows) */
 };
 
 enum {
 	O_VOICE = 256, O_LEXICON, O_KEEP_FOOTER, O_KEEP_FURNITURE, O_RATE, O_MONO, O_RESAMPLE, O_LOUDNESS,
 	O_TRUE_PEAK, O_BITS, O_QUALITY, O_BITRATE, O_INTRO, O_OUTRO, O_STINGER, O_NO_JINGLES,
 	O_TALKUP, O_SEGMENT, O_DATE, O_ARTIST, O_CAPTIONS, O_TIMELINE, O_LABELS, O_CHAPTERS,
-	O_FORMAT,
+	O_FORMAT, O_CUT_ID, O_MONO_LOUDNESS, O_SPEED, O_PLAYER, O_NO_CONFIG, O_TRUST_FM, O_FIT,
 };
 
 static const struct option long_opts[] = {
@@ -182,6 +251,13 @@ static const struct option long_opts[] = {
 	{ "labels", required_argument, NULL, O_LABELS },
 	{ "chapters", required_argument, NULL, O_CHAPTERS },
 	{ "format", required_argument, NULL, O_FORMAT },
+	{ "cut-id", required_argument, NULL, O_CUT_ID },
+	{ "mono-loudness", required_argument, NULL, O_MONO_LOUDNESS },
+	{ "speed", required_argument, NULL, O_SPEED },
+	{ "player", required_argument, NULL, O_PLAYER },
+	{ "no-config", no_argument, NULL, O_NO_CONFIG },
+	{ "trust-front-matter", no_argument, NULL, O_TRUST_FM },
+	{ "fit", required_argument, NULL, O_FIT },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -199,17 +275,102 @@ static int parse_double(const char *s, double lo, double hi, double *out)
 }
 
 /*
+ * getopt_long takes any unambiguous abbreviation of a long option, so
+ * `--time 150` became `--timeline 150`. Every long option must be spelled
+ * out: this walks argv as getopt will (skipping option arguments, stopping
+ * at "--") and refuses an unknown or shortened one, naming the candidates.
+ * Returns 0, or EXIT_USAGE after printing the problem.
+ */
+static int check_long_opts(int argc, char **argv, const char *shorts)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		char msg[512];
+		size_t n, len = 0;
+		int exact = -1, cands = 0;
+
+		if (!strcmp(a, "--"))
+			return 0;
+		if (a[0] == '-' && a[1] && a[1] != '-') {
+			/* a cluster of short options: one taking an argument ends it */
+			for (const char *c = a + 1; *c; c++) {
+				const char *sp = strchr(shorts, *c);
+				if (sp && sp[1] == ':') {
+					if (!c[1])
+						i++;
+					break;
+				}
+			}
+			continue;
+		}
+		if (strncmp(a, "--", 2) || !a[2])
+			continue;
+		n = strcspn(a + 2, "=");
+		msg[0] = '\0';
+		for (int k = 0; long_opts[k].name; k++) {
+			if (strlen(long_opts[k].name) == n && !strncmp(long_opts[k].name, a + 2, n))
+				exact = k;
+			else if (!strncmp(long_opts[k].name, a + 2, n) && len + 40 < sizeof(msg)) {
+				len += (size_t)snprintf(msg + len, sizeof(msg) - len, "%s--%s",
+							cands ? ", " : "", long_opts[k].name);
+				cands++;
+			}
+		}
+		if (exact >= 0) {
+			if (long_opts[exact].has_arg == required_argument && !a[2 + n])
+				i++;
+			continue;
+		}
+		fprintf(stderr, "sprecher: %s option '%.*s'%s%s%s (see sprecher help %s)\n",
+			cands > 1 ? "ambiguous" : "unknown", (int)n + 2, a,
+			cands > 1 ? ": " : cands ? "; did you mean " : "", msg, cands == 1 ? "?" : "",
+			cur_cmd ? cur_cmd : "render");
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
+/* The long name of the option whose getopt value is `val`, for messages. */
+static const char *opt_name(int val)
+{
+	for (int k = 0; long_opts[k].name; k++)
+		if (long_opts[k].val == val)
+			return long_opts[k].name;
+	return "?";
+}
+
+/* --segment's form, checked before anything is loaded: N or N-M with 1 <= N <= M. */
+static int check_segment_arg(const char *arg)
+{
+	char *end;
+	long a, b;
+
+	a = strtol(arg, &end, 10);
+	b = a;
+	if (end != arg && *end == '-') {
+		const char *p = end + 1;
+		b = strtol(p, &end, 10);
+		if (end == p)
+			return -1;
+	}
+	return end == arg || *end || a < 1 || b < a ? -1 : 0;
+}
+
+/*
  * Parses the options of render/script/preview/normalize into `o`; positional
  * arguments are left in argv[optind..]. `segment` receives --segment's text.
  * Returns 0, or EXIT_USAGE after printing the problem.
  */
-static int parse_opts(int argc, char **argv, const char *help, struct opts *o, const char **segment)
+static int parse_args(int argc, char **argv, const char *help, struct opts *o, const char **segment)
 {
 	int c;
 	double d;
 
+	if (check_long_opts(argc, argv, "o:qh"))
+		return EXIT_USAGE;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:qh", long_opts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":o:qh", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'o': o->r.fmt.output = optarg; break;
 		case 'q': o->quiet = 1; break;
@@ -235,16 +396,22 @@ static int parse_opts(int argc, char **argv, const char *help, struct opts *o, c
 		case O_LOUDNESS:
 			if (loudness_target_parse(optarg, &o->r.master.target_lufs))
 				return usage_error("--loudness must be LUFS (-70..0), ebu, podcast or atsc", optarg);
+			/* ATSC A/85 asks for -2 dBTP: the preset implies it unless --true-peak is given */
+			if (!strcasecmp(optarg, "atsc") && !o->true_peak_given)
+				o->r.master.ceiling_dbtp = -2.0;
+			o->cli.loudness = !cfg_where;
 			break;
 		case O_TRUE_PEAK:
 			if (parse_double(optarg, -20, 0, &o->r.master.ceiling_dbtp))
 				return usage_error("--true-peak must be dBTP from -20 to 0", optarg);
+			o->true_peak_given = 1;
 			break;
 		case O_BITS:
 			if (!strcmp(optarg, "16")) o->r.fmt.bits = AF_BITS_16;
 			else if (!strcmp(optarg, "24")) o->r.fmt.bits = AF_BITS_24;
 			else if (!strcmp(optarg, "32f") || !strcmp(optarg, "32")) o->r.fmt.bits = AF_BITS_32F;
 			else return usage_error("--bits must be 16, 24 or 32f", optarg);
+			o->bits_given = 1;
 			break;
 		case O_QUALITY:
 			if (parse_double(optarg, 0, 1, &o->r.fmt.quality))
@@ -263,25 +430,200 @@ static int parse_opts(int argc, char **argv, const char *help, struct opts *o, c
 			if (parse_double(optarg, 0, 60000, &d))
 				return usage_error("--talkup must be milliseconds from 0 to 60000", optarg);
 			o->r.place.talkup_ms = (int)d;
+			o->cli.talkup = !cfg_where;
 			break;
-		case O_SEGMENT: *segment = optarg; break;
-		case O_DATE: snprintf(o->date, sizeof(o->date), "%s", optarg); break;
+		case O_SEGMENT:
+			if (check_segment_arg(optarg))
+				return usage_error("--segment must be N or N-M (segments count from 1)", optarg);
+			*segment = optarg;
+			break;
+		case O_DATE: {
+			struct dt dd;
+			struct err de;
+			char msg[1100];
+			if (dt_parse(optarg, &dd, &de)) {
+				snprintf(msg, sizeof(msg), "--date %s", de.msg);
+				return usage_error(msg, NULL);
+			}
+			snprintf(o->date, sizeof(o->date), "%s", optarg);
+			break;
+		}
 		case O_ARTIST: o->r.meta.artist = optarg; break;
+		case O_CUT_ID: o->r.meta.cut_id = optarg; break;
+		case O_MONO_LOUDNESS:
+			if (strcmp(optarg, "dual") && strcmp(optarg, "single"))
+				return usage_error("--mono-loudness must be dual or single", optarg);
+			o->r.master.mono_single = !strcmp(optarg, "single");
+			break;
 		case O_CAPTIONS: o->captions = optarg; break;
 		case O_TIMELINE: o->timeline = optarg; break;
 		case O_LABELS: o->labels = optarg; break;
 		case O_CHAPTERS: o->chapters = optarg; break;
 		case O_FORMAT:
-			if (strcmp(optarg, "wav") && strcmp(optarg, "flac") && strcmp(optarg, "ogg") &&
-			    strcmp(optarg, "opus") && strcmp(optarg, "mp3"))
+			if (!afile_format_find(optarg))
 				return usage_error("--format must be wav, flac, ogg, opus or mp3", optarg);
 			o->format = optarg;
 			break;
-		default:
-			return EXIT_USAGE;
+		case O_PLAYER: o->player = optarg; break;
+		case O_NO_CONFIG: break;   /* seen by apply_config */
+		case O_TRUST_FM: o->trust_fm = 1; break;
+		case O_SPEED:
+			if (voice_speed_parse(optarg, &o->speed_percent, &o->speed_wpm))
+				return usage_error("--speed must be a percentage (25%..400%) or words per "
+						   "minute (80..450)", optarg);
+			break;
+		case O_FIT:
+			if (rundown_parse_duration(optarg, &o->fit_ms) || o->fit_ms <= 0)
+				return usage_error("--fit must be a length such as 3:00 or 90s", optarg);
+			break;
+		case ':': {
+			char name[64];
+			if (optopt > 255)
+				snprintf(name, sizeof(name), "--%s", opt_name(optopt));
+			else
+				snprintf(name, sizeof(name), "-%c", optopt);
+			return usage_error("option needs an argument", name);
+		}
+		default: {
+			char name[8];
+			snprintf(name, sizeof(name), "-%c", optopt);
+			return usage_error("unknown option", optopt ? name : argv[optind - 1]);
+		}
 		}
 	}
 	return 0;
+}
+
+/* ==== the station configuration ========================================= */
+
+/* Options the configuration file may set (by their long names), plus output-dir. */
+static const char *const config_keys[] = {
+	"voice", "speed", "lexicon", "keep-footer", "rate", "mono", "resample", "loudness",
+	"true-peak", "bits", "quality", "bitrate", "intro", "outro", "stinger", "no-jingles",
+	"talkup", "artist", "format", "player",
+};
+/* Keys whose value is a file or directory: relative ones are taken from the file's directory. */
+static const char *const config_path_keys[] = { "lexicon", "intro", "outro", "stinger", "output-dir" };
+
+static struct config the_config;
+
+static int is_one_of(const char *s, const char *const *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(s, v[i]))
+			return 1;
+	return 0;
+}
+
+/* Makes a relative path value relative to the configuration file's directory (in place). */
+static void config_resolve_path(struct config_entry *en, const char *cfgpath)
+{
+	const char *slash = strrchr(cfgpath, '/');
+	struct sb b;
+
+	if (en->value[0] == '/' || !en->value[0] || !slash)
+		return;
+	sb_init(&b);
+	sb_addf(&b, "%.*s/%s", (int)(slash - cfgpath), cfgpath, en->value);
+	free(en->value);
+	en->value = b.buf;
+}
+
+/* Applies one entry as if it were given on the command line. Returns 0 or the exit status. */
+static int config_apply_entry(struct config_entry *en, const char *help, struct opts *o,
+			      const char **segment)
+{
+	char where[1200], opt[80];
+	char *av[4] = { "sprecher", opt, NULL, NULL };
+	int rc, k;
+
+	snprintf(where, sizeof(where), "%s:%d", the_config.path, en->line);
+	if (strcmp(en->section, "render")) {
+		fprintf(stderr, "sprecher: %s: '%s' outside the [render] section\n", where, en->key);
+		return EXIT_FAILURE;
+	}
+	if (is_one_of(en->key, config_path_keys, ARRAY_LEN(config_path_keys)) ||
+	    (!strcmp(en->key, "voice") && (strchr(en->value, '/') || strstr(en->value, ".ini"))))
+		config_resolve_path(en, the_config.path);
+	if (!strcmp(en->key, "output-dir")) {
+		o->outdir = en->value;
+		return 0;
+	}
+	if (!is_one_of(en->key, config_keys, ARRAY_LEN(config_keys))) {
+		fprintf(stderr, "sprecher: %s: unknown key '%s' (see sprecher help config)\n", where, en->key);
+		return EXIT_FAILURE;
+	}
+	for (k = 0; strcmp(long_opts[k].name, en->key); k++)
+		;
+	snprintf(opt, sizeof(opt), "--%s", en->key);
+	if (long_opts[k].has_arg == no_argument) {
+		if (!strcmp(en->value, "no") || !strcmp(en->value, "false") || !strcmp(en->value, "0"))
+			return 0;
+		if (strcmp(en->value, "yes") && strcmp(en->value, "true") && strcmp(en->value, "1")) {
+			fprintf(stderr, "sprecher: %s: %s must be yes or no: %s\n", where, en->key, en->value);
+			return EXIT_FAILURE;
+		}
+	} else {
+		av[2] = en->value;
+	}
+	cfg_where = where;
+	rc = parse_args(av[2] ? 3 : 2, av, help, o, segment);
+	cfg_where = NULL;
+	if (rc)
+		return EXIT_FAILURE;
+	/* a station default; an article's front matter may choose otherwise */
+	if (!strcmp(en->key, "voice")) {
+		struct voice_preset p;
+		struct err e;
+		if (voice_load(o->voice, &p, &e)) {
+			fprintf(stderr, "sprecher: %s: %s\n", where, e.msg);
+			return EXIT_FAILURE;
+		}
+		o->dflt.voice = o->voice, o->voice = NULL;
+	} else if (!strcmp(en->key, "intro"))
+		o->dflt.intro = o->r.place.intro, o->r.place.intro = NULL;
+	else if (!strcmp(en->key, "outro"))
+		o->dflt.outro = o->r.place.outro, o->r.place.outro = NULL;
+	else if (!strcmp(en->key, "stinger"))
+		o->dflt.stinger = o->r.place.stinger, o->r.place.stinger = NULL;
+	else if (!strcmp(en->key, "artist"))
+		o->dflt.artist = o->r.meta.artist, o->r.meta.artist = NULL;
+	return 0;
+}
+
+/*
+ * Reads the station configuration (once) and applies it to `o`, unless argv
+ * has --no-config. Returns 0, or the exit status after printing the problem.
+ */
+static int apply_config(int argc, char **argv, const char *help, struct opts *o, const char **segment)
+{
+	static int loaded;
+	char path[1024];
+	struct err e;
+
+	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
+		if (!strcmp(argv[i], "--no-config"))
+			return 0;
+	if (!loaded) {
+		loaded = 1;
+		config_init(&the_config);
+		if (config_default_path(path, sizeof(path)) && config_load(path, &the_config, &e))
+			return fail(&e);
+	}
+	for (size_t i = 0; i < the_config.n; i++) {
+		int rc = config_apply_entry(&the_config.v[i], help, o, segment);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/* The configuration's defaults, then the command line over them (see parse_args). */
+static int parse_opts(int argc, char **argv, const char *help, struct opts *o, const char **segment)
+{
+	int rc = apply_config(argc, argv, help, o, segment);
+
+	return rc ? rc : parse_args(argc, argv, help, o, segment);
 }
 
 /* ==== from article to script ============================================= */
@@ -297,6 +639,10 @@ static int load_script(struct opts *o, struct episode *l, struct warns *w, struc
 				   /* foreign words: eSpeak's phonemes of other languages, one German voice */
 				   .phonemizer = engine_phonemes };
 
+	eo.default_voice = o->dflt.voice;
+	eo.speed_percent = o->speed_percent;
+	eo.speed_wpm = o->speed_wpm;
+	eo.trust_paths = o->trust_fm;
 	return episode_load(&eo, l, w, e);
 }
 
@@ -373,6 +719,34 @@ static int cmd_normalize(int argc, char **argv)
 	return 0;
 }
 
+/* The options of a show from the command line. */
+static struct show_opts show_opts_of(const struct opts *o, int only_item)
+{
+	return (struct show_opts){ .rundown = o->article, .voice = o->voice, .lexicons = o->lexicons,
+				   .nlex = o->nlex, .date = o->date, .fit_ms = o->fit_ms,
+				   .only_item = only_item, .phonemizer = engine_phonemes };
+}
+
+/* `sprecher script SHOW.rundown`: the running order. */
+static int script_show(struct opts *o)
+{
+	struct show_opts so = show_opts_of(o, 0);
+	struct warns w;
+	struct err e;
+	struct sb out;
+	int rc;
+
+	warns_init(&w);
+	sb_init(&out);
+	rc = show_script(&so, &o->r, &out, &w, &e);
+	print_warns(&w, o->quiet);
+	warns_release(&w);
+	if (!rc)
+		fwrite(out.buf, 1, out.len, stdout);
+	sb_release(&out);
+	return rc ? fail(&e) : 0;
+}
+
 static int cmd_script(int argc, char **argv)
 {
 	struct opts o = { 0 };
@@ -389,6 +763,8 @@ static int cmd_script(int argc, char **argv)
 	if (optind + 1 != argc)
 		return usage_error("script takes one ARTICLE", NULL);
 	o.article = argv[optind];
+	if (show_is_rundown(o.article))
+		return script_show(&o);
 	warns_init(&w);
 	rc = load_script(&o, &l, &w, &e);
 	print_warns(&w, o.quiet);
@@ -479,17 +855,62 @@ static int write_sidecars(const struct opts *o, const struct timeline *tl, const
 	return 0;
 }
 
-/* --bitrate and --quality only mean something for some codecs: say when they are ignored. */
-static void warn_unused_codec_opts(const struct render_opts *r, struct warns *w)
+/*
+ * The front-matter keys beyond title, author, date, voice and the jingles:
+ * `talkup:` and `loudness:` set what --talkup and --loudness set (the command
+ * line wins; `speed:` is episode_load's); any other key is a warning naming its line. Returns 0, or -1
+ * with "ARTICLE:LINE: ..." for a bad value.
+ */
+static int front_matter_extras(struct opts *o, const struct doc_meta *m, struct warns *w, struct err *e)
 {
-	enum afile_format f;
+	for (size_t i = 0; i < m->nother; i++) {
+		const struct doc_meta_other *x = &m->other[i];
+		double d;
+		if (!strcmp(x->key, "talkup")) {
+			if (parse_double(x->value, 0, 60000, &d))
+				return err_set(e, "%s:%d: front matter talkup: must be milliseconds from 0 to "
+					       "60000: %.40s", o->article, x->line, x->value);
+			if (!o->cli.talkup)
+				o->r.place.talkup_ms = (int)d;
+		} else if (!strcmp(x->key, "speed")) {
+			continue;   /* episode_load applied it */
+		} else if (!strcmp(x->key, "loudness")) {
+			double lufs;
+			if (loudness_target_parse(x->value, &lufs))
+				return err_set(e, "%s:%d: front matter loudness: must be LUFS (-70..0), ebu, "
+					       "podcast or atsc: %.40s", o->article, x->line, x->value);
+			if (!o->cli.loudness)
+				o->r.master.target_lufs = lufs;
+		} else {
+			warns_add(w, "%s:%d: front matter: unknown key '%.40s' ignored (known: title, author, "
+				  "date, voice, intro, outro, stinger, talkup, loudness, speed)", o->article, x->line,
+				  x->key);
+		}
+	}
+	return 0;
+}
 
-	if (afile_format_from_name(r->fmt.output, &f, NULL))
-		return;
-	if (r->fmt.bitrate_kbps > 0 && f != AF_MP3 && f != AF_OPUS)
-		warns_add(w, "%s: --bitrate applies to .mp3 and .opus only; ignored", r->fmt.output);
-	if (r->fmt.quality >= 0 && (f == AF_WAV))
-		warns_add(w, "%s: --quality applies to compressed formats only; ignored", r->fmt.output);
+/*
+ * Options the output format ignores (--bits with mp3, --quality with wav; the
+ * format table knows) and --talkup without jingles: say so.
+ */
+static void warn_unused_codec_opts(const struct opts *o, struct warns *w)
+{
+	afile_warn_unused(o->r.fmt.output, o->bits_given, o->r.fmt.quality, o->r.fmt.bitrate_kbps, w);
+	if (o->r.place.talkup_ms > 0 && o->r.place.no_jingles)
+		warns_add(w, "talkup: no intro to speak over with --no-jingles; ignored");
+}
+
+/* Refuses an output that is also an input, or two outputs that are one file. */
+static int check_outputs(const struct opts *o, struct err *e)
+{
+	const char *outs[] = { o->r.fmt.output, o->captions, o->timeline, o->labels, o->chapters };
+	const char *ins[24] = { o->article, o->voice, o->r.place.intro, o->r.place.outro, o->r.place.stinger };
+	size_t nin = 5;
+
+	for (int i = 0; i < o->nlex && nin < ARRAY_LEN(ins); i++)
+		ins[nin++] = o->lexicons[i];
+	return path_check_outputs(outs, ARRAY_LEN(outs), ins, nin, e);
 }
 
 /*
@@ -533,6 +954,8 @@ static void show_progress(void *ctx, size_t done, size_t total, uint64_t frames)
 	fflush(stderr);
 }
 
+static int do_render_show(struct opts *o, const char *item, int for_preview);
+
 static int do_render(struct opts *o, const char *segment, int for_preview)
 {
 	struct episode l;
@@ -544,20 +967,41 @@ static int do_render(struct opts *o, const char *segment, int for_preview)
 	char outbuf[1024];
 	int rc = EXIT_FAILURE;
 
+	if (show_is_rundown(o->article) && o->r.fmt.output)
+		return do_render_show(o, segment, for_preview);
+	if (o->fit_ms)
+		return usage_error("--fit applies to shows (a .rundown file)", o->article);
 	warns_init(&w);
 	timeline_init(&tl, o->r.fmt.rate);
 	if (!o->r.fmt.output) {
-		default_output(o->article, NULL, o->format ? o->format : "wav", outbuf, sizeof(outbuf));
+		default_output(o->article, o->outdir, o->format ? o->format : "wav", outbuf, sizeof(outbuf));
 		o->r.fmt.output = outbuf;
+		if (show_is_rundown(o->article))
+			return do_render_show(o, segment, for_preview);
 	}
 	if (load_script(o, &l, &w, &e))
 		goto out;
-	if (segment && script_parse_range(segment, l.script.nseg, &o->r.place.seg_first, &o->r.place.seg_last, &e))
+	if (segment && script_parse_range(segment, l.script.nseg, &o->r.place.seg_first, &o->r.place.seg_last, &e)) {
+		rc = EXIT_USAGE;
 		goto out;
+	}
 	if (check_sidecar_names(o, &e))
 		goto out;
 	episode_render_opts(&l, &o->r);
-	warn_unused_codec_opts(&o->r, &w);
+	/* the station's defaults (configuration file) where neither the command line nor the article says */
+	if (!o->r.place.intro)
+		o->r.place.intro = o->dflt.intro;
+	if (!o->r.place.outro)
+		o->r.place.outro = o->dflt.outro;
+	if (!o->r.place.stinger)
+		o->r.place.stinger = o->dflt.stinger;
+	if (!o->r.meta.artist)
+		o->r.meta.artist = o->dflt.artist;
+	if (front_matter_extras(o, &l.doc.meta, &w, &e))
+		goto out;
+	warn_unused_codec_opts(o, &w);
+	if (check_outputs(o, &e))
+		goto out;
 	if (!o->quiet && isatty(2) && strcmp(o->r.fmt.output, "-"))
 		o->r.progress = show_progress;
 	syn = engine(&e);
@@ -592,6 +1036,58 @@ out:
 }
 
 /*
+ * A show from a rundown (show.h): the whole programme, or item `item` alone
+ * (preview). Prints the result line as do_render does, with the slot.
+ */
+static int do_render_show(struct opts *o, const char *item, int for_preview)
+{
+	struct show_opts so = show_opts_of(o, item ? atoi(item) : 0);
+	struct show_result res;
+	struct timeline tl;
+	struct warns w;
+	struct err e = { "" };
+	struct synth *syn;
+	int rc = EXIT_FAILURE;
+
+	if (item && so.only_item <= 0)
+		return usage_error("a show's preview takes an item number", item);
+	warns_init(&w);
+	timeline_init(&tl, o->r.fmt.rate);
+	if (check_sidecar_names(o, &e) || !(syn = engine(&e)))
+		goto out;
+	warn_unused_codec_opts(o, &w);
+	if (check_outputs(o, &e))
+		goto out;
+	if (show_render(&so, &o->r, syn, &tl, &res, &w, &e))
+		goto out;
+	{
+		struct script title = { .title = res.title };
+		if (write_sidecars(o, &tl, &title, &e))
+			goto out;
+	}
+	print_warns(&w, o->quiet);
+	warns_release(&w);
+	if (!o->quiet && !for_preview) {
+		FILE *f = strcmp(o->r.fmt.output, "-") ? stdout : stderr;
+		fprintf(f, "%s: %d:%06.3f, integrated %.1f LUFS, true peak %.1f dBTP, "
+			"loudness range %.1f LU", o->r.fmt.output, (int)(res.r.seconds / 60),
+			fmod(res.r.seconds, 60.0), res.r.loud.integrated, res.r.loud.true_peak,
+			res.r.loud.lra);
+		if (res.slot_frames)
+			fprintf(f, ", fitted: pauses x%.2f, speech x%.3f", res.pause_factor, res.rate_factor);
+		fputc('\n', f);
+	}
+	rc = 0;
+out:
+	print_warns(&w, o->quiet);
+	if (rc)
+		fail(&e);
+	warns_release(&w);
+	timeline_release(&tl);
+	return rc;
+}
+
+/*
  * Renders several articles, one episode each, into the directory given with
  * -o (or the current one) as NAME.EXT (--format, default wav). A failing
  * article does not stop the others; the exit status says whether all worked.
@@ -607,8 +1103,10 @@ static int render_batch(const struct opts *base, const char *seg, int n, char **
 	if (base->captions || base->timeline || base->labels || base->chapters)
 		return usage_error("--captions, --timeline, --labels and --chapters take a single ARTICLE", NULL);
 	if (base->r.fmt.output && (stat(base->r.fmt.output, &st) != 0 || !S_ISDIR(st.st_mode))) {
-		fprintf(stderr, "sprecher: %s: not a directory (with several articles, -o names the "
-			"directory for the episodes)\n", base->r.fmt.output);
+		int missing = lstat(base->r.fmt.output, &st) != 0 && errno == ENOENT;
+		fprintf(stderr, "sprecher: %s: %s (with several articles, -o names the "
+			"directory for the episodes)\n", base->r.fmt.output,
+			missing ? "does not exist" : "not a directory");
 		return EXIT_USAGE;
 	}
 	for (int i = 0; i < n; i++) {
@@ -637,24 +1135,151 @@ static int cmd_render(int argc, char **argv)
 		return rc;
 	if (optind >= argc)
 		return usage_error("render takes an ARTICLE (or several, with -o DIR)", NULL);
+	if (o.player)
+		return usage_error("--player belongs to sprecher preview", NULL);
 	if (optind + 1 == argc) {
 		o.article = argv[optind];
 		return do_render(&o, seg, 0);
 	}
+	if (!o.r.fmt.output)
+		o.r.fmt.output = o.outdir;
 	return render_batch(&o, seg, argc - optind, argv + optind);
+}
+
+/* ==== preview: play one segment ========================================== */
+
+/* The players tried in order when --player is not given: argv without the file. */
+static const char *const players[][6] = {
+	{ "aplay", "-q", NULL }, { "paplay", NULL }, { "pw-play", NULL },
+	{ "ffplay", "-nodisp", "-autoexit", "-loglevel", "error", NULL },
+};
+
+/* Whether `name` is an executable file in one of $PATH's directories. */
+static int in_path(const char *name)
+{
+	const char *path = getenv("PATH");
+	char buf[4096];
+
+	while (path && *path) {
+		size_t n = strcspn(path, ":");
+		snprintf(buf, sizeof(buf), "%.*s/%s", (int)n, n ? path : ".", name);
+		if (access(buf, X_OK) == 0)
+			return 1;
+		path += n + (path[n] == ':');
+	}
+	return 0;
+}
+
+/*
+ * Whether this machine has somewhere to play sound: an ALSA playback device,
+ * a PulseAudio or PipeWire server socket, or a PULSE_SERVER to connect to.
+ */
+static int have_sound_device(void)
+{
+	const char *rt = getenv("XDG_RUNTIME_DIR"), *ps = getenv("PULSE_SERVER");
+	const char *sockets[] = { "pulse/native", "pipewire-0" };
+	char buf[4096];
+	DIR *d;
+	struct dirent *de;
+	int found = 0;
+
+	if (ps && *ps)
+		return 1;
+	for (size_t i = 0; rt && *rt && i < ARRAY_LEN(sockets); i++) {
+		snprintf(buf, sizeof(buf), "%s/%s", rt, sockets[i]);
+		if (access(buf, F_OK) == 0)
+			return 1;
+	}
+	if (access("/run/pulse/native", F_OK) == 0)
+		return 1;
+	d = opendir("/dev/snd");
+	while (d && !found && (de = readdir(d)))
+		found = !strncmp(de->d_name, "pcm", 3) && de->d_name[strlen(de->d_name) - 1] == 'p';
+	if (d)
+		closedir(d);
+	return found;
+}
+
+/*
+ * Runs the player on `wav` and waits: `cmd` (a shell command line, the file
+ * appended as its last argument) or the built-in `argv`. The player's stderr
+ * is kept; its first line goes to `why` when it fails. Returns 0 when it
+ * exited with status 0.
+ */
+static int run_player(const char *cmd, const char *const *pargv, const char *wav, char *why, size_t n)
+{
+	int pipefd[2], status = 0;
+	char buf[2048];
+	size_t got = 0;
+	ssize_t r;
+	pid_t pid;
+
+	why[0] = '\0';
+	if (pipe(pipefd))
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		const char *av[10] = { 0 };
+		int k = 0;
+		close(pipefd[0]);
+		dup2(pipefd[1], 2);
+		if (cmd) {
+			char line[4096];
+			snprintf(line, sizeof(line), "%s \"$1\"", cmd);
+			execl("/bin/sh", "sh", "-c", line, "sh", wav, (char *)NULL);
+		} else {
+			for (; k < 8 && pargv[k]; k++)
+				av[k] = pargv[k];
+			av[k] = wav;
+			execvp(av[0], (char *const *)av);
+		}
+		fprintf(stderr, "cannot run: %s\n", strerror(errno));
+		_exit(127);
+	}
+	close(pipefd[1]);
+	if (pid < 0) {
+		close(pipefd[0]);
+		return -1;
+	}
+	/* keep the start of what it says, read (and drop) the rest so it never blocks */
+	for (;;) {
+		char drop[512];
+		int full = got == sizeof(buf) - 1;
+		r = full ? read(pipefd[0], drop, sizeof(drop)) : read(pipefd[0], buf + got, sizeof(buf) - 1 - got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		if (!full)
+			got += (size_t)r;
+	}
+	close(pipefd[0]);
+	buf[got] = '\0';
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	/* the first line that says something, without trailing blanks */
+	{
+		const char *p = buf;
+		while (*p == '\n' || *p == ' ')
+			p++;
+		snprintf(why, n, "%.*s", (int)strcspn(p, "\n"), p);
+	}
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	if (!why[0] && WIFSIGNALED(status))
+		snprintf(why, n, "killed by signal %d", WTERMSIG(status));
+	else if (!why[0])
+		snprintf(why, n, "exit status %d", WEXITSTATUS(status));
+	return -1;
 }
 
 static int cmd_preview(int argc, char **argv)
 {
-	static const char *players[][5] = {
-		{ "aplay", "-q", NULL }, { "paplay", NULL }, { "pw-play", NULL },
-		{ "ffplay", "-nodisp", "-autoexit", "-loglevel", "quiet" },
-	};
 	struct opts o = { 0 };
-	const char *seg = NULL, *player = NULL;
-	char tmp[4096];
+	const char *seg = NULL, *name;
+	const char *const *pargv = NULL;
+	char tmp[4096], why[512];
 	const char *tmpdir = getenv("TMPDIR");
-	size_t pi;
 	int rc, fd, slot;
 
 	render_opts_init(&o.r);
@@ -664,19 +1289,26 @@ static int cmd_preview(int argc, char **argv)
 		return usage_error("preview takes ARTICLE and a segment number N", NULL);
 	o.article = argv[optind];
 	seg = argv[optind + 1];
-	for (pi = 0; pi < ARRAY_LEN(players) && !player; pi++) {
-		char cmd[64];
-		snprintf(cmd, sizeof(cmd), "command -v %s >/dev/null 2>&1", players[pi][0]);
-		if (system(cmd) == 0)
-			player = players[pi][0];
-	}
-	if (!player) {
-		fprintf(stderr, "sprecher: no audio player found (aplay, paplay, pw-play, ffplay); "
-			"pipe the segment instead: sprecher render %s --segment %s -o - | aplay\n",
+	if (check_segment_arg(seg))
+		return usage_error("the segment must be N or N-M (segments count from 1)", seg);
+	if (o.r.fmt.output)
+		return usage_error("preview plays the segment; to keep it use sprecher render --segment", NULL);
+	for (size_t pi = 0; pi < ARRAY_LEN(players) && !o.player && !pargv; pi++)
+		if (in_path(players[pi][0]))
+			pargv = players[pi];
+	if (!o.player && !pargv) {
+		fprintf(stderr, "sprecher: no audio player found (aplay, paplay, pw-play, ffplay; or give "
+			"--player CMD); pipe the segment instead: sprecher render %s --segment %s -o - | aplay\n",
 			o.article, seg);
 		return EXIT_FAILURE;
 	}
-	pi--;
+	name = o.player ? o.player : pargv[0];
+	if (!o.player && !have_sound_device()) {
+		fprintf(stderr, "sprecher: no sound device (no /dev/snd playback device, no PulseAudio or "
+			"PipeWire server); write the segment to a file instead: sprecher render %s --segment %s "
+			"-o segment.wav (or choose a player with --player CMD)\n", o.article, seg);
+		return EXIT_FAILURE;
+	}
 	snprintf(tmp, sizeof(tmp), "%s/sprecher-preview-XXXXXX.wav", tmpdir && *tmpdir ? tmpdir : "/tmp");
 	fd = mkstemps(tmp, 4);
 	if (fd < 0) {
@@ -687,27 +1319,10 @@ static int cmd_preview(int argc, char **argv)
 	slot = afile_temp_register(tmp);     /* removed on Ctrl-C too */
 	o.r.fmt.output = tmp;
 	rc = do_render(&o, seg, 1);
-	if (rc == 0) {
-		pid_t pid = fork();
-		if (pid == 0) {
-			const char *av[8] = { 0 };
-			int k = 0;
-			for (; k < 5 && players[pi][k]; k++)
-				av[k] = players[pi][k];
-			av[k] = tmp;
-			execvp(av[0], (char *const *)av);
-			_exit(127);
-		}
-		if (pid > 0) {
-			int status = 0;
-			waitpid(pid, &status, 0);
-			if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-				fprintf(stderr, "sprecher: %s could not play the segment (no sound device?); "
-					"pipe it instead: sprecher render %s --segment %s -o - | aplay\n",
-					player, o.article, seg);
-				rc = EXIT_FAILURE;
-			}
-		}
+	if (rc == 0 && run_player(o.player, pargv, tmp, why, sizeof(why))) {
+		fprintf(stderr, "sprecher: %s could not play the segment: %s; pipe it instead: "
+			"sprecher render %s --segment %s -o - | aplay\n", name, why, o.article, seg);
+		rc = EXIT_FAILURE;
 	}
 	unlink(tmp);
 	afile_temp_forget(slot);
@@ -739,12 +1354,15 @@ int main(int argc, char **argv)
 		fputs(usage_main, stdout);
 		return 0;
 	}
-	if (!strcmp(argv[1], "--version")) {
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
 		printf("sprecher %s\n", SPRECHER_VERSION);
 		return 0;
 	}
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
+	signal(SIGHUP, on_signal);
+	/* a file size limit (ulimit -f) is a write error naming the file, not a silent death */
+	signal(SIGXFSZ, SIG_IGN);
 	/* a closed pipe on -o - is a write error with a message, not a silent death */
 	signal(SIGPIPE, SIG_IGN);
 	/* audio blocks come and go by the thousand: keep them on the heap, not in fresh zeroed mmaps */
@@ -752,6 +1370,14 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[1], "help")) {
 		if (argc < 3) {
 			fputs(usage_main, stdout);
+			return 0;
+		}
+		if (!strcmp(argv[2], "help")) {
+			fputs(usage_help, stdout);
+			return 0;
+		}
+		if (!strcmp(argv[2], "config")) {
+			fputs(usage_config, stdout);
 			return 0;
 		}
 		for (size_t i = 0; i < ARRAY_LEN(commands); i++)
@@ -763,8 +1389,10 @@ int main(int argc, char **argv)
 	}
 	for (size_t i = 0; i < ARRAY_LEN(commands); i++)
 		if (!strcmp(argv[1], commands[i].name)) {
+			cur_cmd = commands[i].name;
 			int rc = commands[i].fn(argc - 1, argv + 1);
 			engine_stop();
+			config_release(&the_config);
 			return rc;
 		}
 	return usage_error("unknown command", argv[1]);

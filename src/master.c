@@ -16,6 +16,10 @@
 #define BLOCK_FRAMES     16384
 /* Safety between the clip-wise peak prediction and the limiter's threshold, in dB. */
 #define PEAK_PREDICTION_MARGIN 0.5
+/* A decoded lossy file within this of the target is kept (each retry is a whole encode). */
+#define LOSSY_TOLERANCE_LU 0.3
+/* A mono file measured as one channel (--mono-loudness single) instead of as dual mono. */
+#define DUAL_MONO(o) (!((o)->master.mono_single && (o)->fmt.channels == 1))
 
 /* The writer's options; `frames` is the expected length (RF64 beyond 4 GiB). */
 static struct afile_opts file_opts(const struct render_opts *o, uint64_t frames)
@@ -37,7 +41,8 @@ static struct afile_writer *open_output(const struct master *p2, const struct sc
 	struct afile_opts ao = file_opts(o, p2->frames);
 	struct afile_meta am = { .title = s->title, .artist = o->meta.artist ? o->meta.artist : "sprecher",
 				 .date = o->meta.date, .software = "sprecher " SPRECHER_VERSION,
-				 .comment = "Rendered with eSpeak NG by sprecher", .out_cue = "Ende" };
+				 .comment = "Rendered with eSpeak NG by sprecher", .out_cue = "Ende",
+				 .cut_id = o->meta.cut_id, .timeline = tl };
 	struct afile_cue *cues = NULL;
 	struct afile_writer *w;
 	char date[16] = "", time[16] = "";
@@ -54,7 +59,7 @@ static struct afile_writer *open_output(const struct master *p2, const struct sc
 	am.have_loudness = 1;
 	am.lufs = o->master.target_lufs;
 	am.lra = p2->in.lra;
-	am.true_peak = fmin(p2->tp_in_db + p2->gain_db, o->master.ceiling_dbtp);
+	am.true_peak = fmin(p2->tp_in_db + p2->gain_db, p2->ceiling);
 	am.max_momentary = p2->in.max_momentary + p2->gain_db;
 	am.max_short_term = p2->in.max_short_term + p2->gain_db;
 	w = afile_create(o->fmt.output, &ao, &am, e);
@@ -72,8 +77,8 @@ static int build_chain(struct chain *c, const struct master *p2, const struct re
 {
 	chain_init(c, BLOCK_FRAMES);
 	if (limit) {
-		if (chain_add(c, stage_limiter(p2->bus_ch, o->fmt.rate, p2->gain_db, o->master.ceiling_dbtp, e)) ||
-		    chain_add(c, stage_meter(p2->bus_ch, o->fmt.rate, e)))
+		if (chain_add(c, stage_limiter(p2->bus_ch, o->fmt.rate, p2->gain_db, p2->ceiling, e)) ||
+		    chain_add(c, stage_meter_mono(p2->bus_ch, o->fmt.rate, DUAL_MONO(o), e)))
 			return -1;
 	} else {
 		chain_add(c, stage_gain(p2->bus_ch, p2->gain_db));
@@ -136,6 +141,9 @@ static int encode_once(struct master *p2, const struct script *s, const struct r
 		double maxred;
 		stage_limiter_stats(st, &p2->limited_frames, &maxred);
 	}
+	/* lossy: what counts is the file as delivered (codec overshoot, level shift) */
+	if (afile_is_lossy(w) && afile_measure(w, DUAL_MONO(o), &p2->out, e))
+		goto out;
 	rc = 0;
 out:
 	chain_release(&c);
@@ -150,27 +158,43 @@ out:
  * Encodes with the limiter when the predicted peak needs it. The limiter
  * takes a little loudness away, so the gain is corrected from the measured
  * result, up to four times; the last try is kept whatever it measures (with
- * a warning when the ceiling leaves the target out of reach).
+ * a warning when the ceiling leaves the target out of reach). A lossy output
+ * is judged as decoded: the limiter starts below the ceiling by the codec's
+ * typical overshoot (the format table's tp_margin_db) and goes lower by what
+ * the decoded file still passes it; its loudness may miss the target by
+ * LOSSY_TOLERANCE_LU before another encode is spent.
  */
 int master_run(struct master *p2, const struct script *s, const struct render_opts *o,
 		 const struct timeline *tl, struct warns *wa, struct err *e)
 {
-	int limit = p2->tp_in_db + p2->gain_db > o->master.ceiling_dbtp - PEAK_PREDICTION_MARGIN;
+	const struct afile_format_info *fi = afile_format_get(file_opts(o, 0).format);
 	struct afile_writer *w = NULL;
+	int limit;
 
+	p2->ceiling = o->master.ceiling_dbtp - (fi->lossy ? fi->tp_margin_db : 0);
+	limit = p2->tp_in_db + p2->gain_db > p2->ceiling - PEAK_PREDICTION_MARGIN;
 	for (int attempt = 0; attempt < 5; attempt++) {
+		double off;
 		if (encode_once(p2, s, o, tl, limit, &w, e))
 			return -1;
-		if (!limit || attempt == 4 || fabs(p2->out.integrated - o->master.target_lufs) <= 0.1 ||
-		    !isfinite(p2->out.integrated))
+		off = fabs(p2->out.integrated - o->master.target_lufs);
+		if (attempt == 4 || !isfinite(p2->out.integrated))
 			break;
+		if (fi->lossy && p2->out.true_peak > o->master.ceiling_dbtp) {
+			p2->ceiling -= p2->out.true_peak - o->master.ceiling_dbtp + 0.1;
+			limit = 1;               /* codec overshoot: limit lower, keep the gain */
+		} else if ((limit || fi->lossy) && off > (fi->lossy ? LOSSY_TOLERANCE_LU : 0.1)) {
+			p2->gain_db += o->master.target_lufs - p2->out.integrated;
+			limit |= p2->tp_in_db + p2->gain_db > p2->ceiling - PEAK_PREDICTION_MARGIN;
+		} else {
+			break;
+		}
 		afile_abort(w);
 		w = NULL;
-		p2->gain_db += o->master.target_lufs - p2->out.integrated;
 	}
 	if (afile_commit(w, e))
 		return -1;
-	if (fabs(p2->out.integrated - o->master.target_lufs) > 0.3)
+	if (fabs(p2->out.integrated - o->master.target_lufs) > (fi->lossy ? LOSSY_TOLERANCE_LU + 0.05 : 0.3))
 		warns_add(wa, "%s: reached %.1f LUFS instead of %.1f: the true-peak ceiling of %.1f dBTP "
 			  "does not allow more", o->fmt.output, p2->out.integrated, o->master.target_lufs,
 			  o->master.ceiling_dbtp);

@@ -27,8 +27,10 @@ struct master {
 	double gain_db;         /* in: target - measured; out: the gain used */
 	double tp_in_db;        /* predicted true peak of the mix before gain */
 	struct loudness in;     /* pass-1 measurement */
-	struct loudness out;    /* final measurement */
+	struct loudness out;    /* final measurement (lossy: of the decoded file) */
 	size_t limited_frames;
+	double ceiling;         /* set by master_run: the limiter's ceiling, below o->master's by
+				 * the codec's measured overshoot (lossy outputs) */
 };
 
 /* Checks the output name and format options before any work; 0 or -1. */

@@ -313,7 +313,7 @@ int render_run(const struct script *s, const struct render_opts *o, struct synth
 	k.f = spool_open(e);
 	if (!k.f)
 		goto out;
-	k.meter = meter_new(k.ch, o->fmt.rate, 0, k.ch == 1, e);
+	k.meter = meter_new(k.ch, o->fmt.rate, 0, k.ch == 1 && !(o->master.mono_single && o->fmt.channels == 1), e);
 	if (!k.meter || pass1_run(&p, s, first, last, syn, &k, tl, e) ||
 	    meter_result(k.meter, &p2.in, e))
 		goto out;

@@ -34,6 +34,7 @@ struct place_opts {                 /* placement: what goes where */
 struct master_opts {                /* mastering: loudness */
 	double target_lufs;
 	double ceiling_dbtp;
+	int mono_single;             /* mono file: measure as one channel, not as dual mono (-3 LU) */
 };
 
 struct format_opts {                /* the output file */
@@ -48,6 +49,7 @@ struct format_opts {                /* the output file */
 struct meta_opts {                  /* tags and BWF */
 	const char *artist;
 	const char *date;            /* "YYYY-MM-DD[ HH:MM:SS]" or NULL */
+	const char *cut_id;          /* cart CutID; NULL = a stable hash (audiofile.h) */
 };
 
 struct render_opts {

@@ -1,7 +1,7 @@
 /*
  * sidecar.c - captions, timeline JSON, Audacity labels and chapters, written
  * from the rendered timeline. Every file is built in memory and then written
- * atomically (temporary file in the same directory + rename).
+ * through util's atomic output file (outfile_write).
  */
 #include "abbrev.h"
 #include "sidecar.h"
@@ -18,107 +18,40 @@
 #define LABEL_MAX 40      /* code points of text in an Audacity label */
 #define CUE_TITLE_MAX 80  /* code points in a CUE sheet TITLE */
 
-/* ==== atomic file writing ================================================= */
+/* ==== atomic file writing: util's outfile ================================ */
 
-/* Gives the temporary file the mode of the file it replaces, else 0666 minus the umask. */
-static void set_mode(int fd, const char *path)
+/* Puts an outfile error into the sidecar wording "PATH: cannot write: REASON". */
+static int sidecar_err(const char *path, const struct err *oe, struct err *e)
 {
-	struct stat st;
-	mode_t m;
+	const char *c = strstr(oe->msg, ": cannot create: ");
 
-	if (!stat(path, &st) && S_ISREG(st.st_mode)) {
-		(void)fchmod(fd, st.st_mode & 07777);
-		return;
-	}
-	m = umask(022);
-	umask(m);
-	(void)fchmod(fd, 0666 & ~m);
-}
-
-/*
- * Writes data[0..len) to `path` through "<dir>/.<name>.XXXXXX" and rename, so
- * readers never see a half-written file and an existing file stays untouched
- * on error. "-" writes to stdout. Returns 0 or -1 with "PATH: cannot write: REASON".
- */
-/* The temporary name next to `path`: "DIR/.NAME.XXXXXX" (a template for mkstemp). */
-static void temp_name(struct sb *tmp, const char *path)
-{
-	const char *slash = strrchr(path, '/');
-
-	sb_init(tmp);
-	if (slash)
-		sb_addf(tmp, "%.*s/.%s.XXXXXX", (int)(slash - path), path, slash + 1);
-	else
-		sb_addf(tmp, ".%s.XXXXXX", path);
+	if (strncmp(oe->msg, path, strlen(path)))
+		c = NULL;
+	if (strstr(oe->msg, ": is a directory"))
+		return err_set(e, "%s: cannot write: %s", path, strerror(EISDIR));
+	if (c)
+		return err_set(e, "%s: cannot write: %s", path, c + 17);
+	if (e)
+		*e = *oe;
+	return -1;
 }
 
 int sidecar_check_path(const char *path, struct err *e)
 {
-	struct stat st;
-	struct sb tmp;
-	int fd;
+	struct err oe;
 
-	if (!strcmp(path, "-"))
+	if (!strcmp(path, "-") || outfile_check(path, &oe) == 0)
 		return 0;
-	if (!*path || path[strlen(path) - 1] == '/' || (stat(path, &st) == 0 && S_ISDIR(st.st_mode)))
-		return err_set(e, "%s: cannot write: Is a directory", path);
-	temp_name(&tmp, path);
-	fd = mkstemp(tmp.buf);
-	if (fd < 0) {
-		int saved = errno;
-		sb_release(&tmp);
-		return err_set(e, "%s: cannot write: %s", path, strerror(saved));
-	}
-	close(fd);
-	unlink(tmp.buf);
-	sb_release(&tmp);
-	return 0;
+	return sidecar_err(path, &oe, e);
 }
 
 static int write_atomic(const char *path, const char *data, size_t len, struct err *e)
 {
-	struct sb tmp;
-	FILE *f;
-	int fd, saved = 0;
+	struct err oe;
 
-	if (!strcmp(path, "-")) {
-		if (fwrite(data, 1, len, stdout) != len || fflush(stdout))
-			return err_set(e, "%s: cannot write: %s", "stdout", strerror(errno ? errno : EIO));
+	if (outfile_write(path, data, len, &oe) == 0)
 		return 0;
-	}
-	temp_name(&tmp, path);
-	fd = mkstemp(tmp.buf);
-	if (fd < 0) {
-		saved = errno;
-		sb_release(&tmp);
-		return err_set(e, "%s: cannot write: %s", path, strerror(saved));
-	}
-	set_mode(fd, path);
-	f = fdopen(fd, "wb");
-	if (!f) {
-		saved = errno;
-		close(fd);
-		goto fail;
-	}
-	if (fwrite(data, 1, len, f) != len || fflush(f)) {
-		saved = errno ? errno : EIO;
-		fclose(f);
-		goto fail;
-	}
-	if (fclose(f)) {
-		saved = errno ? errno : EIO;
-		goto fail;
-	}
-	if (rename(tmp.buf, path)) {
-		saved = errno;
-		goto fail;
-	}
-	sb_release(&tmp);
-	return 0;
-fail:
-	unlink(tmp.buf);
-	sb_release(&tmp);
-	return err_set(e, "%s: cannot write: %s", path, strerror(saved));
+	return sidecar_err(path, &oe, e);
 }
 
 /* ==== small helpers ======================================================= */
@@ -660,7 +593,7 @@ static void add_json_str(struct sb *out, const char *s)
 
 static const char *kind_name(enum clip_kind k)
 {
-	return k == CLIP_SPEECH ? "speech" : k == CLIP_JINGLE ? "jingle" : "pause";
+	return k == CLIP_SPEECH ? "speech" : k == CLIP_JINGLE ? "jingle" : k == CLIP_BED ? "bed" : "pause";
 }
 
 int sidecar_timeline(const char *path, const struct timeline *tl, const char *title, struct err *e)
@@ -752,8 +685,10 @@ int sidecar_labels(const char *path, const struct timeline *tl, struct err *e)
 	sb_init(&out);
 	for (size_t i = 0; i < n; i++) {
 		const struct clip *c = v[i].first_speech ? v[i].first_speech : v[i].first;
+		const char *name = timeline_name(tl, v[i].segment);
 		sb_addf(&out, "%.6f\t%.6f\t", timeline_sec(tl, v[i].start), timeline_sec(tl, v[i].end));
-		sb_adds(&out, (unsigned)c->role < ROLE__COUNT ? role_name(c->role) : "segment");
+		/* a show's items are labelled by their names */
+		sb_adds(&out, name ? name : (unsigned)c->role < ROLE__COUNT ? role_name(c->role) : "segment");
 		if (v[i].first_speech) {
 			sb_adds(&out, ": ");
 			add_first_words(&out, c->written, LABEL_MAX);
@@ -784,7 +719,22 @@ static size_t chapters_collect(const struct timeline *tl, const char *title, str
 	sb_init(&t);
 	add_oneline(&t, title && *title ? title : "Intro");
 	ch[nc++] = (struct chapter){ 0, 0, sb_detach(&t) };
-	for (size_t i = 0; i < n; i++) {
+	/* a show: one chapter per item, named after it, the first from frame 0 */
+	for (size_t i = 0; tl->nnames && i < n; i++) {
+		const char *name = timeline_name(tl, v[i].segment);
+		if (!name)
+			continue;
+		uint64_t start = v[i].start;
+		if (nc == 1 && !i) {
+			free(ch[0].title);     /* the first item replaces the title chapter, from 0 */
+			nc = 0;
+			start = 0;
+		}
+		sb_init(&t);
+		add_oneline(&t, name);
+		ch[nc++] = (struct chapter){ start, 0, sb_detach(&t) };
+	}
+	for (size_t i = 0; !tl->nnames && i < n; i++) {
 		if (!v[i].first_speech || v[i].first_speech->role != ROLE_HEADING)
 			continue;
 		sb_init(&t);

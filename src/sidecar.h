@@ -3,11 +3,13 @@
  * captions (WebVTT, SRT), timeline JSON, Audacity labels, chapters
  * (ffmetadata, or a CUE sheet for names ending in .cue).
  *
- * Each writer builds the file in memory, writes it to "<dir>/.<name>.XXXXXX"
- * and renames it over `path`, so on error no partial file is left and an
- * existing file is untouched. A replaced file keeps its permission bits; a new
- * one gets 0666 minus the umask. "-" writes to stdout. Each returns 0, or -1
- * with "PATH: cannot write: REASON" in `e`.
+ * Each writer builds the file in memory and writes it through util's atomic
+ * output file (outfile_write: unnamed file in the directory, fsync, linked
+ * into place), so on error, Ctrl-C or kill no partial or temporary file is
+ * left and an existing file is untouched. A replaced file keeps its permission
+ * bits; a new one gets 0666 minus the umask. "-" writes to stdout. Each
+ * returns 0, or -1 with "PATH: cannot write: REASON" in `e` (or the outfile
+ * lock/change message).
  *
  * Times are derived from frames exactly: milliseconds = frames * 1000 / rate
  * rounded half up, seconds printed with 6 decimals.
@@ -72,9 +74,9 @@ int sidecar_chapters(const char *path, const struct timeline *tl, const char *ti
 
 /*
  * Checks before rendering that a sidecar can be written at `path` ("-" is
- * stdout): not a directory, and its directory takes a new file (a temporary
- * file is created there and removed). Returns 0, or -1 with
- * "PATH: cannot write: REASON".
+ * stdout): not a directory, and its directory takes a new file (outfile_check,
+ * which also notes the target so a change by another process meanwhile is
+ * refused). Returns 0, or -1 with "PATH: cannot write: REASON".
  */
 int sidecar_check_path(const char *path, struct err *e);
 

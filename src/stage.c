@@ -175,7 +175,12 @@ static void meterst_free(void *priv)
 
 struct stage *stage_meter(int channels, int rate, struct err *e)
 {
-	struct meter *mt = meter_new(channels, rate, 1, channels == 1, e);
+	return stage_meter_mono(channels, rate, 1, e);
+}
+
+struct stage *stage_meter_mono(int channels, int rate, int dual_mono, struct err *e)
+{
+	struct meter *mt = meter_new(channels, rate, 1, channels == 1 && dual_mono, e);
 	struct meterst *m;
 	struct stage *st;
 

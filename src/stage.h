@@ -43,6 +43,8 @@ struct stage *stage_limiter(int channels, int rate, double gain_db, double ceili
 void stage_limiter_stats(const struct stage *st, size_t *limited_frames, double *max_reduction_db);
 /* Measures loudness and true peak of what passes (unchanged). */
 struct stage *stage_meter(int channels, int rate, struct err *e);
+/* The same; `dual_mono` = 0 measures a 1-channel signal as one channel (stage_meter: dual mono). */
+struct stage *stage_meter_mono(int channels, int rate, int dual_mono, struct err *e);
 int stage_meter_result(const struct stage *st, struct loudness *out, struct err *e);
 /* Mono to stereo: each frame on both channels. */
 struct stage *stage_upmix(void);

@@ -92,6 +92,30 @@ static int on_synth(short *wav, int n, espeak_EVENT *ev)
 	return 0;
 }
 
+/*
+ * No audio device, ever. eSpeak NG 1.51 (Debian 12) opens a playback device
+ * in espeak_ng_InitializeOutput whatever the output mode: through libpcaudio
+ * it starts a PulseAudio client (a 64 MiB memfd, which a `ulimit -f` below
+ * that turns into SIGXFSZ, and a TCP connection when PULSE_SERVER names a
+ * host). sprecher only takes samples from the synthesis callback, so this
+ * definition of libpcaudio's constructor takes precedence over the library's
+ * (a symbol of the program interposes on the one libespeak-ng would bind) and
+ * says "no device"; eSpeak NG only plays through it in ENOUTPUT_MODE_SPEAK_AUDIO,
+ * which synth_new never asks for.
+ */
+struct audio_object;
+struct audio_object *create_audio_device_object(const char *device, const char *application_name,
+						const char *description);
+
+struct audio_object *create_audio_device_object(const char *device, const char *application_name,
+						const char *description)
+{
+	(void)device;
+	(void)application_name;
+	(void)description;
+	return NULL;
+}
+
 struct synth *synth_new(struct err *e)
 {
 	struct synth *s;

@@ -25,7 +25,26 @@ void timeline_release(struct timeline *t)
 		free(c->words);
 	}
 	free(t->clips);
+	for (size_t i = 0; i < t->nnames; i++)
+		free(t->names[i]);
+	free(t->names);
 	timeline_init(t, t->rate);
+}
+
+void timeline_set_names(struct timeline *t, const char *const *names, size_t n)
+{
+	for (size_t i = 0; i < t->nnames; i++)
+		free(t->names[i]);
+	free(t->names);
+	t->names = n ? xcalloc(n, sizeof(*t->names)) : NULL;
+	t->nnames = n;
+	for (size_t i = 0; i < n; i++)
+		t->names[i] = names[i] ? xstrdup(names[i]) : NULL;
+}
+
+const char *timeline_name(const struct timeline *t, int segment)
+{
+	return segment >= 1 && (size_t)segment <= t->nnames ? t->names[segment - 1] : NULL;
 }
 
 static char *dup_or_null(const char *s)

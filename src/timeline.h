@@ -54,12 +54,20 @@ struct timeline {
 	size_t n, cap;
 	int rate;
 	uint64_t total_frames;   /* length of the file */
+	/* names of segments 1..nnames (a show's items); NULL: none (owned copies) */
+	char **names;
+	size_t nnames;
 };
 
 void timeline_init(struct timeline *t, int rate);
 void timeline_release(struct timeline *t);
 /* Appends a clip (fields copied; strings duplicated; NULL strings stay NULL). Returns it. */
 struct clip *timeline_add(struct timeline *t, const struct clip *c);
+
+/* Sets the segment names (copied; n of them, names[i] for segment i + 1). */
+void timeline_set_names(struct timeline *t, const char *const *names, size_t n);
+/* The name of `segment`, or NULL. */
+const char *timeline_name(const struct timeline *t, int segment);
 
 /* Frames to seconds. */
 static inline double timeline_sec(const struct timeline *t, uint64_t frames)

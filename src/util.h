@@ -91,6 +91,75 @@ char *sb_detach(struct sb *s);
  */
 int read_file(const char *path, char **out, size_t *len, struct err *e);
 
+/* ---- atomic output files ----------------------------------------------- */
+
+/*
+ * The one way sprecher writes an output (audio and every sidecar): the data
+ * goes to an unnamed file (O_TMPFILE) in the target's directory, which
+ * outfile_commit fsyncs and links into place (a new name directly; over an
+ * existing file through a short-lived ".sprecher-PID-XXXXXX.tmp" and
+ * rename). Until then the target is untouched, and a kill of any kind
+ * (SIGKILL too) leaves nothing behind. Where O_TMPFILE is not available the
+ * file is named ".sprecher-PID-XXXXXX.tmp" from the start; outfile_cleanup
+ * removes it from a signal handler, and the next outfile_open in that
+ * directory removes such files of processes that no longer run. The names
+ * are short whatever the target's name, so targets of up to NAME_MAX bytes work.
+ *
+ * A replaced file keeps its permission bits; a new one gets 0666 minus the
+ * umask. While a writer is open an existing target is locked (flock) and a
+ * second writer for it fails with "PATH: is being written by another process";
+ * at commit a target that appeared or changed since outfile_note (or
+ * outfile_open) is not replaced: "PATH: changed by another process while
+ * rendering; not replaced".
+ */
+struct outfile;
+
+/*
+ * Opens a writer for `path` (not "-"). Returns NULL with "PATH: is a
+ * directory", "PATH: not a regular file", "PATH: cannot create: REASON" or
+ * the lock error.
+ */
+struct outfile *outfile_open(const char *path, struct err *e);
+/* The file descriptor to write to (read-write, positioned at 0). */
+int outfile_fd(const struct outfile *f);
+/* Fsyncs, puts the file in place and frees `f` (in every case). Returns 0 or -1 with "PATH: cannot write: REASON". */
+int outfile_commit(struct outfile *f, struct err *e);
+/* Drops the data and frees `f`; the target stays as it was. outfile_abort(NULL) is fine. */
+void outfile_abort(struct outfile *f);
+/* Writes data[0..len) as the whole file `path` ("-" = stdout) through a writer. */
+int outfile_write(const char *path, const void *data, size_t len, struct err *e);
+/*
+ * Checks before any work that `path` can be written (opens a writer and
+ * drops it) and notes the target's state for the change check at commit.
+ */
+int outfile_check(const char *path, struct err *e);
+/* Notes the target's current state (exists, inode, mtime) for the change check. */
+void outfile_note(const char *path);
+/*
+ * An unnamed read-write temporary file in $TMPDIR (or /tmp), gone with the
+ * process. Returns the descriptor, or -1 with "DIR: cannot create a temporary file: REASON".
+ */
+int outfile_anon(struct err *e);
+/* Async-signal-safe: unlinks the named temporary files of open writers and of tmpreg_add. */
+void outfile_cleanup(void);
+/* Registers another named temporary file for outfile_cleanup; returns a slot or -1. */
+int tmpreg_add(const char *path);
+void tmpreg_forget(int slot);
+
+/*
+ * 1 when `a` and `b` name the same file: the same inode when both exist, else
+ * the same directory (by inode) and base name.
+ */
+int path_same_file(const char *a, const char *b);
+/*
+ * Refuses outputs that are an input or another output: each of outs[0..nout)
+ * (NULL entries and "-" skipped) against the others and against ins[0..nin).
+ * Returns 0, or -1 with "OUT: is also an input of this render" or "OUT: is
+ * given twice as an output".
+ */
+int path_check_outputs(const char *const *outs, size_t nout, const char *const *ins, size_t nin,
+		       struct err *e);
+
 /* ---- UTF-8 ------------------------------------------------------------- */
 
 /*
@@ -114,6 +183,14 @@ void sb_addcp(struct sb *s, uint32_t cp);
  * *col (both 1-based; col counts bytes) of the first invalid byte.
  */
 int utf8_validate(const char *s, size_t len, size_t *line, size_t *col);
+/*
+ * Appends `utf8` transliterated to printable ASCII, for fields that must be
+ * ASCII (BWF bext, AES46 cart): ä ö ü Ä Ö Ü -> ae oe ue Ae Oe Ue, ß -> ss,
+ * ẞ -> SS, typographic quotes „“”«» -> ", ‚‘’‹› -> ', dashes -> -, … -> ...,
+ * no-break and other spaces -> space, accented Latin letters -> the base
+ * letter (é -> e, Ł -> L, Æ -> AE), controls dropped; anything else -> '?'.
+ */
+void sb_add_ascii(struct sb *s, const char *utf8);
 /* Number of code points in s[0..len) (invalid bytes count one each). */
 size_t utf8_count(const char *s, size_t len);
 

@@ -5,8 +5,10 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <ini.h>
 #include <limits.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -125,19 +127,24 @@ static int on_key(void *user, const char *section, const char *name, const char 
 			return bad(c, "%s must be a number from %d to %d", name, ints[i].lo, ints[i].hi);
 		return 1;
 	}
-	if (!strcmp(section, "voice") && !strcmp(name, "espeak"))
+	if (!strcmp(section, "voice") && !strcmp(name, "espeak")) {
 		snprintf(p->espeak, sizeof(p->espeak), "%s", value);
-	else if (!strcmp(section, "voice") && !strcmp(name, "variant"))
+		p->names_voice = 1;
+	} else if (!strcmp(section, "voice") && !strcmp(name, "variant")) {
 		snprintf(p->variant, sizeof(p->variant), "%s", value);
-	else if (!strcmp(section, "voice") && !strcmp(name, "description"))
+		p->names_voice = 1;
+	} else if (!strcmp(section, "voice") && !strcmp(name, "description")) {
 		snprintf(p->description, sizeof(p->description), "%s", value);
-	else if (!strcmp(section, "roles")) {
+	} else if (!section[0]) {
+		/* no INI file at all, perhaps (/etc/shadow): never echo what such a file holds */
+		return bad(c, "not a voice preset: a key outside [voice], [pauses] and [roles]");
+	} else if (!strcmp(section, "roles")) {
 		int r = role_parse(name);
 		if (r < 0)
-			return bad(c, "unknown role '%s'", name);
+			return bad(c, "unknown role '%.40s'", name);
 		snprintf(p->role[r], sizeof(p->role[r]), "%s", value);
 	} else {
-		return bad(c, "unknown key '%s' in [%s]", name, section);
+		return bad(c, "unknown key '%.40s' in [%s]", name, section);
 	}
 	return 1;
 }
@@ -169,7 +176,7 @@ int voice_load(const char *name_or_file, struct voice_preset *out, struct err *e
 	struct parse_ctx c = { .p = out };
 	const char *base;
 	FILE *f;
-	int line;
+	int line, fd;
 
 	preset_defaults(out);
 	if (strchr(name_or_file, '/') || ends_with(name_or_file, ".ini")) {
@@ -183,18 +190,24 @@ int voice_load(const char *name_or_file, struct voice_preset *out, struct err *e
 	base = base ? base + 1 : out->path;
 	snprintf(out->name, sizeof(out->name), "%.*s", (int)(strlen(base) - (ends_with(base, ".ini") ? 4 : 0)), base);
 
-	f = fopen(out->path, "r");
-	if (!f) {
+	/* O_NONBLOCK: a FIFO in a preset's place must not hang the open */
+	fd = open(out->path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
 		if (errno == ENOENT && !strchr(name_or_file, '/') && !ends_with(name_or_file, ".ini"))
 			return err_set(e, "unknown voice preset '%s' (see sprecher voices)", name_or_file);
 		return err_set(e, "%s: cannot read: %s", out->path, strerror(errno));
 	}
 	{
 		struct stat st;
-		if (fstat(fileno(f), &st) == 0 && !S_ISREG(st.st_mode)) {
-			fclose(f);
+		if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+			close(fd);
 			return err_set(e, "%s: not a voice preset file", out->path);
 		}
+	}
+	f = fdopen(fd, "r");
+	if (!f) {
+		close(fd);
+		return err_set(e, "%s: cannot read: %s", out->path, strerror(errno));
 	}
 	c.f = f;
 	line = ini_parse_stream(read_line, &c, on_key, &c);
@@ -217,12 +230,52 @@ int voice_load_roles(const struct voice_preset *base, struct voice_preset out[RO
 		}
 		if (voice_load(base->role[r], &out[r], e))
 			return -1;
+		/* a role preset without a voice of its own keeps the programme's speaker */
+		if (!out[r].names_voice) {
+			memcpy(out[r].espeak, base->espeak, sizeof(out[r].espeak));
+			memcpy(out[r].variant, base->variant, sizeof(out[r].variant));
+		}
 		/* pauses belong to the programme, not to the role's voice */
 		out[r].pause_sentence_ms = base->pause_sentence_ms;
 		out[r].pause_paragraph_ms = base->pause_paragraph_ms;
 		out[r].pause_section_ms = base->pause_section_ms;
 		out[r].clock = base->clock;
 	}
+	return 0;
+}
+
+void voice_set_speed(struct voice_preset roles[ROLE__COUNT], double percent, int wpm)
+{
+	double f = percent > 0 ? percent / 100.0 : wpm > 0 ? (double)wpm / roles[ROLE_BODY].rate : 1.0;
+
+	if (f == 1.0)
+		return;
+	for (int r = 0; r < ROLE__COUNT; r++) {
+		long v = lround(roles[r].rate * f);
+		roles[r].rate = (int)(v < 80 ? 80 : v > 450 ? 450 : v);
+	}
+}
+
+int voice_speed_parse(const char *s, double *percent, int *wpm)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (end == s || errno)
+		return -1;
+	if (!strcmp(end, "%")) {
+		if (!(v >= 25 && v <= 400))
+			return -1;
+		*percent = v;
+		*wpm = 0;
+		return 0;
+	}
+	if ((*end && strcmp(end, "wpm")) || !(v >= 80 && v <= 450) || v != (int)v)
+		return -1;
+	*wpm = (int)v;
+	*percent = 0;
 	return 0;
 }
 

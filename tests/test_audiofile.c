@@ -188,6 +188,45 @@ static int files_equal(const char *a, const char *b)
 	return eq;
 }
 
+/* The one format table: lookups, and warnings for options a format ignores. */
+static void test_format_table(void **state)
+{
+	struct warns w;
+	const struct afile_format_info *f;
+	(void)state;
+
+	assert_non_null(f = afile_format_find("MP3"));
+	assert_int_equal(f->format, AF_MP3);
+	assert_true(f->lossy);
+	assert_int_equal(f->bits, 0);
+	assert_int_equal(f->max_channels, 2);
+	assert_non_null(f = afile_format_find("wav"));
+	assert_true(f->carries & AF_CARRIES_BEXT);
+	assert_true(f->carries & AF_CARRIES_CART);
+	assert_true(f->bits & AF_BITMASK(AF_BITS_32F));
+	assert_false(afile_format_get(AF_FLAC)->bits & AF_BITMASK(AF_BITS_32F));
+	assert_int_equal(afile_format_get(AF_OPUS)->fixed_rate, 48000);
+	assert_null(afile_format_find("aiff"));
+	assert_null(afile_format_find(""));
+	assert_string_equal(afile_format_list(), ".wav, .flac, .ogg, .opus, .mp3");
+	for (int k = AF_WAV; k <= AF_MP3; k++)
+		assert_int_equal(afile_format_get((enum afile_format)k)->format, k);
+
+	warns_init(&w);
+	afile_warn_unused("a.mp3", 1, -1, 0, &w);
+	assert_int_equal(w.n, 1);
+	assert_string_equal(w.v[0], "a.mp3: --bits applies to .wav and .flac only; ignored");
+	afile_warn_unused("a.wav", 1, 0.5, 128, &w);
+	assert_int_equal(w.n, 3);
+	assert_string_equal(w.v[1], "a.wav: --quality applies to .flac, .ogg, .opus and .mp3 only; ignored");
+	assert_string_equal(w.v[2], "a.wav: --bitrate applies to .opus and .mp3 only; ignored");
+	afile_warn_unused("a.opus", 0, 0.5, 96, &w);     /* both used */
+	afile_warn_unused("a.flac", 1, 0.5, 0, &w);      /* both used */
+	afile_warn_unused("a.xyz", 1, 0.5, 96, &w);      /* the writer reports the name */
+	assert_int_equal(w.n, 3);
+	warns_release(&w);
+}
+
 static void test_dither_deterministic(void **state)
 {
 	struct err e;
@@ -272,7 +311,8 @@ static void test_abort_keeps_target(void **state)
 	assert_int_equal(read_file(path, &before, &nb, &e), 0);
 	w = afile_create(path, &o, &meta, &e);
 	assert_non_null(w);
-	assert_int_equal(hidden_files(), 1);
+	/* the data file has no name while it is written: a kill leaves nothing */
+	assert_int_equal(hidden_files(), 0);
 	assert_int_equal(afile_write(w, p, 1000, &e), 0);
 	afile_abort(w);
 	afile_abort(NULL);
@@ -291,18 +331,26 @@ static void test_abort_keeps_target(void **state)
 	free(p);
 }
 
+/* Open writers leave no name behind; registered named temporary files are removed by the cleanup. */
 static void test_cleanup_temp(void **state)
 {
 	struct afile_opts o = { .format = AF_FLAC, .bits = AF_BITS_16, .rate = 48000, .channels = 1, .quality = -1 };
 	struct err e;
 	struct afile_writer *w1 = afile_create(test_path("c1.flac"), &o, NULL, &e);
 	struct afile_writer *w2 = afile_create(test_path("c2.flac"), &o, NULL, &e);
+	FILE *f = fopen(test_path(".preview.wav"), "w");
+	int slot;
 	(void)state;
 	assert_non_null(w1);
 	assert_non_null(w2);
-	assert_int_equal(hidden_files(), 2);
+	assert_non_null(f);
+	fclose(f);
+	slot = afile_temp_register(test_path(".preview.wav"));
+	assert_true(slot >= 0);
+	assert_int_equal(hidden_files(), 1);
 	afile_cleanup_temp();
 	assert_int_equal(hidden_files(), 0);
+	afile_temp_forget(slot);
 	afile_abort(w1);
 	afile_abort(w2);
 	assert_int_equal(access(test_path("c1.flac"), F_OK), -1);
@@ -445,8 +493,13 @@ static void test_cleanup_from_signal(void **state)
 	struct err e;
 	struct sigaction sa, old;
 	struct afile_writer *w = afile_create(test_path("sig.wav"), &o, NULL, &e);
+	FILE *f = fopen(test_path(".sig.tmp"), "w");
+	int slot;
 	(void)state;
 	assert_non_null(w);
+	assert_non_null(f);
+	fclose(f);
+	slot = afile_temp_register(test_path(".sig.tmp"));
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigaction(SIGUSR1, &sa, &old);
@@ -454,6 +507,7 @@ static void test_cleanup_from_signal(void **state)
 	raise(SIGUSR1);
 	assert_int_equal(hidden_files(), 0);
 	sigaction(SIGUSR1, &old, NULL);
+	afile_temp_forget(slot);
 	afile_abort(w);
 	assert_int_equal(access(test_path("sig.wav"), F_OK), -1);
 }
@@ -550,6 +604,38 @@ static const struct chunk *find_chunk(const struct chunk *c, int n, const char *
 		if (memcmp(c[i].id, id, 4) == 0)
 			return &c[i];
 	return NULL;
+}
+
+/* A WAV whose header announces more audio than the file holds is an error, not silently short. */
+static void test_truncated_wav(void **state)
+{
+	const char *p = test_path("trunc.wav");
+	struct err e;
+	float *f = NULL;
+	size_t n;
+	int ch, rate;
+	unsigned char *b;
+	size_t len;
+	FILE *out;
+	(void)state;
+
+	assert_int_equal(write_file(p, AF_WAV, AF_BITS_16, 48000, 1, 48000 * 6, 1, NULL, &e), 0);
+	assert_int_equal(truncate(p, 44 + 6720 * 2), 0);
+	assert_int_equal(afile_read(p, &f, &n, &ch, &rate, &e), -1);
+	assert_null(f);
+	assert_non_null(strstr(e.msg, "trunc.wav: cannot read: truncated file: the header announces 6.000 s "
+				"of audio, 0.140 s are present"));
+	/* a streamed WAV (data size unknown: 0xFFFFFFFF) is read to its end */
+	assert_int_equal(read_file(p, (char **)&b, &len, &e), 0);
+	assert_memory_equal(b + 36, "data", 4);
+	memset(b + 40, 0xFF, 4);
+	out = fopen(test_path("stream.wav"), "wb");
+	fwrite(b, 1, len, out);
+	fclose(out);
+	free(b);
+	assert_int_equal(afile_read(test_path("stream.wav"), &f, &n, &ch, &rate, &e), 0);
+	assert_int_equal(n, 6720);
+	free(f);
 }
 
 static void test_bwf_chunks(void **state)
@@ -751,6 +837,7 @@ int main(void)
 		cmocka_unit_test(test_wav_flac_roundtrip),
 		cmocka_unit_test(test_lossy_roundtrip),
 		cmocka_unit_test(test_lossy_bitrate),
+		cmocka_unit_test(test_format_table),
 		cmocka_unit_test(test_dither_deterministic),
 		cmocka_unit_test(test_dither_values),
 		cmocka_unit_test(test_abort_keeps_target),
@@ -760,6 +847,7 @@ int main(void)
 		cmocka_unit_test(test_stdout_pipe),
 		cmocka_unit_test(test_cleanup_from_signal),
 		cmocka_unit_test(test_read),
+		cmocka_unit_test(test_truncated_wav),
 		cmocka_unit_test(test_bwf_chunks),
 		cmocka_unit_test(test_many_cues),
 		cmocka_unit_test(test_rf64_downgrade),

@@ -26,6 +26,8 @@ static const char *bin;
 #define ARTICLE TESTS_DIR "/data/kurz.txt"
 #define ARTICLE2 TESTS_DIR "/data/lieferung.txt"
 #define TITLE "Stadtrat beschließt neuen Busfahrplan"
+/* the same in bext and cart, whose text fields are ASCII */
+#define TITLE_ASCII "Stadtrat beschliesst neuen Busfahrplan"
 #define EPOCH "1767225600" /* 2026-01-01 00:00:00 UTC */
 #define MAX_ARGS 24
 
@@ -1371,7 +1373,7 @@ static void test_wav_chunks(void **state)
 			snprintf(msg, sizeof(msg), "bext: %zu bytes", bext->size);
 			goto out;
 		}
-		if (!fixed_is(msg, sizeof(msg), "bext description", b, 256, TITLE) ||
+		if (!fixed_is(msg, sizeof(msg), "bext description", b, 256, TITLE_ASCII) ||
 		    !fixed_is(msg, sizeof(msg), "bext originator", b + 256, 32, "sprecher") ||
 		    !fixed_is(msg, sizeof(msg), "bext origination date", b + 320, 10, "2026-01-01") ||
 		    !fixed_is(msg, sizeof(msg), "bext origination time", b + 330, 8, "00:00:00"))
@@ -1403,7 +1405,7 @@ static void test_wav_chunks(void **state)
 			goto out;
 		}
 		if (!fixed_is(msg, sizeof(msg), "cart version", c, 4, "0101") ||
-		    !fixed_is(msg, sizeof(msg), "cart title", c + 4, 64, TITLE) ||
+		    !fixed_is(msg, sizeof(msg), "cart title", c + 4, 64, TITLE_ASCII) ||
 		    !fixed_is(msg, sizeof(msg), "cart artist", c + 68, 64, "sprecher") ||
 		    !fixed_is(msg, sizeof(msg), "cart category", c + 260, 64, "NEWS") ||
 		    !fixed_is(msg, sizeof(msg), "cart start date", c + 452, 10, "2026-01-01") ||
@@ -1434,13 +1436,13 @@ static void test_wav_chunks(void **state)
 				snprintf(msg, sizeof(msg), "libsndfile: cue %u at %u, raw %u", i + 1,
 					 cues.cue_points[i].sample_offset, raw_off[i]);
 		if (!*msg && (!sf_command(sf, SFC_GET_BROADCAST_INFO, &bi, sizeof(bi)) ||
-			      strcmp(field(f, bi.description, 256), TITLE) ||
+			      strcmp(field(f, bi.description, 256), TITLE_ASCII) ||
 			      strcmp(field(f, bi.originator, 32), "sprecher") ||
 			      strcmp(field(f, bi.origination_date, 10), "2026-01-01") || bi.version != 2 ||
 			      bi.loudness_value != le16s(buf + bext->off + 412)))
 			snprintf(msg, sizeof(msg), "libsndfile: bext reads back wrong");
 		if (!*msg && (!sf_command(sf, SFC_GET_CART_INFO, &ci, sizeof(ci)) ||
-			      strcmp(field(f, ci.title, 64), TITLE) || strcmp(field(f, ci.artist, 64), "sprecher")))
+			      strcmp(field(f, ci.title, 64), TITLE_ASCII) || strcmp(field(f, ci.artist, 64), "sprecher")))
 			snprintf(msg, sizeof(msg), "libsndfile: cart reads back wrong");
 		sf_close(sf);
 	}
@@ -1544,7 +1546,7 @@ static void test_artist_and_date(void **state)
 	    strcmp(field(f, bi.origination_time, 8), "18:30:00"))
 		snprintf(msg, sizeof(msg), "bext date '%.10s' time '%.8s'", bi.origination_date, bi.origination_time);
 	else if (!sf_command(sf, SFC_GET_CART_INFO, &ci, sizeof(ci)) ||
-		 strcmp(field(f, ci.artist, 64), "Redaktion Süd") || strcmp(field(f, ci.start_date, 10), "2025-12-24"))
+		 strcmp(field(f, ci.artist, 64), "Redaktion Sued") || strcmp(field(f, ci.start_date, 10), "2025-12-24"))
 		snprintf(msg, sizeof(msg), "cart artist '%.64s' start date '%.10s'", ci.artist, ci.start_date);
 	sf_close(sf);
 	if (*msg)

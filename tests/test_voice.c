@@ -97,7 +97,7 @@ static void test_load_by_name(void **state)
 	assert_string_equal(p.name, "sprecherin");
 	assert_string_equal(p.variant, "f2");
 	assert_int_equal(p.pitch, 50);
-	assert_string_equal(p.role[ROLE_QUOTE], "nachrichten-zitat");
+	assert_string_equal(p.role[ROLE_QUOTE], "sprecherin-zitat");
 
 	assert_int_equal(voice_load("nachrichten-zitat", &p, &e), 0);
 	assert_string_equal(p.variant, "m3");
@@ -247,6 +247,23 @@ static void test_errors_first(void **state)
 	expect_error("[voice]\nrate 150\npitch = 100\n", "2: syntax error");
 	/* an unclosed section header: the keys after it must not replace its message */
 	expect_error("[voice\nrate = 150\n", "1: syntax error");
+	/* a file that is no preset at all: its content is not echoed */
+	expect_error("root:$y$j9T$geheim:19000:0:99999:7:::\n",
+		     "1: not a voice preset: a key outside [voice], [pauses] and [roles]");
+	{
+		/* a FIFO in a preset's place is refused at once, not waited on */
+		char fifo[] = "/tmp/sprecher-voice-fifo-XXXXXX";
+		struct voice_preset p;
+		struct err e;
+		assert_non_null(mkdtemp(fifo));
+		char path[sizeof fifo + 16];
+		snprintf(path, sizeof path, "%s/x.ini", fifo);
+		assert_int_equal(mkfifo(path, 0600), 0);
+		assert_int_equal(voice_load(path, &p, &e), -1);
+		assert_non_null(strstr(e.msg, "not a voice preset file"));
+		unlink(path);
+		rmdir(fifo);
+	}
 }
 
 static void test_unknown(void **state)
@@ -302,6 +319,19 @@ static void test_roles(void **state)
 	assert_int_equal(out[ROLE_BODY].rate, 158);
 	assert_string_equal(out[ROLE_LIST].name, "nachrichten");
 	assert_memory_equal(&out[ROLE_BODY], &base, sizeof base);
+
+	/* the female programme keeps a female voice in every role */
+	assert_int_equal(voice_load("sprecherin", &base, &e), 0);
+	assert_int_equal(voice_load_roles(&base, out, &e), 0);
+	assert_string_equal(out[ROLE_TITLE].name, "nachrichten-titel");
+	assert_int_equal(out[ROLE_TITLE].rate, 146);
+	for (int r = 0; r < ROLE__COUNT; r++)
+		assert_int_equal(out[r].variant[0], 'f');
+	/* and a role preset with a voice of its own keeps it */
+	assert_int_equal(voice_load(VOICE_DEFAULT, &base, &e), 0);
+	assert_int_equal(voice_load_roles(&base, out, &e), 0);
+	assert_string_equal(out[ROLE_TITLE].variant, "");
+	assert_string_equal(out[ROLE_QUOTE].variant, "m3");
 
 	/* a preset without roles: every role is a copy */
 	assert_int_equal(voice_load("podcast", &base, &e), 0);

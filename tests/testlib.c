@@ -121,6 +121,8 @@ int test_spawn(const char *bin, const char *const *args, const char *epoch, cons
 		dup2(fo, 1);
 		if (epoch)
 			setenv("SOURCE_DATE_EPOCH", epoch, 1);
+		/* the tests run without the user's station configuration */
+		setenv("XDG_CONFIG_HOME", "/nonexistent", 1);
 		execv(bin, (char *const *)av);
 		_exit(127);
 	}
