@@ -16,22 +16,59 @@
 #include "article.h"
 #include "sentences.h"
 #include "verbalize.h"
+#include "lexicon.h"
+#include "foreign.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* Verbalizes text[0..len); the result must be a single line. */
+/* One lexicon for the process: its foreign-word rules (word lists loaded once) run on every word. */
+static struct lexicon *fuzz_lex(void)
+{
+	static struct lexicon *lx;
+	if (!lx)
+		lx = lex_new();
+	return lx;
+}
+
+/* Verbalizes text[0..len); the result must be a single line with balanced "[[" "]]". */
 static void speak(const char *text, size_t len, struct verbalized *v, struct warns *w)
 {
-	struct verb_opts vo = { NULL, "fuzz:1" };
+	struct verb_opts vo = { fuzz_lex(), "fuzz:1" };
+	int depth = 0;
 
 	verb_sentence(text, len, &vo, v, w);
 	if (memchr(v->spoken.buf, '\n', v->spoken.len))
 		abort();
+	for (size_t i = 0; i + 1 < v->spoken.len; i++) {
+		if (v->spoken.buf[i] == '[' && v->spoken.buf[i + 1] == '[')
+			depth++, i++;
+		else if (v->spoken.buf[i] == ']' && v->spoken.buf[i + 1] == ']')
+			depth--, i++;
+		if (depth < 0 || depth > 1)
+			abort();
+	}
+	if (depth)
+		abort();
+}
+
+/* Every language's letter rules on the raw input. */
+static void respell_all(const char *text, size_t len)
+{
+	struct sb out;
+	sb_init(&out);
+	if (len > 256)
+		len = 256;
+	for (int l = 0; l < FL__COUNT; l++) {
+		sb_reset(&out);
+		foreign_respell((enum flang)l, text, len, &out);
+	}
+	(void)foreign_lang(lex_foreign(fuzz_lex(), NULL), text, len);
+	sb_release(&out);
 }
 
 static void run_doc(const char *text, size_t len, int markdown, int keep)
 {
-	struct doc_opts o = { keep, markdown };
+	struct doc_opts o = { keep, markdown, 0 };
 	struct doc d;
 	struct warns w;
 	struct err e;
@@ -73,6 +110,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	run_doc(text, size, 0, 0);
 	run_doc(text, size, 1, 1);
+	respell_all(text, size);
 
 	sb_init(&out);
 	sent_split_text(text, size, &out);

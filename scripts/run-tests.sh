@@ -16,6 +16,8 @@ for t in build/tests/test_* build-asan/tests/test_*; do
 	echo "== $t"
 	if SPRECHER_BIN="$bin" "$t"; then pass=$((pass + 1)); else fail=$((fail + 1)); failed="$failed $t"; fi
 done
+echo "== pronunciation set (tests/data/pron/cases.tsv, at least 90%)"
+if scripts/pronscore.py --min 90 tests/data/pron/cases.tsv -- ./sprecher; then pass=$((pass + 1)); else fail=$((fail + 1)); failed="$failed pronscore"; fi
 if [ -x scripts/fuzz.sh ]; then
 	echo "== fuzz smoke run"
 	if scripts/fuzz.sh "${FUZZ_SECONDS:-20}" text; then pass=$((pass + 1)); else fail=$((fail + 1)); failed="$failed fuzz"; fi

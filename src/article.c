@@ -10,8 +10,10 @@
  *   4. footer: a trailing run of paragraphs made of donation, bank and
  *      contact material is dropped (or marked, with keep_footer).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include "article.h"
 
 /* ---- roles ------------------------------------------------------------- */
@@ -259,8 +261,19 @@ static size_t front_matter(struct lines *ls, struct doc_meta *m, int *title_line
 	for (end = i + 1; end < ls->n; end++)
 		if (strcmp(ls->v[end].text, "---") == 0 || strcmp(ls->v[end].text, "...") == 0)
 			break;
-	if (end >= ls->n)
+	if (end >= ls->n) {
+		/* "---" then "key: value" without a closing "---": an unclosed front matter, not a title */
+		size_t k = i + 1;
+		while (k < ls->n && !ls->v[k].text[0])
+			k++;
+		const char *t = k < ls->n ? ls->v[k].text : "";
+		size_t kn = strcspn(t, ": ");
+		if (kn && t[kn] == ':' && kn < 16) {
+			*title_line = (int)i + 1;
+			return SIZE_MAX;
+		}
 		return 0;
+	}
 	for (size_t k = i + 1; k < end; k++) {
 		const char *t = ls->v[k].text, *colon = strchr(t, ':');
 		if (!colon)
@@ -439,6 +452,156 @@ static int is_image_credit(const char *s)
 		if (starts_with(s, p[i]))
 			return 1;
 	return 0;
+}
+
+/* Starts with prefix, ASCII case-insensitive (the first two bytes are compared first: cheap). */
+static int starts_ci(const char *s, const char *prefix)
+{
+	if (a_tolower((unsigned char)s[0]) != a_tolower((unsigned char)prefix[0]) || !s[0] ||
+	    a_tolower((unsigned char)s[1]) != a_tolower((unsigned char)prefix[1]))
+		return 0;
+	return !strncasecmp(s, prefix, strlen(prefix));
+}
+
+/* Starts with prefix (case-sensitive), first two bytes first. */
+static int starts_cs(const char *s, const char *prefix)
+{
+	if (s[0] != prefix[0] || !s[0] || s[1] != prefix[1])
+		return 0;
+	return starts_with(s, prefix);
+}
+
+/* Whether s has a date "11.06.2025" / "5. Februar 2025" / a time "17:45". */
+static int has_date_or_time(const char *s)
+{
+	for (const char *p = s; *p; p++) {
+		if (a_isdigit((unsigned char)p[0]) && p[1] == '.' && (a_isdigit((unsigned char)p[2]) || p[2] == ' '))
+			return 1;
+		if (a_isdigit((unsigned char)p[0]) && p[1] && a_isdigit((unsigned char)p[1]) && p[2] == '.')
+			return 1;
+		if (a_isdigit((unsigned char)p[0]) && p[1] == ':' && a_isdigit((unsigned char)p[2]))
+			return 1;
+	}
+	return 0;
+}
+
+/* Whether every word of s is a share/print target ("Facebook X WhatsApp E-Mail Drucken"). */
+static int only_share_words(const char *s)
+{
+	static const char *const words[] = {
+		"teilen", "facebook", "x", "twitter", "whatsapp", "e-mail", "email", "mail", "drucken",
+		"linkedin", "telegram", "threads", "bluesky", "pinterest", "xing", "messenger", "link",
+		"kopieren", "mastodon", "reddit", "flipboard", "teilen:", "merken", "kommentieren", "|", "·",
+	};
+	char w[32];
+	int n = 0;
+	for (const char *p = s; *p;) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (!*p)
+			break;
+		size_t k = 0;
+		while (p[k] && p[k] != ' ' && p[k] != '\t')
+			k++;
+		if (k >= sizeof w)
+			return 0;
+		for (size_t i = 0; i < k; i++)
+			w[i] = (char)a_tolower((unsigned char)p[i]);
+		w[k] = 0;
+		int hit = 0;
+		for (size_t i = 0; i < ARRAY_LEN(words) && !hit; i++)
+			hit = !strcmp(w, words[i]);
+		if (!hit)
+			return 0;
+		n++;
+		p += k;
+	}
+	return n >= 2;
+}
+
+/*
+ * The kind of site furniture line s is ("timestamp", "byline", ...), or NULL.
+ * Only whole short lines count: a sentence that mentions "Stand" is text.
+ */
+static const char *furniture_kind(const char *s)
+{
+	static const char *const stamps[] = { "Stand:", "Stand ", "Aktualisiert:", "Aktualisiert am",
+					      "Zuletzt aktualisiert", "Veröffentlicht:", "Veröffentlicht am",
+					      "Erstellt:", "Erstellt am" };
+	static const char *const teasers[] = { "Lesen Sie auch", "Lesen Sie mehr", "Lesen Sie hier",
+					       "Mehr zum Thema", "Weitere Informationen", "Mehr dazu",
+					       "Auch interessant", "Das könnte Sie auch interessieren",
+					       "Zum Thema:", "Weiterlesen", "Hier weiterlesen", "Mehr lesen",
+					       "Lesetipp", "Empfohlener redaktioneller Inhalt", "Zur Startseite",
+					       "Mehr Nachrichten", "Alle Meldungen" };
+	static const char *const prompts[] = { "Artikel teilen", "Seite teilen", "Beitrag teilen",
+					       "Artikel drucken", "Seite drucken", "Drucken", "Teilen",
+					       "Per E-Mail teilen", "Newsletter abonnieren", "Jetzt Newsletter",
+					       "Zum Newsletter", "Unser Newsletter", "Link kopieren",
+					       "Jetzt abonnieren", "Zur Merkliste", "Kommentare anzeigen",
+					       "Jetzt kommentieren", "Artikel merken", "Artikel vorlesen" };
+	static const char *const credits[] = { "Video:", "Videos:", "Audio:", "Copyright:", "©", "(c) ",
+					       "Bildrechte:", "Fotos ©", "Foto ©", "Quelle Foto:", "Bild ©",
+					       "(Foto:", "(Bild:", "(Fotos:", "Videoquelle:" };
+	static const char *const donation[] = { "So können Sie helfen", "So kannst du helfen",
+						"Jetzt spenden", "Spendenkonto", "Kontoinhaber:",
+						"Kontoinhaberin:", "Spenden an:" };
+	/* every pattern starts with one of these bytes (share words: any case); most lines stop here */
+	if (!s[0] || !strchr("SAZVELMWDHTPJNUKFXBGIOCRsaevlmwdhtpjnukfxbgiocr(\xC2", s[0]))
+		return NULL;
+	size_t n = strlen(s);
+	if (n < 5 || n > 160)
+		return NULL;   /* the shortest pattern is "© dpa" */
+	for (size_t i = 0; i < ARRAY_LEN(stamps); i++)
+		if (starts_cs(s, stamps[i]) && has_date_or_time(s))
+			return "timestamp";
+	if (starts_cs(s, "Von ") && n <= 100 && (strchr(s, '|') || has_date_or_time(s)))
+		return "byline";
+	if ((starts_cs(s, "Autor:") || starts_cs(s, "Autorin:") || starts_cs(s, "Ein Beitrag von ")) &&
+	    n <= 80)
+		return "byline";
+	for (size_t i = 0; i < ARRAY_LEN(teasers); i++)
+		if (starts_ci(s, teasers[i]) && (n <= 100 || strchr(s, ':')))
+			return "link teaser";
+	for (size_t i = 0; i < ARRAY_LEN(prompts); i++)
+		if (starts_ci(s, prompts[i]) && n <= 60)
+			return "share or newsletter prompt";
+	if (n <= 100 && strchr(s, ' ') && only_share_words(s))
+		return "share or newsletter prompt";
+	for (size_t i = 0; i < ARRAY_LEN(credits); i++)
+		if (starts_cs(s, credits[i]) && n <= 120)
+			return "photo or video credit";
+	for (size_t i = 0; i < ARRAY_LEN(donation); i++)
+		if (starts_cs(s, donation[i]) && n <= 90)
+			return "donation footer line";
+	return NULL;
+}
+
+/* Fills author and date from a byline "Von Jana Muster | 05.02.2025, 06:00 Uhr" when not given. */
+static void byline_meta(const char *s, struct doc_meta *m)
+{
+	if (!starts_with(s, "Von "))
+		return;
+	const char *a = s + 4, *bar = strchr(a, '|');
+	const char *end = bar ? bar : a + strlen(a);
+	/* the author ends at the bar, a comma or the date */
+	const char *e = a;
+	while (e < end && *e != ',' && !a_isdigit((unsigned char)*e))
+		e++;
+	while (e > a && (e[-1] == ' ' || e[-1] == ','))
+		e--;
+	if (!m->author && e > a)
+		m->author = xstrndup(a, (size_t)(e - a));
+	/* "DD.MM.YYYY" anywhere after it becomes an ISO date */
+	for (const char *p = e; !m->date && *p; p++) {
+		int d, mo, y;
+		if (a_isdigit((unsigned char)*p) && sscanf(p, "%2d.%2d.%4d", &d, &mo, &y) == 3 &&
+		    d >= 1 && d <= 31 && mo >= 1 && mo <= 12 && y >= 1900 && y <= 2999) {
+			char buf[16];
+			snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, mo, d);
+			m->date = xstrdup(buf);
+		}
+	}
 }
 
 /* Markdown ATX heading level of s ("## x" -> 2), or 0. */
@@ -995,8 +1158,9 @@ static void find_footer(struct doc *d, const char *fn, int keep, struct warns *w
 	for (size_t k = start; k < n; k++)
 		free(d->blocks[k].text);
 	d->nblocks = start;
-	warns_add(w, "%s:%d-%d: footer left out (donation and contact details); "
-		  "use --keep-footer to read it", fn, d->footer_first, d->footer_last);
+	(void)fn;
+	(void)w;
+	d->footer_dropped = 1;   /* doc_parse says so, with the lines of furniture it opened with */
 }
 
 /* ---- the parse --------------------------------------------------------- */
@@ -1016,6 +1180,74 @@ static int detect_markdown(const char *fn, const struct lines *ls)
 	return 0;
 }
 
+/*
+ * Leaves out lines of site furniture (furniture_kind) with a warning naming
+ * them, records them in d->left_out, and takes author and date from a byline.
+ * A rule line ("---") before the first text is dropped too: it is never a title.
+ */
+static void furniture(struct lines *ls, size_t body, const char *fn, int keep, int keep_footer,
+		      struct doc *d, struct warns *w)
+{
+	size_t first = body;
+	while (first < ls->n && (!ls->v[first].text[0] || any_rule(ls->v[first].text))) {
+		ls->v[first].text[0] = '\0';
+		first++;
+	}
+	for (size_t i = body; i < ls->n; i++) {
+		const char *t = ls->v[i].text, *kind = furniture_kind(t);
+		if (!kind)
+			continue;
+		if (!strcmp(kind, "byline"))
+			byline_meta(t, &d->meta);
+		if (keep || (keep_footer && !strcmp(kind, "donation footer line")))
+			continue;
+		warns_add(w, "%s:%d: %s left out: \"%.60s%s\"", fn, ls->v[i].lineno, kind, t,
+			  strlen(t) > 60 ? "..." : "");
+		struct sb r;
+		sb_init(&r);
+		sb_addf(&r, "line %d (%s): %s", ls->v[i].lineno, kind, t);
+		XGROW(d->left_out, d->leftcap, d->nleft + 1);
+		d->left_out[d->nleft++] = sb_detach(&r);
+		ls->v[i].text[0] = '\0';
+	}
+}
+
+/* The line number in "line N (...)"; 0 when there is none. */
+static int left_out_line(const char *s)
+{
+	int n = 0;
+	return sscanf(s, "line %d", &n) == 1 ? n : 0;
+}
+
+/*
+ * Moves the furniture warnings in `fw` to `w`, except those for lines inside
+ * the footer that was left out as a whole (its one warning says enough);
+ * d->left_out loses the same lines. `fw` is released.
+ */
+static void move_furniture_warnings(struct doc *d, const char *fn, int keep, struct warns *fw,
+				    struct warns *w)
+{
+	size_t k = 0, fl = strlen(fn);
+	for (size_t i = 0; i < d->nleft; i++) {
+		int line = left_out_line(d->left_out[i]);
+		int in_footer = !keep && d->footer_first && line <= d->footer_last &&
+				line >= d->footer_first;
+		if (in_footer) {
+			free(d->left_out[i]);
+			continue;
+		}
+		d->left_out[k++] = d->left_out[i];
+	}
+	for (size_t i = 0; i < fw->n; i++) {
+		/* "FILE:LINE: ..." */
+		int line = strlen(fw->v[i]) > fl + 1 ? atoi(fw->v[i] + fl + 1) : 0;
+		if (keep || !d->footer_first || line < d->footer_first || line > d->footer_last)
+			warns_add(w, "%s", fw->v[i]);
+	}
+	d->nleft = k;
+	warns_release(fw);
+}
+
 int doc_parse(const char *text, size_t len, const char *filename,
 	      const struct doc_opts *opts, struct doc *out, struct warns *w,
 	      struct err *e)
@@ -1031,6 +1263,11 @@ int doc_parse(const char *text, size_t len, const char *filename,
 		return -1;
 	split_lines(text, len, &ls);
 	body = front_matter(&ls, &out->meta, &title_line);
+	if (body == SIZE_MAX) {
+		int line = title_line;
+		free_lines(&ls);
+		return err_set(e, "%s:%d: front matter opened with \"---\" is never closed", fn, line);
+	}
 	b.d = out;
 	b.section = 0;
 	b.paragraph = 0;
@@ -1043,9 +1280,17 @@ int doc_parse(const char *text, size_t len, const char *filename,
 	for (size_t i = body; i < ls.n; i++) {
 		if (is_image_credit(ls.v[i].text)) {
 			warns_add(w, "%s:%d: image credit left out", fn, ls.v[i].lineno);
+			struct sb r;
+			sb_init(&r);
+			sb_addf(&r, "line %d (image credit): %s", ls.v[i].lineno, ls.v[i].text);
+			XGROW(out->left_out, out->leftcap, out->nleft + 1);
+			out->left_out[out->nleft++] = sb_detach(&r);
 			ls.v[i].text[0] = '\0';
 		}
 	}
+	struct warns fw;   /* furniture warnings: those inside a detected footer are said by its own */
+	warns_init(&fw);
+	furniture(&ls, body, fn, opts && opts->keep_furniture, keep, out, &fw);
 	/* a front-matter title stands first unless the text opens with "# " */
 	size_t first = body;
 	while (first < ls.n && !ls.v[first].text[0])
@@ -1076,10 +1321,28 @@ int doc_parse(const char *text, size_t len, const char *filename,
 	}
 	free_lines(&ls);
 	if (out->nblocks == 0 || (out->nblocks == 1 && meta_title)) {
+		move_furniture_warnings(out, fn, keep, &fw, w);
 		doc_release(out);
 		return err_set(e, "%s: article is empty", fn);
 	}
 	find_footer(out, fn, keep, w);
+	if (out->footer_dropped) {
+		/* a donation heading or account line right above the footer opened it */
+		for (int moved = 1; moved;) {
+			moved = 0;
+			for (size_t i = 0; i < out->nleft; i++) {
+				int line = left_out_line(out->left_out[i]);
+				if (strstr(out->left_out[i], "(donation footer line)") &&
+				    line < out->footer_first && line >= out->footer_first - 2) {
+					out->footer_first = line;
+					moved = 1;
+				}
+			}
+		}
+		warns_add(w, "%s:%d-%d: footer left out (donation and contact details); "
+			  "use --keep-footer to read it", fn, out->footer_first, out->footer_last);
+	}
+	move_furniture_warnings(out, fn, keep, &fw, w);
 	return 0;
 }
 
@@ -1095,6 +1358,9 @@ void doc_release(struct doc *d)
 	free(d->meta.intro);
 	free(d->meta.outro);
 	free(d->meta.stinger);
+	for (size_t i = 0; i < d->nleft; i++)
+		free(d->left_out[i]);
+	free(d->left_out);
 	for (size_t i = 0; i < d->meta.nother; i++) {
 		free(d->meta.other[i].key);
 		free(d->meta.other[i].value);

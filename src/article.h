@@ -89,11 +89,16 @@ struct doc {
 	size_t nblocks, cap;
 	struct doc_meta meta;
 	int footer_first, footer_last;
+	int footer_dropped;          /* the footer was left out (not --keep-footer) */
+	/* lines left out as site furniture: "line 3 (timestamp): Stand: ..." */
+	char **left_out;
+	size_t nleft, leftcap;
 };
 
 struct doc_opts {
 	int keep_footer;     /* keep a detected footer (URLs and e-mail read aloud) */
 	int markdown;        /* 1 = Markdown, 0 = plain text, -1 = detect */
+	int keep_furniture;  /* read site furniture too (timestamps, bylines, teasers, credits) */
 };
 
 /*

@@ -81,7 +81,8 @@ static int meta_path(const struct episode_opts *o, const char *key, const char *
 
 int episode_load(const struct episode_opts *o, struct episode *ep, struct warns *w, struct err *e)
 {
-	struct doc_opts dopts = { .keep_footer = o->keep_footer, .markdown = -1 };
+	struct doc_opts dopts = { .keep_footer = o->keep_footer, .markdown = -1,
+				  .keep_furniture = o->keep_furniture };
 	struct voice_preset base, roles[ROLE__COUNT];
 	const char *voice;
 	char vbuf[1024];
@@ -89,8 +90,10 @@ int episode_load(const struct episode_opts *o, struct episode *ep, struct warns 
 
 	memset(ep, 0, sizeof(*ep));
 	ep->lex = lex_new();
+	lex_set_phonemizer(ep->lex, o->phonemizer, o->phonemizer_ctx);
 	if (episode_load_lexicons(o->lexicons, o->nlex, ep->lex, e))
 		return -1;
+	lex_take_warnings(ep->lex, w);
 	if (read_file(o->article, &ep->text, &len, e))
 		return -1;
 	if (doc_parse(ep->text, len, o->article, &dopts, &ep->doc, w, e))

@@ -26,6 +26,9 @@ struct episode_opts {
 	double speed_percent;         /* > 0: every role's rate scaled (voice_set_speed) */
 	int speed_wpm;                /* > 0: body text at this many words per minute */
 	int trust_paths;              /* front-matter files may lie outside the article's tree */
+	int keep_furniture;           /* read site furniture too (doc_opts) */
+	foreign_phonemizer phonemizer; /* eSpeak phonemes for foreign words (foreign.h); NULL: none */
+	void *phonemizer_ctx;
 };
 
 struct episode {

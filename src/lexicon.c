@@ -19,6 +19,11 @@ struct lex_entry {
 struct lexicon {
 	struct lex_entry *tab;   /* `cap` slots, a power of two; word NULL = empty */
 	size_t cap, n;
+	struct warns warn;       /* from lex_load, until lex_take_warnings */
+	struct foreign *fx;      /* loaded on first use */
+	int fx_tried;
+	foreign_phonemizer fn;
+	void *fn_ctx;
 };
 
 /* ---- hash table -------------------------------------------------------- */
@@ -58,6 +63,7 @@ static void grow(struct lexicon *lx)
 struct lexicon *lex_new(void)
 {
 	struct lexicon *lx = xcalloc(1, sizeof *lx);
+	warns_init(&lx->warn);
 	grow(lx);
 	return lx;
 }
@@ -71,7 +77,38 @@ void lex_free(struct lexicon *lx)
 		free(lx->tab[i].repl);
 	}
 	free(lx->tab);
+	warns_release(&lx->warn);
+	foreign_free(lx->fx);
 	free(lx);
+}
+
+void lex_take_warnings(struct lexicon *lx, struct warns *w)
+{
+	for (size_t i = 0; i < lx->warn.n; i++)
+		warns_add(w, "%s", lx->warn.v[i]);
+	warns_release(&lx->warn);
+	warns_init(&lx->warn);
+}
+
+struct foreign *lex_foreign(const struct lexicon *clx, struct warns *w)
+{
+	struct lexicon *lx = (struct lexicon *)clx;   /* a cache: loading does not change the entries */
+	if (!lx)
+		return NULL;
+	if (!lx->fx_tried) {
+		lx->fx_tried = 1;
+		lx->fx = foreign_new(NULL, w);
+		foreign_set_phonemizer(lx->fx, lx->fn, lx->fn_ctx);
+	}
+	return lx->fx;
+}
+
+void lex_set_phonemizer(struct lexicon *lx, foreign_phonemizer fn, void *ctx)
+{
+	lx->fn = fn;
+	lx->fn_ctx = ctx;
+	if (lx->fx)
+		foreign_set_phonemizer(lx->fx, fn, ctx);
 }
 
 void lex_add(struct lexicon *lx, const char *word, const char *replacement)
@@ -149,6 +186,14 @@ static const char *check_entry(const char *w, size_t wl, const char *r, size_t r
 	for (size_t i = 0; i < rl; i++)
 		if (r[i] == '\t')
 			return "more than two fields";
+	if (memchr(w, '\0', wl) || memchr(r, '\0', rl))
+		return "NUL byte in line";
+	for (size_t i = 0; i < wl; i++)
+		if ((unsigned char)w[i] < 0x20 || w[i] == 0x7f)
+			return "control character in word";
+	for (size_t i = 0; i < rl; i++)
+		if ((unsigned char)r[i] < 0x20 || r[i] == 0x7f)
+			return "control character in replacement";
 	const char *open = NULL;
 	for (size_t i = 0; i + 1 < rl; i++) {
 		if (r[i] == '[' && r[i + 1] == '[') {
@@ -156,6 +201,8 @@ static const char *check_entry(const char *w, size_t wl, const char *r, size_t r
 				return "unbalanced [[ ]] in replacement";
 			open = r + i;
 			i++;
+		} else if (open && (r[i] == '[' || (r[i] == ']' && r[i + 1] != ']'))) {
+			return "unbalanced [[ ]] in replacement";
 		} else if (r[i] == ']' && r[i + 1] == ']') {
 			if (!open)
 				return "unbalanced [[ ]] in replacement";
@@ -212,6 +259,23 @@ int lex_load(struct lexicon *lx, const char *path, struct err *e)
 		if (why) {
 			rc = err_set(e, "%s:%zu: %s", path, lineno, why);
 			break;
+		}
+		if (rl > LEX_MAX_REPLACEMENT) {
+			size_t cut = LEX_MAX_REPLACEMENT;
+			while (cut && ((unsigned char)r[cut] & 0xC0) == 0x80)
+				cut--;
+			/* cut phonemes end with "]]"; if that leaves no valid entry, the line is dropped */
+			char *w = xstrndup(line, wl), *rp = xstrndup(r, cut);
+			if (cut >= 4 && strstr(rp, "[[") && check_entry(w, wl, rp, cut) != NULL)
+				memcpy(rp + cut - 2, "]]", 2);
+			int ok = !check_entry(w, wl, rp, cut);
+			warns_add(&lx->warn, "%s:%zu: replacement of %zu bytes %s", path, lineno, rl,
+				  ok ? "cut to its first 512" : "left out (longer than 512 bytes)");
+			if (ok)
+				lex_add(tmp, w, rp);
+			free(w);
+			free(rp);
+			continue;
 		}
 		char *w = xstrndup(line, wl), *rp = xstrndup(r, rl);
 		lex_add(tmp, w, rp);

@@ -74,6 +74,7 @@ static const char usage_render[] =
 "                         minute for body text (170); other roles keep their proportion\n"
 "      --lexicon FILE     extra pronunciation lexicon (repeatable; later files win)\n"
 "      --keep-footer      read the donation/contact footer too (URLs, e-mail spoken)\n"
+"      --keep-furniture   read site furniture too (timestamps, bylines, \"Lesen Sie auch\", credits)\n"
 "      --rate HZ          44100 or 48000 (default 48000)\n"
 "      --mono             one channel (default stereo)\n"
 "      --resample Q       fast, medium or best (default fast)\n"
@@ -121,6 +122,7 @@ static const char usage_render[] =
 
 static const char usage_script[] =
 "usage: sprecher script ARTICLE [--voice NAME|FILE] [--speed N%|WPM] [--lexicon FILE] [--keep-footer]\n"
+"                       [--keep-furniture]\n"
 "\n"
 "Prints numbered segments with role, voice preset, the text as it will be spoken,\n"
 "the pause after each sentence and an estimated duration, then the total.\n";
@@ -208,6 +210,7 @@ struct opts {
 	const char *lexicons[16];
 	int nlex;
 	int keep_footer;
+	int keep_furniture;
 	int quiet;
 	const char *captions, *timeline, *labels, *chapters;
 	const char *format;          /* extension of default output names */
@@ -235,7 +238,7 @@ struct opts {
 };
 
 enum {
-	O_VOICE = 256, O_LEXICON, O_KEEP_FOOTER, O_RATE, O_MONO, O_RESAMPLE, O_LOUDNESS,
+	O_VOICE = 256, O_LEXICON, O_KEEP_FOOTER, O_KEEP_FURNITURE, O_RATE, O_MONO, O_RESAMPLE, O_LOUDNESS,
 	O_TRUE_PEAK, O_BITS, O_QUALITY, O_BITRATE, O_INTRO, O_OUTRO, O_STINGER, O_NO_JINGLES,
 	O_TALKUP, O_SEGMENT, O_DATE, O_ARTIST, O_CAPTIONS, O_TIMELINE, O_LABELS, O_CHAPTERS,
 	O_FORMAT, O_CUT_ID, O_MONO_LOUDNESS, O_SPEED, O_PLAYER, O_NO_CONFIG, O_TRUST_FM, O_FIT,
@@ -249,6 +252,7 @@ static const struct option long_opts[] = {
 	{ "voice", required_argument, NULL, O_VOICE },
 	{ "lexicon", required_argument, NULL, O_LEXICON },
 	{ "keep-footer", no_argument, NULL, O_KEEP_FOOTER },
+	{ "keep-furniture", no_argument, NULL, O_KEEP_FURNITURE },
 	{ "rate", required_argument, NULL, O_RATE },
 	{ "mono", no_argument, NULL, O_MONO },
 	{ "resample", required_argument, NULL, O_RESAMPLE },
@@ -407,6 +411,7 @@ static int parse_args(int argc, char **argv, const char *help, struct opts *o, c
 			o->lexicons[o->nlex++] = optarg;
 			break;
 		case O_KEEP_FOOTER: o->keep_footer = 1; break;
+		case O_KEEP_FURNITURE: o->keep_furniture = 1; break;
 		case O_RATE:
 			if (strcmp(optarg, "44100") && strcmp(optarg, "48000"))
 				return usage_error("--rate must be 44100 or 48000", optarg);
@@ -669,11 +674,16 @@ static int parse_opts(int argc, char **argv, const char *help, struct opts *o, c
 
 /* ==== from article to script ============================================= */
 
+static int engine_phonemes(void *ctx, const char *voice, const char *text, struct sb *out);
+
 /* The episode of o->article (episode.h), from the command line's options. */
 static int load_script(struct opts *o, struct episode *l, struct warns *w, struct err *e)
 {
 	struct episode_opts eo = { .article = o->article, .voice = o->voice, .lexicons = o->lexicons,
-				   .nlex = o->nlex, .keep_footer = o->keep_footer, .date = o->date };
+				   .nlex = o->nlex, .keep_footer = o->keep_footer, .date = o->date,
+				   .keep_furniture = o->keep_furniture,
+				   /* foreign words: eSpeak's phonemes of other languages, one German voice */
+				   .phonemizer = engine_phonemes };
 
 	eo.default_voice = o->dflt.voice;
 	eo.speed_percent = o->speed_percent;
@@ -760,7 +770,7 @@ static struct show_opts show_opts_of(const struct opts *o, int only_item)
 {
 	return (struct show_opts){ .rundown = o->article, .voice = o->voice, .lexicons = o->lexicons,
 				   .nlex = o->nlex, .date = o->date, .fit_ms = o->fit_ms,
-				   .only_item = only_item };
+				   .only_item = only_item, .phonemizer = engine_phonemes };
 }
 
 /* `sprecher script SHOW.rundown`: the running order. */
@@ -960,6 +970,16 @@ static struct synth *engine(struct err *e)
 	if (!the_engine)
 		the_engine = synth_new(e);
 	return the_engine;
+}
+
+/* The phonemizer of the foreign-word rules (foreign.h): the process's engine. */
+static int engine_phonemes(void *ctx, const char *voice, const char *text, struct sb *out)
+{
+	struct err e;
+	struct synth *s = engine(&e);
+
+	(void)ctx;
+	return s ? synth_lang_phonemes(s, voice, text, out) : -1;
 }
 
 static void engine_stop(void)

@@ -65,6 +65,50 @@ static void add_sentence(struct script_segment *seg, size_t *cap, const char *wr
 	s->pause_ms = seg->voice->pause_sentence_ms;
 }
 
+/* Where to cut written[0..len) (len > SCRIPT_SENTENCE_MAX): after a clause mark, else at a space. */
+static size_t cut_at(const char *written, size_t len)
+{
+	size_t lim = SCRIPT_SENTENCE_MAX, space = 0;
+
+	if (lim > len)
+		lim = len;
+	for (size_t i = lim; i > lim / 3; i--) {
+		char c = written[i - 1];
+		if ((c == ',' || c == ';' || c == ':') && i < len && written[i] == ' ')
+			return i;
+		if (!space && c == ' ')
+			space = i;
+	}
+	if (space)
+		return space;
+	/* no space at all: a character boundary */
+	while (lim > 1 && ((unsigned char)written[lim] & 0xC0) == 0x80)
+		lim--;
+	return lim;
+}
+
+/* add_sentence for a sentence of any length: over-long ones go in parts, with one warning. */
+static void add_bounded(struct script_segment *seg, size_t *cap, const char *written, size_t len,
+			const struct verb_opts *vo, struct verbalized *v, struct warns *w)
+{
+	size_t parts = 0, total = len;
+
+	while (len > SCRIPT_SENTENCE_MAX) {
+		size_t k = cut_at(written, len);
+		add_sentence(seg, cap, written, k, vo, v, w);
+		parts++;
+		while (k < len && written[k] == ' ')
+			k++;
+		written += k;
+		len -= k;
+	}
+	if (len)
+		add_sentence(seg, cap, written, len, vo, v, w);
+	if (parts)
+		warns_add(w, "%s: a sentence of %zu bytes was read in %zu parts (longer than %d bytes)",
+			  vo->where ? vo->where : "-", total, parts + (len > 0), SCRIPT_SENTENCE_MAX);
+}
+
 /* The silence after segment `i`: depends on what follows it. */
 static int pause_after(const struct doc *d, size_t i, const struct voice_preset *v)
 {
@@ -118,9 +162,9 @@ int script_build(const struct doc *d, const struct voice_preset voices[ROLE__COU
 		if (b->role == ROLE_BODY || b->role == ROLE_QUOTE || b->role == ROLE_LIST)
 			sent_split(b->text, strlen(b->text), &sl);
 		if (sl.n == 0)
-			add_sentence(seg, &scap, b->text, strlen(b->text), &vo, &v, w);
+			add_bounded(seg, &scap, b->text, strlen(b->text), &vo, &v, w);
 		for (size_t k = 0; k < sl.n; k++)
-			add_sentence(seg, &scap, b->text + sl.v[k].start, sl.v[k].len, &vo, &v, w);
+			add_bounded(seg, &scap, b->text + sl.v[k].start, sl.v[k].len, &vo, &v, w);
 		if (!seg->nsent) {      /* nothing left to say in this block */
 			free(seg->sent);
 			out->nseg--;
@@ -139,6 +183,12 @@ int script_build(const struct doc *d, const struct voice_preset voices[ROLE__COU
 	verb_release(&v);
 	if (!out->title)
 		out->title = xstrdup(d->meta.title ? d->meta.title : "");
+	if (d->nleft) {
+		out->left_out = xmalloc(d->nleft * sizeof(*out->left_out));
+		for (size_t k = 0; k < d->nleft; k++)
+			out->left_out[k] = xstrdup(d->left_out[k]);
+		out->nleft = d->nleft;
+	}
 	if (!out->nseg) {
 		script_release(out);
 		return err_set(e, "%s: article has nothing to read", filename);
@@ -158,6 +208,9 @@ void script_release(struct script *s)
 	}
 	free(s->seg);
 	free(s->title);
+	for (size_t i = 0; i < s->nleft; i++)
+		free(s->left_out[i]);
+	free(s->left_out);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -181,6 +234,8 @@ void script_print(const struct script *s, struct sb *out)
 			sb_addf(out, "  [%d ms]\n", g->sent[k].pause_ms);
 		}
 	}
+	for (size_t i = 0; i < s->nleft; i++)
+		sb_addf(out, "left out  %s\n", s->left_out[i]);
 	sb_addf(out, "total  %zu segments, estimated ", s->nseg);
 	add_mmss(out, s->est_seconds);
 	sb_adds(out, " of speech and pauses (jingles not included)\n");

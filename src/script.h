@@ -17,6 +17,14 @@
 
 struct lexicon;
 
+/*
+ * Longest sentence given to synthesis, in bytes of written text: a longer one
+ * (a line without full stops) is cut at the last comma, semicolon or colon
+ * before the bound, else at the last space, with a warning, so that the audio
+ * held per sentence stays bounded.
+ */
+#define SCRIPT_SENTENCE_MAX 600
+
 /* One sentence: the written text (for captions) and its spoken form (for eSpeak). */
 struct script_sentence {
 	char *written;
@@ -43,6 +51,8 @@ struct script {
 	size_t nseg;
 	struct voice_preset voices[ROLE__COUNT];
 	char *title;                  /* document title, never NULL */
+	char **left_out;              /* site furniture left out (copied from the document) */
+	size_t nleft;
 	double est_seconds;           /* all segments (jingles not included) */
 };
 

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "sentences.h"
+#include "abbrev.h"
 #include "util.h"
 
 #define TOKEN_MAX 64
@@ -77,42 +78,6 @@ static int is_opener(uint32_t c)
 }
 
 /* ---- tables ------------------------------------------------------------ */
-
-/*
- * Abbreviations written with a final period that do not end a sentence
- * (case-sensitive; an entry starting in lowercase also matches capitalised,
- * as at the start of a sentence). Single letters are handled separately.
- */
-static const char *const abbrevs[] = {
-	"Abb", "Abg", "Abk", "Abs", "Abschn", "Abt", "Adr", "allg", "Anh", "Anl",
-	"Anm", "Aufl", "Az", "Bd", "Bde", "Bearb", "beil", "Ber", "bes", "betr",
-	"Betr", "Bez", "Bhf", "Bl", "Bsp", "bspw", "Bt", "bzgl", "bzw", "ca",
-	"Chr", "co", "Co", "Corp", "dgl", "Di", "Dipl", "Do", "Doz", "Dr", "Drs",
-	"dt", "ebd", "ehem", "eig", "eigtl", "einschl", "engl", "entspr", "erg",
-	"erw", "ev", "evtl", "exkl", "Fa", "ff", "Fr", "frz", "geb", "Gebr",
-	"gegr", "gem", "Ges", "gesch", "gest", "gez", "ggf", "ggfs", "Hbf", "hg",
-	"hl", "Hl", "Hr", "Hrn", "Hrsg", "hrsg", "Inc", "Ing", "inkl", "insb",
-	"Inh", "Jg", "Jh", "Jhd", "Jhdt", "jun", "jr", "Jr", "Kap", "kath", "Kfm",
-	"kfm", "kgl", "Kl", "Komm", "Kr", "Kt", "lat", "lfd", "Lfg", "Lkr", "lt",
-	"Ltd", "luth", "max", "MdB", "MdL", "MdEP", "med", "Mi", "Mill", "min",
-	"Mio", "Mo", "Mr", "Mrd", "Mrs", "Ms", "Msgr", "mtl", "MwSt", "Mwst",
-	"Nachf", "Nr", "Nrn", "op", "Pfr", "phil", "Pkt", "Pl", "pp", "Prof",
-	"Prov", "Rd", "rd", "Reg", "Rel", "resp", "röm", "Sa", "Sek", "sen",
-	"Sen", "sog", "Sr", "St", "Std", "Str", "stv", "Tab", "Tel", "techn",
-	"Tsd", "tsd", "ugs", "urspr", "usf", "usw", "Verf", "Verl", "verh", "vgl",
-	"vs", "Vors", "Wdh", "Ziff", "zit", "zzgl", "zt", "zw", "etc", "Jahrh",
-};
-
-/* Abbreviations that are also words or names ("Art", "Jan"): only before a number. */
-static const char *const number_abbrevs[] = {
-	"Art", "Jan", "Feb", "Febr", "Mär", "Mrz", "Apr", "Jun", "Jul", "Aug",
-	"Sep", "Sept", "Okt", "Nov", "Dez", "Bd", "Nr", "Abs", "Ziff", "Kap",
-};
-
-/* Abbreviations that commonly end a sentence: they end it before a capital. */
-static const char *const final_abbrevs[] = {
-	"usw", "etc", "usf", "ff", "Chr", "Jh", "Jhd", "Jhdt", "Jahrh",
-};
 
 static const char *const months[] = {
 	"Januar", "Jänner", "Februar", "März", "April", "Mai", "Juni", "Juli",
@@ -191,11 +156,6 @@ static const char *const starters[] = {
 	"Als", "Ob", "Dies", "Diese", "Dieser", "Dieses", "Laut", "Nicht",
 	"Kein", "Keine", "Viele", "Alle", "Und", "Oder", "Insgesamt", "Zuvor",
 	"Danach", "Inzwischen", "Bislang", "Bisher",
-};
-
-/* Scale words and units after which a starter word begins a new sentence. */
-static const char *const scale_abbrevs[] = {
-	"Mio", "Mrd", "Tsd", "tsd", "Mill", "Std", "min", "Min", "max",
 };
 
 /* Whether t[0..n) equals one of the table entries. */
@@ -442,24 +402,25 @@ static int is_boundary(const struct cand *k)
 	if (tn == 0)
 		return 1;
 	if (!a_isdigit((unsigned char)tok[0]) && tn < 12) {
-		if (in_table(final_abbrevs, ARRAY_LEN(final_abbrevs), tok, tn))
+		int cls = abbrev_end_class(tok, tn);   /* the shared table, abbrev.h */
+		if (cls == AB_END_FINAL)
 			return cp_isupper(next) || next == 0;
-		if (in_table(scale_abbrevs, ARRAY_LEN(scale_abbrevs), tok, tn))
+		if (cls == AB_END_SCALE)
 			return next_word_in(t, len, word_at, starters, ARRAY_LEN(starters));
-		if (in_table_cap(abbrevs, ARRAY_LEN(abbrevs), tok, tn))
+		if (cls == AB_END_NEVER)
 			return 0;
-		if (in_table(number_abbrevs, ARRAY_LEN(number_abbrevs), tok, tn) &&
-		    a_isdigit((int)next))
+		if (cls == AB_END_BEFORE_NUM && a_isdigit((int)next))
 			return 0;     /* "Art. 5", "12. Jan. 2025" */
 		/* the last part of a compound: "Dipl.-Ing.", "Reg.-Bez." */
 		size_t cut = tn;
 		while (cut > 0 && tok[cut - 1] != '-' && tok[cut - 1] != '/')
 			cut--;
-		if (cut > 0 && cut < tn && in_table_cap(abbrevs, ARRAY_LEN(abbrevs), tok + cut, tn - cut))
+		if (cut > 0 && cut < tn && abbrev_end_class(tok + cut, tn - cut) == AB_END_NEVER)
 			return 0;
 		/* "Hauptstr. 12": a street name */
-		if (tn > 3 && !memcmp(tok + tn - 3, "str", 3) && a_isdigit((int)next))
-			return 0;
+		if (tn > 3 && (!memcmp(tok + tn - 3, "str", 3) || !memcmp(tok + tn - 2, "pl", 2)) &&
+		    a_isdigit((int)next))
+			return 0;   /* ..."Rathauspl. 3" too */
 	}
 	size_t other, letters = count_letters(tok, tn, &other);
 	if (letters == 1 && other == 0) {

@@ -246,7 +246,9 @@ static int load_item(struct show *sh, struct sitem *t, int *centred, struct warn
 	case RD_ARTICLE: {
 		struct episode_opts eo = { .article = r->path, .voice = item_voice(sh, r),
 					   .lexicons = sh->so->lexicons, .nlex = sh->so->nlex,
-					   .keep_footer = r->keep_footer, .date = sh->date };
+					   .keep_footer = r->keep_footer, .date = sh->date,
+					   .phonemizer = sh->so->phonemizer,
+					   .phonemizer_ctx = sh->so->phonemizer_ctx };
 		t->speech = 1;
 		t->have_ep = 1;
 		if (episode_load(&eo, &t->ep, w, e))

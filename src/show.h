@@ -13,6 +13,7 @@
 
 #include <stdint.h>
 #include "util.h"
+#include "foreign.h"
 #include "render.h"
 #include "rundown.h"
 #include "timeline.h"
@@ -27,6 +28,8 @@ struct show_opts {
 	const char *date;             /* --date; NULL or "": the rundown's, else SOURCE_DATE_EPOCH */
 	int fit_ms;                   /* --fit; 0: the rundown's length (or none) */
 	int only_item;                /* 1-based: render only this item (preview); 0: all */
+	foreign_phonemizer phonemizer; /* eSpeak phonemes for foreign words (foreign.h); NULL: none */
+	void *phonemizer_ctx;
 };
 
 struct show_result {

@@ -3,6 +3,7 @@
  * from the rendered timeline. Every file is built in memory and then written
  * through util's atomic output file (outfile_write).
  */
+#include "abbrev.h"
 #include "sidecar.h"
 
 #include <errno.h>
@@ -307,7 +308,8 @@ static size_t break_penalty(const struct sent *s, const char *w, size_t m)
 	size_t n = t->end - t->beg;
 	const char *p = w + t->beg;
 
-	if (n >= 2 && p[n - 1] == '.' && (a_isdigit((unsigned char)p[n - 2]) || n <= 4))
+	if (n >= 2 && p[n - 1] == '.' && (a_isdigit((unsigned char)p[n - 2]) || n <= 4 ||
+					  abbrev_end_class(p, n - 1) >= 0))   /* the shared table, abbrev.h */
 		return BREAK_PENALTY;
 	for (size_t k = 0; k < sizeof(binders) / sizeof(binders[0]); k++)
 		if (strlen(binders[k]) == n && !strncasecmp(p, binders[k], n))

@@ -674,12 +674,11 @@ static int local_ready(struct synth *s, struct err *e)
 	return s->have_voice ? local_set_voice(&s->voice, e) : 0;
 }
 
-int synth_phonemes(struct synth *s, const char *text, struct sb *out, struct err *e)
+/* eSpeak's phonemes of `text` in the voice now set in this process, appended to `out`. */
+static int phonemes_here(const char *text, struct sb *out, struct err *e)
 {
 	const void *p = text;
 
-	if (local_ready(s, e))
-		return -1;
 	while (p && *(const char *)p) {
 		const char *ph = espeak_TextToPhonemes(&p, espeakCHARS_UTF8, 0);
 		if (!ph)
@@ -689,6 +688,26 @@ int synth_phonemes(struct synth *s, const char *text, struct sb *out, struct err
 		sb_adds(out, ph);
 	}
 	return 0;
+}
+
+int synth_phonemes(struct synth *s, const char *text, struct sb *out, struct err *e)
+{
+	if (local_ready(s, e))
+		return -1;
+	return phonemes_here(text, out, e);
+}
+
+/*
+ * Only this process's eSpeak NG (never an engine process that speaks) changes
+ * voice here; synth_phonemes sets the preset's voice again before it is used.
+ */
+int synth_lang_phonemes(struct synth *s, const char *lang, const char *text, struct sb *out)
+{
+	struct err e;
+
+	if (local_init(s, &e) || espeak_SetVoiceByName(lang) != EE_OK)
+		return -1;
+	return phonemes_here(text, out, &e);
 }
 
 static int cmp_name(const void *a, const void *b)

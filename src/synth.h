@@ -68,6 +68,14 @@ int synth_say(struct synth *s, const char *text, struct synth_audio *out, struct
 /* eSpeak's phoneme transcription of `text` (as `espeak-ng -x`), appended to `out`. */
 int synth_phonemes(struct synth *s, const char *text, struct sb *out, struct err *e);
 
+/*
+ * The phonemes of `text` in eSpeak voice `lang` ("en", "de"), appended to
+ * `out` as synth_phonemes does, including eSpeak's "(en)...(de)" marks where
+ * its dictionary switches language. The voice chosen by synth_set_voice is
+ * restored afterwards. Returns 0 or -1 (unknown voice).
+ */
+int synth_lang_phonemes(struct synth *s, const char *lang, const char *text, struct sb *out);
+
 /* Appends one line per installed eSpeak voice for language `lang`: "name<TAB>identifier<TAB>gender". */
 void synth_list_voices(struct synth *s, const char *lang, struct sb *out);
 

@@ -16,7 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "abbrev.h"
 #include "lexicon.h"
+#include "foreign.h"
 #include "numwords.h"
 #include "verbalize.h"
 
@@ -503,6 +505,23 @@ static char noun_gender(const char *w)
 		if (k < n && !strcmp(w + n - k, *p))
 			return 'n';
 	}
+	/* "Gebäude", "Gebirge": ge-...-e is neuter */
+	if (n > 5 && !strncmp(w, "ge", 2) && w[n - 1] == 'e')
+		return 'n';
+	/* a noun made of an infinitive ("Beben", "Treffen", "Verfahren") is neuter; a few in -en are not */
+	static const char *const en_masc[] = { "wagen", "garten", "hafen", "boden", "regen", "ofen",
+		"norden", "süden", "osten", "westen", "rahmen", "namen", "samen", "graben", "magen",
+		"faden", "haken", "kuchen", "knochen", "rücken", "schaden", "bogen", "balken", "posten",
+		"daumen", "streifen", "kragen", "frieden", "glauben", "haufen", "felsen", "karren",
+		"besen", "segen", "schinken", "brunnen", "tropfen", "funken", "ballen", "bezirken", NULL };
+	if (n > 4 && !strcmp(w + n - 2, "en") && !strchr("aeiouäöü", w[n - 3])) {
+		for (const char *const *p = en_masc; *p; p++) {
+			size_t k = strlen(*p);
+			if (k <= n && !strcmp(w + n - k, *p))
+				return 'm';
+		}
+		return 'n';
+	}
 	for (const char *const *p = fsuf; *p; p++) {
 		size_t k = strlen(*p);
 		if (k < n && !strcmp(w + n - k, *p))
@@ -684,7 +703,7 @@ static void say_label(struct ctx *c, size_t i)
 		}
 	}
 	if (low && !strcmp(w, "de")) {
-		say(c, "de");
+		say(c, "D-E");   /* "Punkt De-E", as newsreaders say it */
 		return;
 	}
 	if (n <= 3 || !vow || maxrun >= 5) {
@@ -890,6 +909,21 @@ static size_t rule_secret(struct ctx *c, size_t i, size_t e)
 }
 
 /* Telephone numbers: "+49 30 1234-5678", "(0411) 1234-1234", "030/1234567". */
+/*
+ * Digits d[0..n) one by one in groups with a short pause ("1234567" ->
+ * "eins zwei, drei vier, fünf sechs sieben"): a listener can write them down.
+ */
+static void say_pairs(struct sb *t, const char *d, size_t n)
+{
+	for (size_t k = 0; k < n;) {
+		size_t g = n - k == 3 ? 3 : n - k >= 2 ? 2 : 1;
+		if (k)
+			sb_adds(t, ", ");
+		nw_digits(t, d + k, g);
+		k += g;
+	}
+}
+
 static size_t rule_phone(struct ctx *c, size_t i)
 {
 	size_t j = i;
@@ -910,6 +944,10 @@ static size_t rule_phone(struct ctx *c, size_t i)
 		   i + 1 < c->nt && c->tk[i + 1].t == T_SPACE && is_t(c, i + 2, T_NUM) && tl(c, i + 2) >= 4 &&
 		   !quantity_follows(c, i + 3)) {
 		plus = 0;
+	} else if (is_t(c, i, T_NUM) && tp(c, i)[0] == '0' && tl(c, i) >= 3 && tl(c, i) <= 6 &&
+		   i + 3 < c->nt && c->tk[i + 1].t == T_SPACE && is_sym(c, i + 2, '/') &&
+		   c->tk[i + 3].t == T_SPACE && is_t(c, i + 4, T_NUM)) {
+		plus = 0;   /* "0221 / 47 11 08" */
 	} else {
 		return 0;
 	}
@@ -923,7 +961,11 @@ static size_t rule_phone(struct ctx *c, size_t i)
 		if (c->tk[k].t == T_NUM) {
 			if (t.len)
 				sb_adds(&t, ", ");
-			nw_digits(&t, tp(c, k), tl(c, k));
+			/* digit by digit; a long group with short pauses, as broadcasters read it */
+			if (tl(c, k) <= 4)
+				nw_digits(&t, tp(c, k), tl(c, k));
+			else
+				say_pairs(&t, tp(c, k), tl(c, k));
 			groups++;
 			k++;
 		} else if ((is_sym(c, k, '(') || is_sym(c, k, ')') || is_sym(c, k, '/') || is_dash(c, k)) &&
@@ -935,6 +977,9 @@ static size_t rule_phone(struct ctx *c, size_t i)
 			k++;
 		} else if (c->tk[k].t == T_SPACE && is_sym(c, k + 1, '(') ) {
 			k++;
+		} else if (c->tk[k].t == T_SPACE && (is_sym(c, k + 1, '/') || is_dash(c, k + 1)) &&
+			   k + 2 < c->nt && c->tk[k + 2].t == T_SPACE && is_t(c, k + 3, T_NUM)) {
+			k += 3;   /* "0221 / 47 11 08" */
 		} else {
 			break;
 		}
@@ -1098,8 +1143,12 @@ static const struct currency *currency_at(const struct ctx *c, size_t i, size_t 
 	if (i >= c->nt)
 		return NULL;
 	if (teq(c, i, "US") && is_sym(c, i + 1, '$')) {
-		*used = 2;
-		return &currencies[5];
+		/* "US $" is the entry written "US$" */
+		for (size_t k = 0; k < ARRAY_LEN(currencies); k++)
+			if (!strcmp(currencies[k].w, "US$")) {
+				*used = 2;
+				return &currencies[k];
+			}
 	}
 	for (size_t k = 0; k < ARRAY_LEN(currencies); k++) {
 		const char *w = currencies[k].w;
@@ -1526,18 +1575,53 @@ static const char *vulgar(uint32_t cp, int *half)
 }
 
 /* "ein", "eine", "einem", "einer", "einen": the number 1 before a noun of gender g, by the preposition before it. */
-static const char *one_form(const struct ctx *c, size_t i, char g)
+/*
+ * "ein", "eine", "einen", "einem", "einer" for a quantity of one (number at
+ * token i, the quantity's words end before token `after`) of gender g: the
+ * case comes from a preposition before it (also across "und"/"oder": "mit 1 kg
+ * und 1 t"), a verb that takes an object ("kostet 1 Euro"), or a measure
+ * adjective after it ("ein 1 km langer Stau": accusative of measure).
+ */
+static const char *one_form(const struct ctx *c, size_t i, size_t after, char g)
 {
 	static const char *const dat_only[] = { "mit", "von", "bei", "aus", "nach", "seit", "zu",
-		"gegenüber", "samt", "nebst", "binnen", NULL };
+		"gegenüber", "samt", "nebst", "binnen", "vom", "zum", "beim", NULL };
 	static const char *const acc_only[] = { "für", "gegen", "durch", "ohne", "um", NULL };
-	size_t p = pv(c, i);
+	static const char *const acc_verbs[] = { "kostet", "kosten", "kostete", "kosteten", "zahlt",
+		"zahlen", "zahlte", "zahlten", "beträgt", "betrug", "bringt", "brachte", "erhält",
+		"erhielt", "bekommt", "bekam", "verdient", "verdiente", "spart", "sparte", "braucht",
+		"brauchte", "wiegt", "wog", "misst", "maß", "kostete", "verlangt", "verlangte",
+		"spendet", "spendete", "fordert", "forderte", "sammelt", "sammelte", NULL };
+	static const char *const measure_adj[] = { "lang", "breit", "hoch", "hoh", "tief", "schwer",
+		"dick", "weit", "alt", "groß", "stark", "teuer", "teur", NULL };
+	const char *acc = g == 'f' ? "eine" : g == 'm' ? "einen" : "ein";
+	const char *dat = g == 'f' ? "einer" : "einem";
 	char w[32];
-	if (p != SIZE_MAX && is_t(c, p, T_WORD) && lower(c, p, w, sizeof w)) {
+	/* the accusative of measure before an adjective: "ein 1 km langer Stau" */
+	size_t a = after < c->nt && c->tk[after].t == T_SPACE ? after + 1 : after;
+	if (a < c->nt && is_lowerword(c, a) && lower(c, a, w, sizeof w)) {
+		size_t n = strlen(w);
+		while (n > 0 && strchr("ers n", w[n - 1]) && n > 3)
+			n--;
+		w[n] = '\0';
+		if (in_list(w, measure_adj))
+			return acc;
+	}
+	size_t p = pv(c, i);
+	for (int hop = 0; hop < 2 && p != SIZE_MAX && is_t(c, p, T_WORD) && lower(c, p, w, sizeof w); hop++) {
 		if (in_list(w, dat_only))
-			return g == 'f' ? "einer" : "einem";
-		if (in_list(w, acc_only))
-			return g == 'f' ? "eine" : g == 'm' ? "einen" : "ein";
+			return dat;
+		if (in_list(w, acc_only) || in_list(w, acc_verbs))
+			return acc;
+		if (strcmp(w, "und") && strcmp(w, "oder"))
+			break;
+		/* "und": the case of the quantity before it, up to three words back */
+		size_t q = pv(c, p);
+		for (int k = 0; k < 3 && q != SIZE_MAX && !is_t(c, q, T_NUM); k++)
+			q = pv(c, q);
+		if (q == SIZE_MAX || !is_t(c, q, T_NUM))
+			break;
+		p = pv(c, q);
 	}
 	return g == 'f' ? "eine" : "ein";
 }
@@ -1622,7 +1706,7 @@ static size_t say_quantity(struct ctx *c, struct num *m, const struct currency *
 	if (is_one && !s && !cur && !un && teq(c, k, "Uhr"))
 		say(c, "ein");
 	else if (is_one && g && !minus)
-		say(c, one_form(c, m->start, g));
+		say(c, one_form(c, m->start, j, g));
 	else
 		say_num(c, m, one);
 	if (s)
@@ -1633,6 +1717,17 @@ static size_t say_quantity(struct ctx *c, struct num *m, const struct currency *
 		if (per)
 			say(c, "pro");
 		say(c, is_one && !s ? un->sg : un->pl);
+	}
+	if ((un || cur) && is_sym(c, j, '/')) {
+		/* a compound unit: "20 l/m²" -> "Liter pro Quadratmeter", "1,89 €/l" -> "Euro pro Liter" */
+		size_t u2;
+		int per2;
+		const struct unit *d = unit_at(c, j, &u2, &per2);
+		if (d && per2 && u2) {
+			say(c, "pro");
+			say(c, d->sg);
+			j += u2;
+		}
 	}
 	if (final_dot && !cur && !un)
 		glue(c, ".");
@@ -1877,74 +1972,15 @@ static size_t rule_currency_first(struct ctx *c, size_t i)
 
 /* ---- words ---------------------------------------------------------------- */
 
-/* Abbreviations: parts separated by ". " or "."; all end with ".". */
-struct abbr { const char *parts[4]; const char *spoken; int need; };
-enum { NEED_NONE, NEED_NUM, NEED_CAP, NEED_NOT_END };
-static const struct abbr abbrs[] = {
-	{ { "z", "B" }, "zum Beispiel", 0 }, { { "Z", "B" }, "zum Beispiel", 0 },
-	{ { "u", "a" }, "unter anderem", 0 }, { { "U", "a" }, "unter anderem", 0 },
-	{ { "d", "h" }, "das heißt", 0 }, { { "D", "h" }, "das heißt", 0 },
-	{ { "v", "Chr" }, "vor Christus", 0 }, { { "n", "Chr" }, "nach Christus", 0 },
-	{ { "z", "T" }, "zum Teil", 0 }, { { "u", "U" }, "unter Umständen", 0 },
-	{ { "o", "Ä" }, "oder Ähnliches", 0 }, { { "u", "Ä" }, "und Ähnliches", 0 },
-	{ { "i", "d", "R" }, "in der Regel", 0 }, { { "z", "Zt" }, "zurzeit", 0 },
-	{ { "z", "Z" }, "zurzeit", 0 }, { { "u", "v", "m" }, "und vieles mehr", 0 },
-	{ { "s", "o" }, "siehe oben", 0 }, { { "s", "u" }, "siehe unten", 0 },
-	{ { "v", "a" }, "vor allem", 0 }, { { "i", "A" }, "im Auftrag", 0 },
-	{ { "a", "D" }, "außer Dienst", 0 }, { { "e", "V" }, "eingetragener Verein", 0 },
-	{ { "o", "g" }, "oben genannt", 0 }, { { "z", "Hd" }, "zu Händen", 0 },
-	{ { "a", "M" }, "am Main", 0 }, { { "i", "Br" }, "im Breisgau", 0 },
-	{ { "u", "s", "w" }, "und so weiter", 0 }, { { "m", "E" }, "meines Erachtens", 0 },
-	{ { "bzw" }, "beziehungsweise", 0 }, { { "ca" }, "circa", 0 }, { { "Ca" }, "circa", 0 },
-	{ { "usw" }, "und so weiter", 0 }, { { "etc" }, "et cetera", 0 },
-	{ { "vgl" }, "vergleiche", 0 }, { { "Vgl" }, "vergleiche", 0 },
-	{ { "inkl" }, "inklusive", 0 }, { { "exkl" }, "exklusive", 0 },
-	{ { "zzgl" }, "zuzüglich", 0 }, { { "ggf" }, "gegebenenfalls", 0 },
-	{ { "evtl" }, "eventuell", 0 }, { { "sog" }, "sogenannte", 0 },
-	{ { "bspw" }, "beispielsweise", 0 }, { { "insb" }, "insbesondere", 0 },
-	{ { "einschl" }, "einschließlich", 0 }, { { "max" }, "maximal", 0 },
-	{ { "mind" }, "mindestens", 0 }, { { "gem" }, "gemäß", 0 }, { { "lt" }, "laut", 0 },
-	{ { "Dr" }, "Doktor", 0 }, { { "Prof" }, "Professor", 0 }, { { "Dipl" }, "Diplom", 0 },
-	{ { "Ing" }, "Ingenieur", 0 }, { { "Hr" }, "Herr", NEED_CAP }, { { "Hrn" }, "Herrn", NEED_CAP },
-	{ { "Fr" }, "Frau", NEED_CAP }, { { "Mr" }, "Mister", 0 }, { { "Mrs" }, "Misses", 0 },
-	{ { "Ms" }, "Miss", 0 }, { { "St" }, "Sankt", NEED_CAP }, { { "Str" }, "Straße", 0 },
-	{ { "Nr" }, "Nummer", 0 }, { { "Nrn" }, "Nummern", 0 }, { { "Abs" }, "Absatz", 0 },
-	{ { "Art" }, "Artikel", NEED_NUM }, { { "S" }, "Seite", NEED_NUM },
-	{ { "Kap" }, "Kapitel", 0 }, { { "Bd" }, "Band", NEED_NUM }, { { "Abb" }, "Abbildung", 0 },
-	{ { "Tab" }, "Tabelle", NEED_NUM }, { { "Ziff" }, "Ziffer", 0 }, { { "ff" }, "folgende", 0 },
-	{ { "Jh" }, "Jahrhundert", 0 }, { { "Jhd" }, "Jahrhundert", 0 }, { { "Jhs" }, "Jahrhunderts", 0 },
-	{ { "Jt" }, "Jahrtausend", 0 }, { { "Mio" }, "Millionen", 0 }, { { "Mrd" }, "Milliarden", 0 },
-	{ { "Tsd" }, "Tausend", 0 }, { { "MwSt" }, "Mehrwertsteuer", 0 }, { { "Mwst" }, "Mehrwertsteuer", 0 },
-	{ { "Tel" }, "Telefon", 0 }, { { "Hrsg" }, "Herausgeber", 0 }, { { "geb" }, "geboren", 0 },
-	{ { "gest" }, "gestorben", 0 }, { { "Std" }, "Stunden", 0 }, { { "Min" }, "Minuten", 0 },
-	{ { "Sek" }, "Sekunden", 0 }, { { "Hbf" }, "Hauptbahnhof", 0 }, { { "Bhf" }, "Bahnhof", 0 },
-	{ { "Abt" }, "Abteilung", 0 }, { { "Univ" }, "Universität", 0 }, { { "Fa" }, "Firma", NEED_CAP },
-	{ { "engl" }, "englisch", 0 }, { { "franz" }, "französisch", 0 }, { { "lat" }, "lateinisch", 0 },
-	{ { "ehem" }, "ehemalige", 0 }, { { "gegr" }, "gegründet", 0 }, { { "Pkt" }, "Punkte", 0 },
-	{ { "bzgl" }, "bezüglich", 0 }, { { "zB" }, "zum Beispiel", 0 }, { { "dh" }, "das heißt", 0 },
-	{ { "Co" }, "Co", 0 }, { { "Jan" }, "Januar", NEED_NUM }, { { "Feb" }, "Februar", NEED_NUM },
-	{ { "Aug" }, "August", NEED_NUM }, { { "Sept" }, "September", NEED_NUM },
-	{ { "Okt" }, "Oktober", NEED_NUM }, { { "Nov" }, "November", NEED_NUM },
-	{ { "Dez" }, "Dezember", NEED_NUM }, { { "Apr" }, "April", NEED_NUM },
-	{ { "St" }, "Stück", NEED_NONE }, { { "h", "c" }, "honoris causa", 0 }, { { "f" }, "folgende", 0 },
-	{ { "o", "ä" }, "oder ähnliches", 0 }, { { "u", "ä" }, "und ähnliches", 0 },
-	{ { "ggü" }, "gegenüber", 0 }, { { "Jhdt" }, "Jahrhundert", 0 }, { { "rd" }, "rund", NEED_NUM },
-	{ { "zw" }, "zwischen", 0 }, { { "tägl" }, "täglich", 0 }, { { "jährl" }, "jährlich", 0 },
-	{ { "monatl" }, "monatlich", 0 }, { { "insg" }, "insgesamt", 0 }, { { "dgl" }, "dergleichen", 0 },
-	{ { "allg" }, "allgemein", 0 }, { { "bes" }, "besonders", 0 }, { { "Bsp" }, "Beispiel", 0 },
-	{ { "Ltd" }, "Limited", 0 }, { { "Jr" }, "Junior", 0 }, { { "Gebr" }, "Gebrüder", 0 },
-	{ { "verh" }, "verheiratet", 0 }, { { "Tsd" }, "Tausend", 0 }, { { "Mill" }, "Millionen", 0 },
-	{ { "Reg", "Bez" }, "Regierungsbezirk", 0 }, { { "Lkr" }, "Landkreis", 0 },
-	{ { "Präs" }, "Präsident", 0 }, { { "Vors" }, "Vorsitzender", 0 }, { { "Sr" }, "Senior", 0 },
-};
-
 /* Tries the abbreviation table at word token i. */
 static size_t rule_abbr(struct ctx *c, size_t i)
 {
 	if (!is_sym(c, i + 1, '.'))
 		return 0;
-	for (size_t k = 0; k < ARRAY_LEN(abbrs); k++) {
-		const struct abbr *a = &abbrs[k];
+	for (size_t k = 0; k < abbrev_count; k++) {
+		const struct abbrev *a = &abbrev_table[k];
+		if (!a->spoken)
+			continue;
 		size_t j = i;
 		int ok = 1;
 		for (int p = 0; p < 4 && a->parts[p]; p++) {
@@ -1968,9 +2004,9 @@ static size_t rule_abbr(struct ctx *c, size_t i)
 		if (is_t(c, j, T_WORD))
 			continue;
 		size_t n = nx(c, j - 1);
-		if (a->need == NEED_NUM && !is_t(c, n, T_NUM))
+		if (a->need == AB_NEED_NUM && !is_t(c, n, T_NUM))
 			continue;
-		if (a->need == NEED_CAP && !is_cap(c, n))
+		if (a->need == AB_NEED_CAP && !is_cap(c, n))
 			continue;
 		if ((!strcmp(a->spoken, "Stück") || !strcmp(a->parts[0], "f")) && !is_t(c, pv(c, i), T_NUM))
 			continue;
@@ -1986,9 +2022,35 @@ static size_t rule_abbr(struct ctx *c, size_t i)
 		}
 		/* the dot of an abbreviation at the very end also ends the sentence */
 		if (j >= c->nt || (c->tk[j].t == T_SPACE && j + 1 >= c->nt) ||
-		    (a->need != NEED_CAP && starts_sentence(c, nx(c, j - 1))))
+		    (a->need != AB_NEED_CAP && starts_sentence(c, nx(c, j - 1))))
 			glue(c, ".");
 		return j;
+	}
+	return 0;
+}
+
+/* Street names with an abbreviated ending: "Goethestr. 5" -> "Goethestraße", "Rathauspl." -> "Rathausplatz". */
+static size_t rule_street(struct ctx *c, size_t i)
+{
+	static const char *const ends[][2] = { { "str", "straße" }, { "pl", "platz" }, { "weg", "weg" } };
+	const char *p = tp(c, i);
+	size_t n = tl(c, i);
+	if (!is_sym(c, i + 1, '.') || !is_cap(c, i) || n < 5)
+		return 0;
+	for (size_t k = 0; k < 2; k++) {
+		size_t el = strlen(ends[k][0]);
+		if (n <= el + 2 || memcmp(p + n - el, ends[k][0], el) || !a_islower((unsigned char)p[n - el - 1]))
+			continue;
+		struct sb t;
+		sb_init(&t);
+		sb_add(&t, p, n - el);
+		sb_adds(&t, ends[k][1]);
+		say_sb(c, &t);
+		sb_release(&t);
+		size_t e = i + 2;
+		if (e >= c->nt || (c->tk[e].t == T_SPACE && e + 1 >= c->nt) || starts_sentence(c, nx(c, i + 1)))
+			glue(c, ".");
+		return e;
 	}
 	return 0;
 }
@@ -2030,6 +2092,24 @@ static int roman_value(const struct ctx *c, size_t i)
 }
 
 /* "Wilhelm II." -> "Wilhelm der Zweite"; "Teil III" -> "Teil drei". */
+/* Verbs after which a regnal name is the object: "wählten Papst Leo XIV." -> "den Vierzehnten". */
+static const char *const regnal_acc_verbs[] = {
+	"wählten", "wählte", "krönten", "krönte", "trafen", "traf", "empfing", "empfingen",
+	"besuchte", "besuchten", "begrüßte", "begrüßten", "ehrte", "ehrten", "beerbte",
+	"kritisierte", "lobte", "zeigt", "zeigte", "feierten", "feierte", NULL
+};
+/* Titles before a regnal name ("Papst Leo XIV."): not a noun governing a genitive. */
+static const char *const regnal_titles[] = {
+	"könig", "königin", "kaiser", "kaiserin", "papst", "prinz", "prinzessin", "zar", "zarin",
+	"herzog", "herzogin", "fürst", "fürstin", "kurfürst", "graf", "gräfin", "sultan", NULL
+};
+/* Names and titles of women with a regnal number. */
+static const char *const regnal_female[] = {
+	"königin", "queen", "kaiserin", "zarin", "fürstin", "elisabeth", "elizabeth", "maria", "victoria",
+	"viktoria", "katharina", "margrethe", "beatrix", "juliana", "wilhelmina", "christina",
+	"isabella", "isabel", "mary", "anne", "anna", "johanna", "luise", "louise", NULL
+};
+
 static size_t rule_roman(struct ctx *c, size_t i)
 {
 	int v = roman_value(c, i);
@@ -2042,7 +2122,7 @@ static size_t rule_roman(struct ctx *c, size_t i)
 	static const char *const plain[] = {
 		"teil", "kapitel", "band", "akt", "staffel", "folge", "phase", "stufe",
 		"buch", "artikel", "absatz", "typ", "version", "abschnitt", "anhang",
-		"szene", "episode", "titel", "tome", "vol", NULL
+		"szene", "episode", "titel", "tome", "vol", "hartz", NULL
 	};
 	const char *rp = tp(c, i);
 	int letters_ok = tl(c, i) >= 2 || *rp == 'I' || *rp == 'V' || *rp == 'X';
@@ -2069,22 +2149,37 @@ static size_t rule_roman(struct ctx *c, size_t i)
 		q = r;
 	}
 	size_t b = pv(c, q);
-	const char *art = "der", *end = "e";
+	enum { NOM, ACC, DAT, GEN } cs = NOM;
 	char x[32];
 	if (b != SIZE_MAX && is_t(c, b, T_WORD) && lower(c, b, x, sizeof x)) {
 		if (!strcmp(x, "dem") || !strcmp(x, "vom") || !strcmp(x, "zum") || !strcmp(x, "beim") ||
 		    (in_list(x, dat_preps) && strcmp(x, "in") && strcmp(x, "an") && strcmp(x, "auf") && strcmp(x, "über")) ||
-		    !strcmp(x, "unter")) {
-			art = "dem";
-			end = "en";
-		} else if (!strcmp(x, "den") || in_list(x, acc_preps)) {
-			art = "den";
-			end = "en";
-		} else if (!strcmp(x, "des")) {
-			art = "des";
-			end = "en";
-		}
+		    !strcmp(x, "unter"))
+			cs = DAT;
+		else if (!strcmp(x, "den") || in_list(x, acc_preps) || in_list(x, regnal_acc_verbs))
+			cs = ACC;
+		else if (!strcmp(x, "des"))
+			cs = GEN;
 	}
+	/* "das Erbe Karls III.": a name with genitive s after a noun */
+	size_t bp = pv(c, p);
+	char y0[32];
+	if (cs == NOM && bp != SIZE_MAX && is_cap(c, bp) && !starts_sentence(c, bp) &&
+	    !(lower(c, bp, y0, sizeof y0) && in_list(y0, regnal_titles)) &&
+	    tl(c, p) > 3 && tp(c, p)[tl(c, p) - 1] == 's')
+		cs = GEN;
+	/* queens and empresses: "Elisabeth II." is "die Zweite" */
+	int fem = 0;
+	for (size_t k = q; k != SIZE_MAX && k <= p; k = nx(c, k)) {
+		char y[32];
+		if (is_t(c, k, T_WORD) && lower(c, k, y, sizeof y) && in_list(y, regnal_female))
+			fem = 1;
+		if (k == p)
+			break;
+	}
+	static const char *const arts[2][4] = { { "der", "den", "dem", "des" }, { "die", "die", "der", "der" } };
+	const char *art = arts[fem][cs];
+	const char *end = cs == NOM || (fem && cs == ACC) ? "e" : "en";
 	struct sb t;
 	sb_init(&t);
 	sb_adds(&t, art);
@@ -2110,7 +2205,7 @@ static const char *const acro_words[] = {
 	"DAX", "MDAX", "TecDAX", "SDAX", "LAN", "WLAN", "PIN", "TAN", "GAU",
 	"SARS", "MERS", "COVID", "LIDL", "ALDI", "UFO", "ZEIT", "TAZ", "NABU",
 	"BUND", "DIN", "ISO", "LED", "RAM", "ROM", "DAB", "NAS", "PEGIDA", "INSA",
-	"FORSA", "KITA", "ARAG", "ADAC", "HUK", "SAP", "BASF", "NRW", NULL
+	"FORSA", "KITA", "IRIS", "ARAG", "ADAC", "HUK", "SAP", "BASF", "NRW", NULL
 };
 /* Spoken forms for a few acronyms that are not simply spelled. */
 static const char *const acro_special[][2] = {
@@ -2263,6 +2358,48 @@ static size_t rule_weekday(struct ctx *c, size_t i)
 	return dot ? i + 2 : i + 1;
 }
 
+/* Starts the output of a replacement `r` for token i: space, anchor, no "]][[" run-together. */
+static void emit_start(struct ctx *c, size_t i, const char *r)
+{
+	if ((i > 0 && c->tk[i - 1].t == T_SPACE) || c->said)
+		sep(c);
+	struct sb *o = &c->out->spoken;
+	if (o->len && (o->buf[o->len - 1] == '[' || o->buf[o->len - 1] == ']') && r[0] == '[')
+		sb_addc(o, ' ');
+	add_anchor(c);
+}
+
+/* A code point that is probably a letter the tokenizer does not know (Vietnamese "ễ"), not punctuation. */
+static int letter_like(uint32_t cp)
+{
+	return cp >= 0xC0 && cp != 0xD7 && cp != 0xF7 && !(cp >= 0x2000 && cp <= 0x2BFF) &&
+	       !(cp >= 0x3000 && cp <= 0x303F) && !(cp >= 0xFE00);
+}
+
+/* A word read in another language's manner, or one eSpeak would read in another voice (foreign.h). */
+static size_t rule_foreign(struct ctx *c, size_t i)
+{
+	const struct lexicon *lx = c->o ? c->o->lex : NULL;
+	if (!lx || tl(c, i) < 2 || all_caps(c, i))
+		return 0;
+	/* part of a word the tokenizer cut at a letter it does not know ("Nguyễn"): leave it whole */
+	if ((i + 1 < c->nt && c->tk[i + 1].t == T_SYM && letter_like(c->tk[i + 1].cp)) ||
+	    (i > 0 && c->tk[i - 1].t == T_SYM && letter_like(c->tk[i - 1].cp)))
+		return 0;
+	struct foreign *fx = lex_foreign(lx, c->w);
+	struct sb ph;
+	sb_init(&ph);
+	if (!fx || !foreign_say(fx, tp(c, i), tl(c, i), &ph)) {
+		sb_release(&ph);
+		return 0;
+	}
+	emit_start(c, i, ph.buf);
+	sb_add(&c->out->spoken, ph.buf, ph.len);
+	c->said = 0;
+	sb_release(&ph);
+	return i + 1;
+}
+
 /* Looks a word up in the lexicon (whole hyphenated compound first). */
 static size_t rule_lexicon(struct ctx *c, size_t i)
 {
@@ -2287,12 +2424,7 @@ static size_t rule_lexicon(struct ctx *c, size_t i)
 	}
 	if (!r)
 		return 0;
-	if ((i > 0 && c->tk[i - 1].t == T_SPACE) || c->said)
-		sep(c);
-	struct sb *o = &c->out->spoken;
-	if (o->len && (o->buf[o->len - 1] == '[' || o->buf[o->len - 1] == ']') && r[0] == '[')
-		sb_addc(o, ' ');
-	add_anchor(c);
+	emit_start(c, i, r);
 	size_t rl = strlen(r);
 	if (gen && rl >= 4 && !strcmp(r + rl - 2, "]]")) {
 		sb_add(&c->out->spoken, r, rl - 2);
@@ -2312,6 +2444,21 @@ static size_t rule_symbol(struct ctx *c, size_t i)
 	uint32_t cp = c->tk[i].cp;
 	int half;
 	const char *v = vulgar(cp, &half);
+	if (v && i > 0 && c->tk[i - 1].t == T_NUM && (cp == 0xBD || cp == 0xBC || cp == 0xBE)) {
+		/* "1½" -> "eineinhalb", "2¾" -> "zweidreiviertel": one word */
+		struct sb *o = &c->out->spoken;
+		if (o->len >= 4 && !memcmp(o->buf + o->len - 4, "eins", 4))
+			o->len--, o->buf[o->len] = '\0';
+		sb_adds(o, cp == 0xBD ? "einhalb" : cp == 0xBC ? "einviertel" : "dreiviertel");
+		c->said = 1;
+		return i + 1;
+	}
+	if (v && cp == 0xBD && is_t(c, nx(c, i), T_WORD) && is_cap(c, nx(c, i))) {
+		/* "½ Prozent" -> "ein halbes Prozent", "½ Stunde" -> "eine halbe Stunde" */
+		char g = gender_at(c, nx(c, i));
+		say(c, g == 'f' ? "eine halbe" : g == 'n' ? "ein halbes" : "ein halber");
+		return i + 1;
+	}
 	if (v) {
 		say(c, v);
 		return i + 1;
@@ -2474,9 +2621,9 @@ void verb_sentence(const char *written, size_t len, const struct verb_opts *o,
 				break;
 			}
 			if (!(r = rule_lexicon(&c, i)) && !(r = rule_currency_first(&c, i)) &&
-			    !(r = rule_weekday(&c, i)) && !(r = rule_abbr(&c, i)) &&
-			    !(r = rule_roman(&c, i)))
-				r = rule_acronym(&c, i);
+			    !(r = rule_weekday(&c, i)) && !(r = rule_abbr(&c, i)) && !(r = rule_street(&c, i)) &&
+			    !(r = rule_roman(&c, i)) && !(r = rule_acronym(&c, i)))
+				r = rule_foreign(&c, i);
 			break;
 		default:
 			break;

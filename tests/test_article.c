@@ -12,7 +12,7 @@
 static int parse(const char *text, size_t len, int markdown, int keep, struct doc *d,
 		 struct warns *w, struct err *e)
 {
-	struct doc_opts o = { keep, markdown };
+	struct doc_opts o = { keep, markdown, 0 };
 
 	e->msg[0] = '\0';
 	return doc_parse(text, len, "a.txt", &o, d, w, e);
@@ -56,6 +56,10 @@ static void test_errors(void **state)
 	static const char fm[] = "---\ntitle: Nur Kopf\n---\n\n";
 	assert_int_equal(parse(fm, sizeof fm - 1, -1, 0, &d, &w, &e), -1);
 	assert_string_equal(e.msg, "a.txt: article is empty");
+	/* issue 11: an unclosed front matter is an error, not the title "---" */
+	static const char open_fm[] = "\n---\ntitle: Kopf\n\nText hier.\n";
+	assert_int_equal(parse(open_fm, sizeof open_fm - 1, -1, 0, &d, &w, &e), -1);
+	assert_string_equal(e.msg, "a.txt:2: front matter opened with \"---\" is never closed");
 	assert_int_equal(w.n, 0);
 	warns_release(&w);
 }
@@ -134,6 +138,65 @@ static void test_byline(void **state)
 	assert_string_equal(d.blocks[1].text, "Von Ana Lima");
 	assert_int_equal(d.blocks[3].role, ROLE_HEADING);
 	assert_int_equal(d.blocks[4].section, 1);
+	doc_release(&d);
+	warns_release(&w);
+}
+
+/* Issue 10 section 2: site furniture is left out with a warning naming the line, or kept. */
+static void test_furniture(void **state)
+{
+	static const char in[] =
+		"Brand in der Altstadt\n\n"
+		"Von Jana Muster | 05.02.2025, 06:00 Uhr\n\n"
+		"Stand: 05.02.2025, 17:45 Uhr\n\n"
+		"Facebook X WhatsApp Drucken\n\n"
+		"Die Feuerwehr war mit 80 Kräften im Einsatz. Stand der Dinge: alles ruhig.\n\n"
+		"Video: Stadtfernsehen\n\n"
+		"Lesen Sie auch: Wie Rauchmelder Leben retten\n\n"
+		"Die Stadt bietet Hilfe an. Von Montag an gilt ein Fahrverbot.\n\n"
+		"Mehr zum Thema\n\n"
+		"Newsletter abonnieren\n";
+	struct doc d;
+	struct warns w;
+	struct err e;
+
+	(void)state;
+	warns_init(&w);
+	assert_int_equal(parse(in, sizeof in - 1, 0, 0, &d, &w, &e), 0);
+	assert_int_equal(d.nblocks, 3);
+	assert_string_equal(d.blocks[1].text, "Die Feuerwehr war mit 80 Kräften im Einsatz. Stand der Dinge: alles ruhig.");
+	assert_string_equal(d.blocks[2].text, "Die Stadt bietet Hilfe an. Von Montag an gilt ein Fahrverbot.");
+	assert_int_equal(d.nleft, 7);
+	assert_int_equal(w.n, 7);
+	assert_string_equal(w.v[0], "a.txt:3: byline left out: \"Von Jana Muster | 05.02.2025, 06:00 Uhr\"");
+	assert_string_equal(d.left_out[1], "line 5 (timestamp): Stand: 05.02.2025, 17:45 Uhr");
+	assert_non_null(strstr(w.v[2], "a.txt:7: share or newsletter prompt"));
+	assert_non_null(strstr(w.v[3], "a.txt:11: photo or video credit"));
+	assert_non_null(strstr(w.v[4], "a.txt:13: link teaser"));
+	/* the byline fills the metadata */
+	assert_string_equal(d.meta.author, "Jana Muster");
+	assert_string_equal(d.meta.date, "2025-02-05");
+	doc_release(&d);
+	warns_release(&w);
+	/* a donation line inside a footer that is left out whole: the footer's one warning */
+	static const char foot[] =
+		"Neue Halle\n\nDer Verein baut eine Halle. Sie kostet viel Geld.\n\n"
+		"Die Gemeinde hilft mit einem Zuschuss.\n\n"
+		"Kontoinhaber: Beispielverein e. V.\nIBAN: DE80 3705 0299 0004 7118 15\nBIC: COKSDE33XXX\n";
+	warns_init(&w);
+	assert_int_equal(parse(foot, sizeof foot - 1, 0, 0, &d, &w, &e), 0);
+	assert_int_equal(w.n, 1);
+	assert_non_null(strstr(w.v[0], "footer left out"));
+	assert_int_equal(d.nleft, 0);
+	doc_release(&d);
+	warns_release(&w);
+	/* kept with the option */
+	warns_init(&w);
+	struct doc_opts o = { .markdown = 0, .keep_furniture = 1 };
+	assert_int_equal(doc_parse(in, sizeof in - 1, "a.txt", &o, &d, &w, &e), 0);
+	assert_int_equal(d.nleft, 0);
+	assert_int_equal(w.n, 0);
+	assert_true(d.nblocks >= 10);
 	doc_release(&d);
 	warns_release(&w);
 }
@@ -344,7 +407,7 @@ static void test_examples(void **state)
 		struct err e;
 		struct warns w;
 		struct doc d;
-		struct doc_opts o = { 0, -1 };
+		struct doc_opts o = { 0, -1, 0 };
 		size_t footer_warnings = 0, words = 0;
 
 		assert_int_equal(read_file(files[f], &buf, &len, &e), 0);
@@ -437,6 +500,7 @@ int main(void)
 		cmocka_unit_test(test_structure),
 		cmocka_unit_test(test_byline),
 		cmocka_unit_test(test_normalise),
+		cmocka_unit_test(test_furniture),
 		cmocka_unit_test(test_line_ends),
 		cmocka_unit_test(test_markdown),
 		cmocka_unit_test(test_image_credit),

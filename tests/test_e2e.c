@@ -471,6 +471,41 @@ static int teardown(void **state)
 	return test_dir_remove();
 }
 
+/*
+ * Issue 10: a sentence with an English word and a Turkish name is rendered by
+ * one German voice: the spoken text carries inline German phonemes, and eSpeak
+ * NG's own phoneme output of it has no "(en)" language switch.
+ */
+static void test_foreign_one_voice(void **state)
+{
+	char art[300], scr[300], wav[300], cmd[1200];
+	(void)state;
+	snprintf(art, sizeof art, "%s/fremd.txt", test_dir);
+	snprintf(scr, sizeof scr, "%s/fremd.script", test_dir);
+	snprintf(wav, sizeof wav, "%s/fremd.wav", test_dir);
+	write_text(art, "Neues Team\n\nAyşe Şahin leitet das Bürgerservice-Team.\n");
+	assert_int_equal(run_to(scr, (const char *const[]){ "script", art, NULL }), 0);
+	char *out = test_slurp(scr, NULL);
+	assert_non_null(strstr(out, "[['aISE]] [['SA:hIn]] leitet das Bürgerservice-[[t'i:m]]."));
+	free(out);
+	/* what eSpeak NG makes of the spoken line: no voice switch, the intended phonemes */
+	snprintf(cmd, sizeof cmd,
+		 "grep -F \"[['aISE]]\" '%s' | sed 's/^ *//; s/  \\[[0-9]* ms\\]$//' | "
+		 "espeak-ng -q -x -v de > '%s.ph'", scr, scr);
+	assert_int_equal(system(cmd), 0);
+	snprintf(cmd, sizeof cmd, "%s.ph", scr);
+	char *ph = test_slurp(cmd, NULL);
+	assert_null(strchr(ph, '('));
+	assert_non_null(strstr(ph, "S'A:hIn"));
+	assert_non_null(strstr(ph, "t'i:m"));
+	free(ph);
+	assert_int_equal(RUN("render", art, "-o", wav, "--no-jingles", "-q"), 0);
+	struct test_audio a;
+	test_decode(wav, &a);
+	assert_true(a.n > a.info.samplerate);   /* more than a second of speech */
+	free(a.frames);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -488,6 +523,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_bad_jingles_and_outputs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_batch, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_text_commands, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_foreign_one_voice, setup, teardown),
 	};
 
 	bin = getenv("SPRECHER_BIN");

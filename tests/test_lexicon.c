@@ -110,6 +110,51 @@ static void test_bad_lines(void **state)
 	lex_free(lx);
 }
 
+/* Issue 11: a NUL byte or a stray "[" must not reach eSpeak's phoneme mode; long replacements are cut. */
+static void test_nul_brackets_cap(void **state)
+{
+	(void)state;
+	struct err e;
+	char path[] = "/tmp/sprecher-lex-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	static const char nul[] = "Genf\t[[[\0G]]\n";
+	assert_int_equal(write(fd, nul, sizeof nul - 1), (ssize_t)(sizeof nul - 1));
+	close(fd);
+	struct lexicon *lx = lex_new();
+	assert_int_equal(lex_load(lx, path, &e), -1);
+	char want[256];
+	snprintf(want, sizeof want, "%s:1: NUL byte in line", path);
+	assert_string_equal(e.msg, want);
+	lex_free(lx);
+	unlink(path);
+	expect_bad("a\t[[[ab]]\n", 1, "unbalanced [[ ]] in replacement");
+	expect_bad("a\t[[a]b]]\n", 1, "unbalanced [[ ]] in replacement");
+	expect_bad("a\tb]]\n", 1, "unbalanced [[ ]] in replacement");
+	expect_bad("a\tb\x01c\n", 1, "control character in replacement");
+	/* a 2000-byte replacement is cut with a warning naming the line */
+	struct sb t;
+	sb_init(&t);
+	sb_adds(&t, "# long\nlang\t");
+	for (int i = 0; i < 2000; i++)
+		sb_addc(&t, 'a');
+	sb_adds(&t, "\nkurz\tk\n");
+	char *p = tmpfile_with(t.buf);
+	lx = lex_new();
+	assert_int_equal(lex_load(lx, p, &e), 0);
+	assert_int_equal(strlen(lex_lookup(lx, "lang", 4)), LEX_MAX_REPLACEMENT);
+	struct warns w;
+	warns_init(&w);
+	lex_take_warnings(lx, &w);
+	assert_int_equal(w.n, 1);
+	assert_non_null(strstr(w.v[0], ":2: replacement of 2000 bytes cut"));
+	warns_release(&w);
+	lex_free(lx);
+	unlink(p);
+	free(p);
+	sb_release(&t);
+}
+
 static void test_shipped_lexicon(void **state)
 {
 	(void)state;
@@ -128,6 +173,7 @@ int main(void)
 		cmocka_unit_test(test_load),
 		cmocka_unit_test(test_bad_lines),
 		cmocka_unit_test(test_shipped_lexicon),
+		cmocka_unit_test(test_nul_brackets_cap),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -329,6 +329,43 @@ static void test_print(void **state)
 	sb_release(&out);
 }
 
+/* Issue 11: a sentence without full stops is read in bounded parts, cut at commas, then at spaces. */
+static void test_long_sentence(void **state)
+{
+	struct sb t;
+	struct doc_opts o = { 0, 0, 0 };
+	struct doc d;
+	struct script s;
+	struct warns w;
+	struct err e;
+
+	(void)state;
+	sb_init(&t);
+	sb_adds(&t, "Titel\n\n");
+	for (int i = 0; i < 100; i++)
+		sb_adds(&t, "Die Rede ging weiter, ");
+	for (int i = 0; i < 300; i++)
+		sb_adds(&t, "Wort ");
+	warns_init(&w);
+	assert_int_equal(doc_parse(t.buf, t.len, "lang.txt", &o, &d, &w, &e), 0);
+	assert_int_equal(script_build(&d, roles, NULL, "lang.txt", &s, &w, &e), 0);
+	assert_int_equal(s.nseg, 2);
+	assert_true(s.seg[1].nsent >= 7);
+	for (size_t k = 0; k < s.seg[1].nsent; k++) {
+		const char *x = s.seg[1].sent[k].written;
+		assert_true(strlen(x) <= SCRIPT_SENTENCE_MAX);
+		/* the parts with commas end at one */
+		if (k == 0)
+			assert_int_equal(x[strlen(x) - 1], ',');
+	}
+	assert_int_equal(w.n, 1);
+	assert_non_null(strstr(w.v[0], "lang.txt:3: a sentence of"));
+	script_release(&s);
+	doc_release(&d);
+	warns_release(&w);
+	sb_release(&t);
+}
+
 static void test_from_article(void **state)
 {
 	static const char text[] =
@@ -341,7 +378,7 @@ static void test_from_article(void **state)
 		"Kritik der Anwohner\n"
 		"\n"
 		"Viele Anwohner sind aber nicht zufrieden. Sie fürchten mehr Verkehr.\n";
-	struct doc_opts o = { 0, 0 };
+	struct doc_opts o = { 0, 0, 0 };
 	struct doc d;
 	struct script s;
 	struct warns w;
@@ -548,6 +585,7 @@ int main(void)
 		cmocka_unit_test(test_lexicon),
 		cmocka_unit_test(test_label_without_value),
 		cmocka_unit_test(test_empty),
+		cmocka_unit_test(test_long_sentence),
 		cmocka_unit_test(test_range),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);

@@ -6,6 +6,7 @@
 #include <time.h>
 #include "util.h"
 #include "sentences.h"
+#include "abbrev.h"
 
 /* Splits `text` and checks the sentences against the NULL-terminated list. */
 static void expect_split(const char *text, const char *const *want)
@@ -61,6 +62,29 @@ static void test_abbreviations(void **state)
 	SPLIT("Sein Sohn heißt Jan. Am 12. Jan. 2025 war er krank.",
 	      "Sein Sohn heißt Jan.", "Am 12. Jan. 2025 war er krank.");
 	SPLIT("Dipl.-Ing. Sara Olsen leitet das Amt.", "Dipl.-Ing. Sara Olsen leitet das Amt.");
+	/* issue 7: the splitter knows every abbreviation the verbalizer reads (one table, abbrev.h) */
+	SPLIT("Es kamen mind. 12 Leute, ggü. 2024 insg. mehr.", "Es kamen mind. 12 Leute, ggü. 2024 insg. mehr.");
+	SPLIT("Das Werk ist franz. Dann kam Franz. Er blieb.", "Das Werk ist franz.", "Dann kam Franz.", "Er blieb.");
+}
+
+/* Every one-part entry of the table is classified; no entry is found by its position. */
+static void test_abbrev_table(void **state)
+{
+	(void)state;
+	assert_int_equal(abbrev_end_class("mind", 4), AB_END_NEVER);
+	assert_int_equal(abbrev_end_class("Vgl", 3), AB_END_NEVER);
+	assert_int_equal(abbrev_end_class("usw", 3), AB_END_FINAL);
+	assert_int_equal(abbrev_end_class("Mio", 3), AB_END_SCALE);
+	assert_int_equal(abbrev_end_class("Jan", 3), AB_END_BEFORE_NUM);
+	assert_int_equal(abbrev_end_class("Haus", 4), -1);
+	assert_int_equal(abbrev_end_class("z", 1), -1);
+	for (size_t i = 0; i < abbrev_count; i++) {
+		const struct abbrev *a = &abbrev_table[i];
+		assert_non_null(a->parts[0]);
+		assert_true(a->end <= AB_END_SCALE && a->need <= AB_NEED_CAP);
+		if (!a->parts[1] && strlen(a->parts[0]) > 1)
+			assert_true(abbrev_end_class(a->parts[0], strlen(a->parts[0])) >= 0);
+	}
 }
 
 static void test_numbers_and_dates(void **state)
@@ -213,6 +237,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_plain),
 		cmocka_unit_test(test_abbreviations),
+		cmocka_unit_test(test_abbrev_table),
 		cmocka_unit_test(test_numbers_and_dates),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_quotes_ellipses_urls),

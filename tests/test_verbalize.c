@@ -181,7 +181,7 @@ static void test_misc(void **state)
 	check("Stand 11/2025", "Stand November zweitausend fünfundzwanzig");
 	check("Er wurde 70. Danach ging er.", "Er wurde siebzig. Danach ging er.");
 	check("Die Saison 2025/26 beginnt.", "Die Saison zweitausend fünfundzwanzig sechsundzwanzig beginnt.");
-	check("Queen Elizabeth II starb.", "Queen Elizabeth der Zweite starb.");
+	check("Queen Elizabeth II starb.", "Queen Elizabeth die Zweite starb.");
 	check("Die NGOs warnen.", "Die N-G-Os warnen.");
 	check("WAHL IN BERLIN: SPD VORN", "Wahl In Berlin: S-P-D Vorn");
 	check("Gut 👍 gemacht", "Gut gemacht");
@@ -244,8 +244,8 @@ static void test_abbreviations_acronyms(void **state)
 static void test_addresses_secrets(void **state)
 {
 	(void)state;
-	check("Siehe www.beispiel.de.", "Siehe w w w punkt beispiel punkt de.");
-	check("Mail an post@beispiel.de bitte.", "Mail an post at beispiel punkt de bitte.");
+	check("Siehe www.beispiel.de.", "Siehe w w w punkt beispiel punkt D-E.");
+	check("Mail an post@beispiel.de bitte.", "Mail an post at beispiel punkt D-E bitte.");
 	struct warns w;
 	warns_init(&w);
 	char *s = spoken_lex("Konto DE02 1203 0000 0000 2020 51 bitte.", NULL, &w);
@@ -261,8 +261,8 @@ static void test_addresses_secrets(void **state)
 	assert_string_equal(s, "Hash fertig");
 	free(s);
 	warns_release(&w);
-	check("Tel. 0711 987654", "Telefon null sieben eins eins, neun acht sieben sechs fünf vier");
-	check("Ruf +41 44 1234567 an.", "Ruf plus einundvierzig, vier vier, eins zwei drei vier fünf sechs sieben an.");
+	check("Tel. 0711 987654", "Telefon null sieben eins eins, neun acht, sieben sechs, fünf vier");
+	check("Ruf +41 44 1234567 an.", "Ruf plus einundvierzig, vier vier, eins zwei, drei vier, fünf sechs sieben an.");
 }
 
 static void test_lexicon_applied(void **state)
@@ -345,6 +345,44 @@ static void test_robust(void **state)
 	check("Ung\xFCltig \xFF da", "Ungltig da");
 }
 
+/* Issue 10 section 3: agreement, fractions, telephone groups, compound units, streets, fixed names. */
+static void test_agreement_structure(void **state)
+{
+	(void)state;
+	/* regnal numbers in every case, queens and kings */
+	check("Karl III. kam.", "Karl der Dritte kam.");
+	check("Das Erbe Karls III. wiegt schwer.", "Das Erbe Karls des Dritten wiegt schwer.");
+	check("Elisabeth II. starb.", "Elisabeth die Zweite starb.");
+	check("Die Kardinäle wählten Papst Leo XIV.", "Die Kardinäle wählten Papst Leo den Vierzehnten.");
+	check("Mit Karl III. sprach er.", "Mit Karl dem Dritten sprach er.");
+	check("Die Krönung von König Karl III. war teuer.", "Die Krönung von König Karl dem Dritten war teuer.");
+	/* ein/eine/einen/einem/einer before units and currencies */
+	check("Das kostet 1 Euro.", "Das kostet einen Euro.");
+	check("Ein 1 km langer Stau.", "Ein einen Kilometer langer Stau.");
+	check("Mit 1 Kilogramm und 1 Tonne.", "Mit einem Kilogramm und einer Tonne.");
+	check("Nach 1 Stunde war alles vorbei.", "Nach einer Stunde war alles vorbei.");
+	/* ordinals before neuter nouns, by suffix rules */
+	check("Ein 2. Beben folgte.", "Ein zweites Beben folgte.");
+	check("Das 2. Gebäude.", "Das zweite Gebäude.");
+	check("Beim 3. Treffen.", "Beim dritten Treffen.");
+	check("Ein 2. Hafen.", "Ein zweiter Hafen.");
+	/* fractions and mixed numbers */
+	check("Es stieg um ½ Prozent.", "Es stieg um ein halbes Prozent.");
+	check("Es war ½ Stunde.", "Es war eine halbe Stunde.");
+	check("Das dauerte 1½ Stunden.", "Das dauerte eineinhalb Stunden.");
+	check("Nach 2½ Jahren.", "Nach zweieinhalb Jahren.");
+	/* telephone numbers: digits in groups */
+	check("Ruf an: 030 1234567.", "Ruf an: null drei null, eins zwei, drei vier, fünf sechs sieben.");
+	check("Tel. 0221 / 47 11 08", "Telefon null zwei zwei eins, vier sieben, eins eins, null acht");
+	/* compound units, street abbreviations, fixed names */
+	check("Es fielen 20 l/m² Regen.", "Es fielen zwanzig Liter pro Quadratmeter Regen.");
+	check("Es sind 3 kg/m³.", "Es sind drei Kilogramm pro Kubikmeter.");
+	check("Er wohnt in der Goethestr. 5 am Rathauspl. 3.", "Er wohnt in der Goethestraße fünf am Rathausplatz drei.");
+	check("Hartz IV wurde abgeschafft.", "Hartz vier wurde abgeschafft.");
+	/* web addresses: ".de" as "Punkt De-E", words as words */
+	check("Mehr auf www.tagesschau.de/inland.", "Mehr auf w w w punkt tagesschau punkt D-E slash inland.");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -356,6 +394,7 @@ int main(void)
 		cmocka_unit_test(test_times),
 		cmocka_unit_test(test_money_units),
 		cmocka_unit_test(test_misc),
+		cmocka_unit_test(test_agreement_structure),
 		cmocka_unit_test(test_legal_roman),
 		cmocka_unit_test(test_abbreviations_acronyms),
 		cmocka_unit_test(test_addresses_secrets),
