@@ -221,20 +221,6 @@ static void entry_path(const struct cache *c, const struct cache_key *k, struct 
 	}
 }
 
-static int read_all(int fd, unsigned char *p, size_t n)
-{
-	while (n) {
-		ssize_t k = read(fd, p, n);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			return -1;
-		p += k;
-		n -= (size_t)k;
-	}
-	return 0;
-}
-
 /* Checks a whole entry file's bytes against `k`; returns NULL when whole, else what is wrong. */
 static const char *check_entry(const unsigned char *b, size_t size, const struct cache_key *k)
 {
@@ -275,7 +261,7 @@ int cache_get(struct cache *c, const struct cache_key *k, void **data, size_t *l
 		bad = "cannot read";
 	} else {
 		b = xmalloc((size_t)st.st_size + 1);
-		if (read_all(fd, b, (size_t)st.st_size))
+		if (fd_read_full(fd, b, (size_t)st.st_size))
 			bad = "truncated";
 		else
 			bad = check_entry(b, (size_t)st.st_size, k);
@@ -302,21 +288,6 @@ miss:
 		count(c, &c->misses, 1);
 	sb_release(&path);
 	return rc;
-}
-
-static int write_all(int fd, const void *p, size_t n)
-{
-	const unsigned char *q = p;
-	while (n) {
-		ssize_t k = write(fd, q, n);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			return -1;
-		q += k;
-		n -= (size_t)k;
-	}
-	return 0;
 }
 
 int cache_put(struct cache *c, const struct cache_key *k, const void *data, size_t len, struct err *e)
@@ -347,7 +318,7 @@ int cache_put(struct cache *c, const struct cache_key *k, const void *data, size
 	m = umask(022);
 	umask(m);
 	(void)fchmod(fd, 0666 & ~m);    /* a shared cache: readable by the others */
-	if (write_all(fd, h, sizeof(h)) || write_all(fd, data, len)) {
+	if (fd_write_full(fd, h, sizeof(h)) || fd_write_full(fd, data, len)) {
 		close(fd);
 		unlink(tmp.buf);
 		goto fail;

@@ -214,36 +214,6 @@ static int local_say(struct synth *s, const char *text, struct synth_audio *out,
 
 /* ==== the engine process ================================================= */
 
-static int read_full(int fd, void *p, size_t n)
-{
-	char *q = p;
-	while (n) {
-		ssize_t k = read(fd, q, n);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			return -1;
-		q += k;
-		n -= (size_t)k;
-	}
-	return 0;
-}
-
-static int write_full(int fd, const void *p, size_t n)
-{
-	const char *q = p;
-	while (n) {
-		ssize_t k = write(fd, q, n);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			return -1;
-		q += k;
-		n -= (size_t)k;
-	}
-	return 0;
-}
-
 /*
  * Frames on the pipes (both ends are the same program):
  *   request:  char kind ('V' check a voice, 'S' speak) | struct engine_voice | uint64 len | text
@@ -255,8 +225,8 @@ static void send_error(int fd, const struct err *e)
 	int32_t st = -1;
 	uint32_t len = (uint32_t)strlen(e->msg);
 
-	(void)(write_full(fd, &st, sizeof(st)) || write_full(fd, &len, sizeof(len)) ||
-	       write_full(fd, e->msg, len));
+	(void)(fd_write_full(fd, &st, sizeof(st)) || fd_write_full(fd, &len, sizeof(len)) ||
+	       fd_write_full(fd, e->msg, len));
 }
 
 /* A sentence spoken by a fork of a voice process; the response goes straight to the caller. */
@@ -274,9 +244,9 @@ static void speak_child(struct synth *s, const char *text, int fd)
 	}
 	n = a.n;
 	nev = a.nev;
-	if (write_full(fd, &st, sizeof(st)) || write_full(fd, &n, sizeof(n)) ||
-	    write_full(fd, &nev, sizeof(nev)) || write_full(fd, a.samples, a.n * sizeof(float)) ||
-	    write_full(fd, a.ev, a.nev * sizeof(*a.ev)))
+	if (fd_write_full(fd, &st, sizeof(st)) || fd_write_full(fd, &n, sizeof(n)) ||
+	    fd_write_full(fd, &nev, sizeof(nev)) || fd_write_full(fd, a.samples, a.n * sizeof(float)) ||
+	    fd_write_full(fd, a.ev, a.nev * sizeof(*a.ev)))
 		_exit(1);
 	_exit(0);
 }
@@ -298,21 +268,21 @@ static void voice_main(struct synth *s, const struct engine_voice *v, int req, i
 		send_error(ack, &e);
 		_exit(0);
 	}
-	if (write_full(ack, &st, sizeof(st)))
+	if (fd_write_full(ack, &st, sizeof(st)))
 		_exit(1);
 	close(ack);
-	while (read_full(req, &kind, 1) == 0 && read_full(req, &len, sizeof(len)) == 0) {
+	while (fd_read_full(req, &kind, 1) == 0 && fd_read_full(req, &len, sizeof(len)) == 0) {
 		char *text = malloc(len + 1);
 		pid_t pid;
 		int status = 0;
 		uint64_t zero = 0;
-		if (!text || read_full(req, text, len))
+		if (!text || fd_read_full(req, text, len))
 			_exit(1);
 		text[len] = '\0';
 		if (kind != 'S') {      /* 'V': the voice is fine, no audio */
 			free(text);
-			if (write_full(resp, &st, sizeof(st)) || write_full(resp, &zero, sizeof(zero)) ||
-			    write_full(resp, &zero, sizeof(zero)))
+			if (fd_write_full(resp, &st, sizeof(st)) || fd_write_full(resp, &zero, sizeof(zero)) ||
+			    fd_write_full(resp, &zero, sizeof(zero)))
 				_exit(1);
 			continue;
 		}
@@ -396,11 +366,11 @@ static int voice_proc_start(struct synth *s, struct voice_proc *procs, size_t n,
 	}
 	close(req[0]);
 	close(ack[1]);
-	if (vp->pid < 0 || read_full(ack[0], &st, sizeof(st)) || st != 0) {
+	if (vp->pid < 0 || fd_read_full(ack[0], &st, sizeof(st)) || st != 0) {
 		uint32_t len = 0;
 		char msg[sizeof(e.msg)];
-		if (st == -1 && !read_full(ack[0], &len, sizeof(len)) && len < sizeof(msg) &&
-		    !read_full(ack[0], msg, len)) {
+		if (st == -1 && !fd_read_full(ack[0], &len, sizeof(len)) && len < sizeof(msg) &&
+		    !fd_read_full(ack[0], msg, len)) {
 			msg[len] = '\0';
 			err_set(&e, "%s", msg);
 		} else {
@@ -439,15 +409,15 @@ static void engine_main(struct synth *s, int req, int resp)
 	local_identity(s->identity, sizeof(s->identity));
 	{
 		uint32_t ilen = (uint32_t)strlen(s->identity);
-		if (write_full(resp, &st, sizeof(st)) || write_full(resp, &ilen, sizeof(ilen)) ||
-		    write_full(resp, s->identity, ilen))
+		if (fd_write_full(resp, &st, sizeof(st)) || fd_write_full(resp, &ilen, sizeof(ilen)) ||
+		    fd_write_full(resp, s->identity, ilen))
 			_exit(1);
 	}
-	while (read_full(req, &kind, 1) == 0 && read_full(req, &v, sizeof(v)) == 0 &&
-	       read_full(req, &len, sizeof(len)) == 0) {
+	while (fd_read_full(req, &kind, 1) == 0 && fd_read_full(req, &v, sizeof(v)) == 0 &&
+	       fd_read_full(req, &len, sizeof(len)) == 0) {
 		char *text = malloc(len + 1);
 		size_t i;
-		if (!text || read_full(req, text, len))
+		if (!text || fd_read_full(req, text, len))
 			_exit(1);
 		for (i = 0; i < nproc && memcmp(&procs[i].v, &v, sizeof(v)); i++)
 			;
@@ -463,8 +433,8 @@ static void engine_main(struct synth *s, int req, int resp)
 			}
 			nproc++;
 		}
-		if (write_full(procs[i].fd, &kind, 1) || write_full(procs[i].fd, &len, sizeof(len)) ||
-		    write_full(procs[i].fd, text, len)) {
+		if (fd_write_full(procs[i].fd, &kind, 1) || fd_write_full(procs[i].fd, &len, sizeof(len)) ||
+		    fd_write_full(procs[i].fd, text, len)) {
 			err_set(&e, "eSpeak NG's voice process ended unexpectedly");
 			send_error(resp, &e);
 		}
@@ -481,18 +451,18 @@ static int engine_response(struct synth *s, struct synth_audio *out, struct err 
 	int32_t st;
 	uint64_t n, nev;
 
-	if (read_full(s->resp_fd, &st, sizeof(st)))
+	if (fd_read_full(s->resp_fd, &st, sizeof(st)))
 		return err_set(e, "eSpeak NG's engine process ended unexpectedly");
 	if (st < 0) {
 		uint32_t len;
 		char msg[sizeof(e->msg)];
-		if (read_full(s->resp_fd, &len, sizeof(len)) || len >= sizeof(msg) ||
-		    read_full(s->resp_fd, msg, len))
+		if (fd_read_full(s->resp_fd, &len, sizeof(len)) || len >= sizeof(msg) ||
+		    fd_read_full(s->resp_fd, msg, len))
 			return err_set(e, "eSpeak NG's engine process ended unexpectedly");
 		msg[len] = '\0';
 		return err_set(e, "%s", msg);
 	}
-	if (read_full(s->resp_fd, &n, sizeof(n)) || read_full(s->resp_fd, &nev, sizeof(nev)))
+	if (fd_read_full(s->resp_fd, &n, sizeof(n)) || fd_read_full(s->resp_fd, &nev, sizeof(nev)))
 		return err_set(e, "eSpeak NG's engine process ended unexpectedly");
 	if (!out)
 		return n || nev ? err_set(e, "eSpeak NG's engine process sent audio for no sentence") : 0;
@@ -500,8 +470,8 @@ static int engine_response(struct synth *s, struct synth_audio *out, struct err 
 	XGROW(out->ev, out->evcap, nev ? nev : 1);
 	out->n = n;
 	out->nev = nev;
-	if (read_full(s->resp_fd, out->samples, n * sizeof(float)) ||
-	    read_full(s->resp_fd, out->ev, nev * sizeof(*out->ev)))
+	if (fd_read_full(s->resp_fd, out->samples, n * sizeof(float)) ||
+	    fd_read_full(s->resp_fd, out->ev, nev * sizeof(*out->ev)))
 		return err_set(e, "eSpeak NG's engine process ended unexpectedly");
 	return 0;
 }
@@ -511,8 +481,8 @@ static int engine_request(struct synth *s, char kind, const char *text, struct s
 {
 	uint64_t len = strlen(text);
 
-	if (write_full(s->req_fd, &kind, 1) || write_full(s->req_fd, &s->voice, sizeof(s->voice)) ||
-	    write_full(s->req_fd, &len, sizeof(len)) || write_full(s->req_fd, text, len))
+	if (fd_write_full(s->req_fd, &kind, 1) || fd_write_full(s->req_fd, &s->voice, sizeof(s->voice)) ||
+	    fd_write_full(s->req_fd, &len, sizeof(len)) || fd_write_full(s->req_fd, text, len))
 		return err_set(e, "eSpeak NG's engine process ended unexpectedly");
 	return engine_response(s, out, e);
 }
@@ -555,7 +525,7 @@ struct synth *synth_new(struct err *e)
 		return NULL;
 	}
 	/* the first response: the sample rate, or why eSpeak NG could not start */
-	if (read_full(s->resp_fd, &st, sizeof(st)) || st == 0) {
+	if (fd_read_full(s->resp_fd, &st, sizeof(st)) || st == 0) {
 		err_set(e, "cannot initialise eSpeak NG: its engine process ended");
 		synth_free(s);
 		return NULL;
@@ -563,8 +533,8 @@ struct synth *synth_new(struct err *e)
 	if (st < 0) {
 		uint32_t len;
 		char msg[sizeof(e->msg)];
-		if (read_full(s->resp_fd, &len, sizeof(len)) || len >= sizeof(msg) ||
-		    read_full(s->resp_fd, msg, len))
+		if (fd_read_full(s->resp_fd, &len, sizeof(len)) || len >= sizeof(msg) ||
+		    fd_read_full(s->resp_fd, msg, len))
 			len = 0;
 		msg[len] = '\0';
 		err_set(e, "%s", msg);
@@ -574,8 +544,8 @@ struct synth *synth_new(struct err *e)
 	s->rate = st;
 	{
 		uint32_t len;
-		if (read_full(s->resp_fd, &len, sizeof(len)) || len >= sizeof(s->identity) ||
-		    read_full(s->resp_fd, s->identity, len)) {
+		if (fd_read_full(s->resp_fd, &len, sizeof(len)) || len >= sizeof(s->identity) ||
+		    fd_read_full(s->resp_fd, s->identity, len)) {
 			err_set(e, "cannot initialise eSpeak NG: its engine process ended");
 			synth_free(s);
 			return NULL;

@@ -1004,3 +1004,35 @@ int path_check_outputs(const char *const *outs, size_t nout, const char *const *
 	}
 	return 0;
 }
+
+int fd_read_full(int fd, void *p, size_t n)
+{
+	char *q = p;
+
+	while (n) {
+		ssize_t k = read(fd, q, n);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			return -1;
+		q += k;
+		n -= (size_t)k;
+	}
+	return 0;
+}
+
+int fd_write_full(int fd, const void *p, size_t n)
+{
+	const char *q = p;
+
+	while (n) {
+		ssize_t k = write(fd, q, n);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			return -1;
+		q += k;
+		n -= (size_t)k;
+	}
+	return 0;
+}

@@ -211,4 +211,13 @@ int cp_islower(uint32_t cp);
 uint32_t cp_tolower(uint32_t cp);
 uint32_t cp_toupper(uint32_t cp);
 
+/*
+ * Reads exactly `n` bytes from `fd` into `p` (retrying on EINTR); returns 0,
+ * or -1 on an error or an early end of file.
+ */
+int fd_read_full(int fd, void *p, size_t n);
+
+/* Writes all `n` bytes of `p` to `fd` (retrying on EINTR); returns 0 or -1. */
+int fd_write_full(int fd, const void *p, size_t n);
+
 #endif
