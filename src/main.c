@@ -371,18 +371,10 @@ static const char *opt_name(int val)
 /* --segment's form, checked before anything is loaded: N or N-M with 1 <= N <= M. */
 static int check_segment_arg(const char *arg)
 {
-	char *end;
-	long a, b;
+	struct err e;
+	int first, last;
 
-	a = strtol(arg, &end, 10);
-	b = a;
-	if (end != arg && *end == '-') {
-		const char *p = end + 1;
-		b = strtol(p, &end, 10);
-		if (end == p)
-			return -1;
-	}
-	return end == arg || *end || a < 1 || b < a ? -1 : 0;
+	return script_parse_range(arg, SIZE_MAX, &first, &last, &e);
 }
 
 /*
