@@ -877,7 +877,7 @@ static int check_sidecar_names(const struct opts *o, struct err *e)
 }
 
 static int write_sidecars(const struct opts *o, const struct timeline *tl, const struct script *s,
-			  struct err *e)
+			  struct warns *w, struct err *e)
 {
 	const char *audio = strrchr(o->r.fmt.output, '/');
 	audio = audio ? audio + 1 : o->r.fmt.output;
@@ -888,7 +888,7 @@ static int write_sidecars(const struct opts *o, const struct timeline *tl, const
 		return -1;
 	if (o->labels && sidecar_labels(o->labels, tl, e))
 		return -1;
-	if (o->chapters && sidecar_chapters(o->chapters, tl, s->title, audio, e))
+	if (o->chapters && sidecar_chapters(o->chapters, tl, s->title, audio, w, e))
 		return -1;
 	return 0;
 }
@@ -1109,7 +1109,7 @@ static int do_render(struct opts *o, const char *segment, int for_preview)
 	if (getenv("SPRECHER_TIMING"))
 		fprintf(stderr, "sprecher: timing: pass 1 %.2f s, pass 2 %.2f s\n", res.pass1_seconds,
 			res.pass2_seconds);
-	if (write_sidecars(o, &tl, &l.script, &e))
+	if (write_sidecars(o, &tl, &l.script, &w, &e))
 		goto out;
 	/* warnings (left-out footer, codec options) before the result line */
 	print_warns(&w, o->quiet);
@@ -1278,7 +1278,7 @@ static int do_render_show(struct opts *o, const char *item, int for_preview)
 		goto out;
 	{
 		struct script title = { .title = res.title };
-		if (write_sidecars(o, &tl, &title, &e))
+		if (write_sidecars(o, &tl, &title, &w, &e))
 			goto out;
 	}
 	print_warns(&w, o->quiet);
