@@ -323,10 +323,7 @@ static void test_sigkill(void **state)
 
 /* ---- valgrind ------------------------------------------------------------ */
 
-static int have_valgrind(void)
-{
-	return system("valgrind --version >/dev/null 2>&1") == 0;
-}
+static char valgrind[600];     /* its path, found by valgrind_usable */
 
 /*
  * Runs the binary under valgrind memcheck (children too: the synthesis runs
@@ -348,7 +345,7 @@ static void memcheck(const char *const *args)
 		av[n++] = *args;
 	av[n] = NULL;
 	snprintf(log, sizeof(log), "%s/valgrind.txt", test_dir);
-	rc = test_wait(test_spawn("/usr/bin/valgrind", av, NULL, NULL, log));
+	rc = test_wait(test_spawn(valgrind, av, NULL, NULL, log));
 	if (rc != 0) {
 		char *s = test_slurp(log, NULL);
 		fail_msg("valgrind exit %d:\n%s", rc, s ? s : "");
@@ -356,18 +353,23 @@ static void memcheck(const char *const *args)
 	unlink(log);
 }
 
+/* 1 when valgrind can check the binary (its path into `valgrind`); else says why not. */
 static int valgrind_usable(void)
 {
 #if defined(__SANITIZE_ADDRESS__)
 	print_message("skipped: valgrind does not run ASan binaries (the normal build's test runs it)\n");
 	return 0;
 #else
-	if (!have_valgrind()) {
-		print_message("skipped: valgrind is not installed\n");
-		return 0;
-	}
-	if (access("/usr/bin/valgrind", X_OK)) {
-		print_message("skipped: valgrind is not at /usr/bin/valgrind\n");
+	FILE *p = popen("command -v valgrind", "r");
+	size_t n = p ? fread(valgrind, 1, sizeof(valgrind) - 1, p) : 0;
+
+	if (p)
+		pclose(p);
+	valgrind[n] = '\0';
+	while (n > 0 && (valgrind[n - 1] == '\n' || valgrind[n - 1] == ' '))
+		valgrind[--n] = '\0';
+	if (!n || valgrind[0] != '/') {
+		print_message("skipped: valgrind is not installed (apt-get install valgrind)\n");
 		return 0;
 	}
 	return 1;
