@@ -15,6 +15,9 @@
 #include <math.h>
 #include <unistd.h>
 
+#include "audiofile.h"
+#include "loudness.h"
+
 static const char *bin;
 
 static int setup(void **state)
@@ -46,7 +49,7 @@ static uint32_t le32(const unsigned char *p)
 }
 
 /* The comments collected from a file: "KEY=value" lines, each ending in '\n'. */
-static char tags[8192];
+static char tags[200000];
 
 /* Appends the comments of a Vorbis comment list at p[0..n) to `tags`; returns the bytes used. */
 static size_t read_comments(const unsigned char *p, size_t n)
@@ -63,6 +66,7 @@ static size_t read_comments(const unsigned char *p, size_t n)
 		assert_true(o + 4 <= n);
 		len = le32(p + o);
 		assert_true(o + 4 + len <= n);
+		assert_true(strlen(tags) + len + 2 < sizeof(tags));
 		strncat(tags, (const char *)p + o + 4, len);
 		strcat(tags, "\n");
 		o += 4 + len;
@@ -297,7 +301,7 @@ static void test_flac_replaygain(void **state)
 
 static void test_vorbis_replaygain(void **state)
 {
-	unsigned char head[512], com[70000];
+	static unsigned char head[512], com[140000];
 	size_t nh, nc;
 	(void)state;
 	article();
@@ -327,7 +331,7 @@ static void test_mp3_replaygain(void **state)
 /* Opus: R128_TRACK_GAIN (Q7.8 dB to -23 LUFS) relative to an output gain of 0 dB; no ReplayGain. */
 static void test_opus_r128(void **state)
 {
-	unsigned char head[512], com[70000];
+	static unsigned char head[512], com[140000];
 	size_t nh, nc;
 	double lufs, tp, q;
 	(void)state;
@@ -352,6 +356,75 @@ static void test_opus_r128(void **state)
 	assert_int_not_equal(mediainfo_shows(test_path("a.opus"), "R128_TRACK_GAIN"), 0);
 }
 
+/*
+ * Writes a short Ogg Vorbis file titled with `len` x's through the audio-file
+ * module, with loudness tags; checks that it is valid (CRCs, sequence numbers,
+ * every frame decoded, the tag there) and returns its page count.
+ */
+static int vorbis_pages(size_t len)
+{
+	static unsigned char head[512], com[140000];
+	static char title[70000];
+	static float buf[4800];
+	struct loudness l = { .integrated = -20.0, .true_peak = -3.0 };
+	struct afile_opts o = { .format = AF_OGG, .bits = AF_BITS_24, .rate = 48000, .channels = 1,
+				.quality = -1, .dither_seed = 7 };
+	struct afile_meta m = { .title = title };
+	struct afile_writer *w;
+	struct test_audio d;
+	struct err e;
+	size_t nh, nc;
+	int pages;
+
+	for (size_t i = 0; i < 4800; i++)
+		buf[i] = 0.3f * sinf((float)i * 0.05f);
+	assert_true(len < sizeof(title));
+	memset(title, 'x', len);
+	title[len] = '\0';
+	w = afile_create(test_path("h.ogg"), &o, &m, &e);
+	assert_non_null(w);
+	assert_int_equal(afile_write(w, buf, 4800, &e), 0);
+	afile_set_measured(w, &l);
+	if (afile_commit(w, &e))
+		fail_msg("%s", e.msg);
+	tags[0] = '\0';
+	pages = read_ogg(test_path("h.ogg"), head, &nh, com, &nc);
+	read_comments(com + 7, nc - 7);
+	assert_non_null(strstr(tags, "REPLAYGAIN_TRACK_GAIN=+2.00 dB\n"));
+	test_decode(test_path("h.ogg"), &d);
+	assert_int_equal(d.n, 4800);
+	free(d.frames);
+	return pages;
+}
+
+/*
+ * Ogg Vorbis headers that grow past a page: the title length where the
+ * headers with the tags need one more page than without (found by bisection;
+ * the tags add about 90 bytes), so the audio pages after them are moved and
+ * renumbered. Every file stays valid.
+ */
+static void test_vorbis_header_pages(void **state)
+{
+	size_t lo = 1000, hi = 66000;
+	int p_lo, p_hi;
+	(void)state;
+
+	p_lo = vorbis_pages(lo);
+	p_hi = vorbis_pages(hi);
+	assert_true(p_hi > p_lo);
+	while (hi - lo > 1) {
+		size_t mid = (lo + hi) / 2;
+		if (vorbis_pages(mid) > p_lo)
+			hi = mid;
+		else
+			lo = mid;
+	}
+	/* from hi on the tagged headers take one page more; without tags that comes ~90 bytes later */
+	assert_int_equal(vorbis_pages(hi), p_lo + 1);
+	assert_int_equal(vorbis_pages(hi + 40), p_lo + 1);
+	assert_int_equal(vorbis_pages(hi - 1), p_lo);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -359,6 +432,7 @@ int main(void)
 		cmocka_unit_test(test_vorbis_replaygain),
 		cmocka_unit_test(test_mp3_replaygain),
 		cmocka_unit_test(test_opus_r128),
+		cmocka_unit_test(test_vorbis_header_pages),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
