@@ -261,28 +261,81 @@ static void open_files(int pid, const char *target, off_t *in_tmp, int *in_out)
  * no output open yet) or pass 2 (the output is being written). Returns 1 when
  * it was caught in that pass, 0 when it ended first.
  */
-static int kill_in_pass(const char *art, const char *target, int pass)
+static int kill_in_pass(const char *art, const char *target, int pass, int sig, int *status)
 {
-	int pid, status;
+	char ep[700];
+	int pid;
 
+	snprintf(ep, sizeof(ep), "%s/stderr.txt", test_dir);
 	setenv("TMPDIR", tmpdir, 1);
 	pid = test_spawn(bin, (const char *const[]){ "render", art, "-o", target, "--no-cache", "-q",
-						     NULL }, NULL, NULL, NULL);
+						     NULL }, NULL, NULL, ep);
 	unsetenv("TMPDIR");
 	for (;;) {
 		off_t spool;
 		int out;
 		struct timespec ts = { 0, 200000 };
-		if (waitpid(pid, &status, WNOHANG) == pid)
+		if (waitpid(pid, status, WNOHANG) == pid)
 			return 0;
 		open_files(pid, target, &spool, &out);
 		if ((pass == 1 && spool > 200000 && !out) || (pass == 2 && out)) {
-			kill(pid, SIGKILL);
-			waitpid(pid, &status, 0);
+			char *err;
+			kill(pid, sig);
+			waitpid(pid, status, 0);
+			err = test_slurp(ep, NULL);
+			snprintf(errbuf, sizeof(errbuf), "%s", err ? err : "");
+			free(err);
+			unlink(ep);
 			return 1;
 		}
 		nanosleep(&ts, NULL);
 	}
+}
+
+/*
+ * Kills a render of `art` into `wav` with `sig` in pass 1 and in pass 2 and
+ * checks what is left: the old output as it was, nothing else in the output
+ * directory or $TMPDIR, the process ended by the signal and, for catchable
+ * signals, one line "sprecher: stopped by ..." on stderr.
+ */
+static void kill_both_passes(const char *art, const char *wav, int sig)
+{
+	char names[1024];
+	char *s;
+
+	for (int pass = 1; pass <= 2; pass++) {
+		int caught = 0, status = 0;
+		for (int tries = 0; tries < 5 && !caught; tries++)
+			caught = kill_in_pass(art, wav, pass, sig, &status);
+		if (!caught)
+			fail_msg("the render ended before it could be stopped in pass %d", pass);
+		assert_true(WIFSIGNALED(status));
+		assert_int_equal(WTERMSIG(status), sig);
+		if (sig != SIGKILL && (lines(errbuf) != 1 || strncmp(errbuf, "sprecher: stopped by ", 21)))
+			fail_msg("signal %d in pass %d: stderr:\n%s", sig, pass, errbuf);
+		s = test_slurp(wav, NULL);
+		assert_string_equal(s, "old wav");
+		free(s);
+		if (entries(outdir, names, sizeof(names)) != 1 || entries(tmpdir, NULL, 0) != 0)
+			fail_msg("after signal %d in pass %d: output directory holds %s; TMPDIR %d entries",
+				 sig, pass, names, entries(tmpdir, NULL, 0));
+	}
+}
+
+/* SIGINT, SIGTERM and SIGHUP in either pass: a clear line, nothing left behind, the old output intact. */
+static void test_signals(void **state)
+{
+	const char *art = test_path("sig.txt"), *wav = test_path("out/sig.wav");
+	(void)state;
+
+	long_article(art);
+	put(wav, "old wav");
+	kill_both_passes(art, wav, SIGINT);
+	kill_both_passes(art, wav, SIGTERM);
+	kill_both_passes(art, wav, SIGHUP);
+	assert_non_null(strstr(errbuf, "SIGHUP"));
+	unlink(wav);
+	unlink(art);
 }
 
 /*
@@ -294,24 +347,11 @@ static void test_sigkill(void **state)
 {
 	const char *art = test_path("kill.txt"), *wav = test_path("out/kill.wav");
 	char names[1024];
-	char *s;
 	(void)state;
 
 	long_article(art);
 	put(wav, "old wav");
-	for (int pass = 1; pass <= 2; pass++) {
-		int caught = 0;
-		for (int tries = 0; tries < 5 && !caught; tries++)
-			caught = kill_in_pass(art, wav, pass);
-		if (!caught)
-			fail_msg("the render ended before it could be killed in pass %d", pass);
-		s = test_slurp(wav, NULL);
-		assert_string_equal(s, "old wav");
-		free(s);
-		if (entries(outdir, names, sizeof(names)) != 1 || entries(tmpdir, NULL, 0) != 0)
-			fail_msg("after SIGKILL in pass %d: output directory holds %s; TMPDIR %d entries",
-				 pass, names, entries(tmpdir, NULL, 0));
-	}
+	kill_both_passes(art, wav, SIGKILL);
 	assert_int_equal(run_limited((const char *const[]){ "render", art, "-o", wav, "--no-cache", "-q",
 							    NULL }, 0, NULL), 0);
 	assert_true(file_size(wav) > 1000);
@@ -458,6 +498,7 @@ int main(void)
 		cmocka_unit_test(test_spool_cannot_grow),
 		cmocka_unit_test(test_output_cannot_grow),
 		cmocka_unit_test(test_sigkill),
+		cmocka_unit_test(test_signals),
 		cmocka_unit_test(test_valgrind_sidecars),
 		cmocka_unit_test(test_valgrind_show),
 	};
