@@ -220,6 +220,76 @@ static void test_output_cannot_grow(void **state)
 	unlink(art);
 }
 
+/* ---- inputs and outputs a hostile user tries -------------------------- */
+
+/* Runs `args`; wants exit `want_rc`, one stderr line containing `want`, the old output intact. */
+static void refused(int want_rc, const char *want, const char *const *args, const char *out)
+{
+	int rc = run_limited(args, 0, NULL);
+	char *s;
+
+	if (rc != want_rc || lines(errbuf) != 1 || strncmp(errbuf, "sprecher: ", 10) || !strstr(errbuf, want))
+		fail_msg("%s: exit %d (want %d), stderr:\n%s", want, rc, want_rc, errbuf);
+	s = test_slurp(out, NULL);
+	assert_non_null(s);
+	assert_string_equal(s, "old wav");
+	free(s);
+	assert_int_equal(entries(outdir, NULL, 0), 1);
+	assert_int_equal(entries(tmpdir, NULL, 0), 0);
+}
+
+/*
+ * UTF-16 and unterminated front matter as articles, a text file and a WAV
+ * without frames as jingles, a voice preset out of range, /dev/full as the
+ * output and as stdout: each one line, exit 1, nothing written.
+ */
+static void test_hostile_inputs(void **state)
+{
+	char wav[700], art[700], u16[64], fm[64], txtj[64], zero[64], ini[64];
+	SF_INFO info = { .samplerate = 48000, .channels = 1, .format = SF_FORMAT_WAV | SF_FORMAT_PCM_16 };
+	FILE *f;
+	int rc;
+	(void)state;
+
+	snprintf(wav, sizeof(wav), "%s/h.wav", outdir);     /* test_path's buffers rotate */
+	snprintf(art, sizeof(art), "%s/h.txt", test_dir);
+	snprintf(u16, sizeof(u16), "u16.txt");
+	put(wav, "old wav");
+	put(art, "Titel\n\nEin kurzer Satz.\n");
+	f = fopen(test_path(u16), "wb");
+	assert_non_null(f);
+	fwrite("\xff\xfeT\0i\0t\0e\0l\0\n\0", 1, 14, f);
+	fclose(f);
+	refused(1, "u16.txt: not a text file",
+		(const char *const[]){ "render", test_path(u16), "-o", wav, NULL }, wav);
+	snprintf(fm, sizeof(fm), "fm.md");
+	put(test_path(fm), "---\ntitle: Offen\n\nEin Satz.\n");
+	refused(1, "fm.md:1: front matter opened with \"---\" is never closed",
+		(const char *const[]){ "render", test_path(fm), "-o", wav, NULL }, wav);
+	snprintf(txtj, sizeof(txtj), "text.wav");
+	put(test_path(txtj), "RIFF? no, just words pretending to be a jingle\n");
+	refused(1, "text.wav: cannot read",
+		(const char *const[]){ "render", art, "-o", wav, "--intro", test_path(txtj), NULL }, wav);
+	snprintf(zero, sizeof(zero), "zero.wav");
+	sf_close(sf_open(test_path(zero), SFM_WRITE, &info));
+	refused(1, "zero.wav: cannot read: no audio frames",
+		(const char *const[]){ "render", art, "-o", wav, "--outro", test_path(zero), NULL }, wav);
+	snprintf(ini, sizeof(ini), "v.ini");
+	put(test_path(ini), "[voice]\nespeak = de\nrate = 5000\n");
+	rc = run_limited((const char *const[]){ "render", art, "-o", wav, "--voice", test_path(ini), NULL },
+			 0, NULL);
+	if (rc == 0 || lines(errbuf) != 1 || !strstr(errbuf, "v.ini:3:"))
+		fail_msg("voice preset out of range: exit %d, stderr:\n%s", rc, errbuf);
+	refused(1, "/dev/full: unsupported output format",
+		(const char *const[]){ "render", art, "-o", "/dev/full", NULL }, wav);
+	rc = run_limited((const char *const[]){ "render", art, "-o", "-", "--no-cache", NULL }, 0, "/dev/full");
+	if (rc != 1 || lines(errbuf) != 1 || !strstr(errbuf, "sprecher: stdout: cannot write: No space left"))
+		fail_msg("-o - > /dev/full: exit %d, stderr:\n%s", rc, errbuf);
+	assert_int_equal(entries(tmpdir, NULL, 0), 0);
+	unlink(wav);
+	unlink(art);
+}
+
 /* ---- SIGKILL ------------------------------------------------------------- */
 
 /*
@@ -418,8 +488,10 @@ static int valgrind_usable(void)
 
 static void test_valgrind_sidecars(void **state)
 {
-	const char *art = test_path("vg.md");
+	char art[700];
 	(void)state;
+
+	snprintf(art, sizeof(art), "%s/vg.md", test_dir);
 
 	if (!valgrind_usable())
 		return;
@@ -497,6 +569,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_spool_cannot_grow),
 		cmocka_unit_test(test_output_cannot_grow),
+		cmocka_unit_test(test_hostile_inputs),
 		cmocka_unit_test(test_sigkill),
 		cmocka_unit_test(test_signals),
 		cmocka_unit_test(test_valgrind_sidecars),
