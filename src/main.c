@@ -2,7 +2,6 @@
  * main.c - the command line: parses options, runs one command, prints errors
  * and warnings, chooses the exit status (0 ok, 1 failure, 2 usage error).
  */
-#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <malloc.h>
@@ -13,7 +12,6 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -25,6 +23,7 @@
 #include "datetime.h"
 #include "batch.h"
 #include "cache.h"
+#include "player.h"
 #include "progress.h"
 #include "episode.h"
 #include "lexicon.h"
@@ -378,142 +377,185 @@ static int check_segment_arg(const char *arg)
 }
 
 /*
+ * One option of the sound: rate, channels, resampler, loudness, true peak and
+ * the file format's options. Returns 0, EXIT_USAGE after printing the
+ * problem, or -1 when `c` is not one of them.
+ */
+static int parse_sound_opt(int c, const char *arg, struct opts *o)
+{
+	double d;
+
+	switch (c) {
+	case O_RATE:
+		if (strcmp(arg, "44100") && strcmp(arg, "48000"))
+			return usage_error("--rate must be 44100 or 48000", arg);
+		o->r.fmt.rate = atoi(arg);
+		break;
+	case O_MONO: o->r.fmt.channels = 1; break;
+	case O_RESAMPLE:
+		if (rs_quality_parse(arg, &o->r.place.resample))
+			return usage_error("--resample must be fast, medium or best", arg);
+		break;
+	case O_LOUDNESS:
+		if (loudness_target_parse(arg, &o->r.master.target_lufs))
+			return usage_error("--loudness must be LUFS (-70..0), ebu, podcast or atsc", arg);
+		/* ATSC A/85 asks for -2 dBTP: the preset implies it unless --true-peak is given */
+		if (!strcasecmp(arg, "atsc") && !o->true_peak_given)
+			o->r.master.ceiling_dbtp = -2.0;
+		o->cli.loudness = !cfg_where;
+		break;
+	case O_TRUE_PEAK:
+		if (parse_double(arg, -20, 0, &o->r.master.ceiling_dbtp))
+			return usage_error("--true-peak must be dBTP from -20 to 0", arg);
+		o->true_peak_given = 1;
+		break;
+	case O_BITS:
+		if (!strcmp(arg, "16")) o->r.fmt.bits = AF_BITS_16;
+		else if (!strcmp(arg, "24")) o->r.fmt.bits = AF_BITS_24;
+		else if (!strcmp(arg, "32f") || !strcmp(arg, "32")) o->r.fmt.bits = AF_BITS_32F;
+		else return usage_error("--bits must be 16, 24 or 32f", arg);
+		o->bits_given = 1;
+		break;
+	case O_QUALITY:
+		if (parse_double(arg, 0, 1, &o->r.fmt.quality))
+			return usage_error("--quality must be from 0 to 1", arg);
+		break;
+	case O_BITRATE:
+		if (parse_double(arg, 8, 512, &d))
+			return usage_error("--bitrate must be kbit/s from 8 to 512", arg);
+		o->r.fmt.bitrate_kbps = (int)d;
+		break;
+	case O_MONO_LOUDNESS:
+		if (strcmp(arg, "dual") && strcmp(arg, "single"))
+			return usage_error("--mono-loudness must be dual or single", arg);
+		o->r.master.mono_single = !strcmp(arg, "single");
+		break;
+	case O_FORMAT:
+		if (!afile_format_find(arg))
+			return usage_error("--format must be wav, flac, ogg, opus or mp3", arg);
+		o->format = arg;
+		break;
+	default: return -1;
+	}
+	return 0;
+}
+
+/*
+ * One option other than the sound's (parse_sound_opt): text, jingles,
+ * metadata, sidecars, batch and cache. Returns 0, EXIT_USAGE after printing
+ * the problem, or -1 when `c` is no option of ours.
+ */
+static int parse_other_opt(int c, const char *arg, struct opts *o, const char **segment)
+{
+	double d;
+	int k;
+
+	switch (c) {
+	case 'o': o->r.fmt.output = arg; break;
+	case 'q': o->quiet = 1; break;
+		case O_VOICE: o->voice = arg; break;
+	case O_LEXICON:
+		if (o->nlex == (int)ARRAY_LEN(o->lexicons))
+			return usage_error("too many --lexicon files", NULL);
+		o->lexicons[o->nlex++] = arg;
+		break;
+	case O_KEEP_FOOTER: o->keep_footer = 1; break;
+	case O_KEEP_FURNITURE: o->keep_furniture = 1; break;
+	case O_INTRO: o->r.place.intro = arg; break;
+	case O_OUTRO: o->r.place.outro = arg; break;
+	case O_STINGER: o->r.place.stinger = arg; break;
+	case O_NO_JINGLES: o->r.place.no_jingles = 1; break;
+	case O_TALKUP:
+		if (parse_double(arg, 0, 60000, &d))
+			return usage_error("--talkup must be milliseconds from 0 to 60000", arg);
+		o->r.place.talkup_ms = (int)d;
+		o->cli.talkup = !cfg_where;
+		break;
+	case O_SEGMENT:
+		if (check_segment_arg(arg))
+			return usage_error("--segment must be N or N-M (segments count from 1)", arg);
+		*segment = arg;
+		break;
+	case O_DATE: {
+		struct dt dd;
+		struct err de;
+		char msg[1100];
+		if (dt_parse(arg, &dd, &de)) {
+			snprintf(msg, sizeof(msg), "--date %s", de.msg);
+			return usage_error(msg, NULL);
+		}
+		snprintf(o->date, sizeof(o->date), "%s", arg);
+		break;
+	}
+	case O_ARTIST: o->r.meta.artist = arg; break;
+	case O_CUT_ID: o->r.meta.cut_id = arg; break;
+	case O_CAPTIONS: o->captions = arg; break;
+	case O_TIMELINE: o->timeline = arg; break;
+	case O_LABELS: o->labels = arg; break;
+	case O_CHAPTERS: o->chapters = arg; break;
+	case O_PLAYER: o->player = arg; break;
+	case O_NO_CONFIG: break;   /* seen by apply_config */
+	case O_TRUST_FM: o->trust_fm = 1; break;
+	case O_SPEED:
+		if (voice_speed_parse(arg, &o->speed_percent, &o->speed_wpm))
+			return usage_error("--speed must be a percentage (25%..400%) or words per "
+					   "minute (80..450)", arg);
+		break;
+	case O_FIT:
+		if (rundown_parse_duration(arg, &o->fit_ms) || o->fit_ms <= 0)
+			return usage_error("--fit must be a length such as 3:00 or 90s", arg);
+		break;
+	case O_JOBS:
+		if (parse_double(arg, 1, 256, &d) || d != (int)d)
+			return usage_error("--jobs must be a number of processes from 1 to 256", arg);
+		o->jobs = (int)d;
+		break;
+	case O_FROM: o->from = arg; break;
+	case O_SHARD:
+		if (batch_shard_parse(arg, &k, &k))
+			return usage_error("--shard must be K/N with 1 <= K <= N", arg);
+		o->shard = arg;
+		break;
+	case O_CACHE: o->cache_dir = arg; break;
+	case O_NO_CACHE: o->no_cache = 1; break;
+	case O_CACHE_SIZE:
+		if (parse_double(arg, 1, 1 << 24, &o->cache_mb))
+			return usage_error("--cache-size must be megabytes from 1", arg);
+		break;
+	default: return -1;
+	}
+	return 0;
+}
+
+/*
  * Parses the options of render/script/preview/normalize into `o`; positional
  * arguments are left in argv[optind..]. `segment` receives --segment's text.
  * Returns 0, or EXIT_USAGE after printing the problem.
  */
 static int parse_args(int argc, char **argv, const char *help, struct opts *o, const char **segment)
 {
-	int c;
-	double d;
+	int c, rc;
 
 	if (check_long_opts(argc, argv, "o:qh"))
 		return EXIT_USAGE;
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":o:qh", long_opts, NULL)) != -1) {
-		switch (c) {
-		case 'o': o->r.fmt.output = optarg; break;
-		case 'q': o->quiet = 1; break;
-		case 'h': fputs(help, stdout); exit(0);
-		case O_VOICE: o->voice = optarg; break;
-		case O_LEXICON:
-			if (o->nlex == (int)ARRAY_LEN(o->lexicons))
-				return usage_error("too many --lexicon files", NULL);
-			o->lexicons[o->nlex++] = optarg;
-			break;
-		case O_KEEP_FOOTER: o->keep_footer = 1; break;
-		case O_KEEP_FURNITURE: o->keep_furniture = 1; break;
-		case O_RATE:
-			if (strcmp(optarg, "44100") && strcmp(optarg, "48000"))
-				return usage_error("--rate must be 44100 or 48000", optarg);
-			o->r.fmt.rate = atoi(optarg);
-			break;
-		case O_MONO: o->r.fmt.channels = 1; break;
-		case O_RESAMPLE:
-			if (rs_quality_parse(optarg, &o->r.place.resample))
-				return usage_error("--resample must be fast, medium or best", optarg);
-			break;
-		case O_LOUDNESS:
-			if (loudness_target_parse(optarg, &o->r.master.target_lufs))
-				return usage_error("--loudness must be LUFS (-70..0), ebu, podcast or atsc", optarg);
-			/* ATSC A/85 asks for -2 dBTP: the preset implies it unless --true-peak is given */
-			if (!strcasecmp(optarg, "atsc") && !o->true_peak_given)
-				o->r.master.ceiling_dbtp = -2.0;
-			o->cli.loudness = !cfg_where;
-			break;
-		case O_TRUE_PEAK:
-			if (parse_double(optarg, -20, 0, &o->r.master.ceiling_dbtp))
-				return usage_error("--true-peak must be dBTP from -20 to 0", optarg);
-			o->true_peak_given = 1;
-			break;
-		case O_BITS:
-			if (!strcmp(optarg, "16")) o->r.fmt.bits = AF_BITS_16;
-			else if (!strcmp(optarg, "24")) o->r.fmt.bits = AF_BITS_24;
-			else if (!strcmp(optarg, "32f") || !strcmp(optarg, "32")) o->r.fmt.bits = AF_BITS_32F;
-			else return usage_error("--bits must be 16, 24 or 32f", optarg);
-			o->bits_given = 1;
-			break;
-		case O_QUALITY:
-			if (parse_double(optarg, 0, 1, &o->r.fmt.quality))
-				return usage_error("--quality must be from 0 to 1", optarg);
-			break;
-		case O_BITRATE:
-			if (parse_double(optarg, 8, 512, &d))
-				return usage_error("--bitrate must be kbit/s from 8 to 512", optarg);
-			o->r.fmt.bitrate_kbps = (int)d;
-			break;
-		case O_INTRO: o->r.place.intro = optarg; break;
-		case O_OUTRO: o->r.place.outro = optarg; break;
-		case O_STINGER: o->r.place.stinger = optarg; break;
-		case O_NO_JINGLES: o->r.place.no_jingles = 1; break;
-		case O_TALKUP:
-			if (parse_double(optarg, 0, 60000, &d))
-				return usage_error("--talkup must be milliseconds from 0 to 60000", optarg);
-			o->r.place.talkup_ms = (int)d;
-			o->cli.talkup = !cfg_where;
-			break;
-		case O_SEGMENT:
-			if (check_segment_arg(optarg))
-				return usage_error("--segment must be N or N-M (segments count from 1)", optarg);
-			*segment = optarg;
-			break;
-		case O_DATE: {
-			struct dt dd;
-			struct err de;
-			char msg[1100];
-			if (dt_parse(optarg, &dd, &de)) {
-				snprintf(msg, sizeof(msg), "--date %s", de.msg);
-				return usage_error(msg, NULL);
-			}
-			snprintf(o->date, sizeof(o->date), "%s", optarg);
-			break;
+		if (c == 'h') {
+			fputs(help, stdout);
+			exit(0);
 		}
-		case O_ARTIST: o->r.meta.artist = optarg; break;
-		case O_CUT_ID: o->r.meta.cut_id = optarg; break;
-		case O_MONO_LOUDNESS:
-			if (strcmp(optarg, "dual") && strcmp(optarg, "single"))
-				return usage_error("--mono-loudness must be dual or single", optarg);
-			o->r.master.mono_single = !strcmp(optarg, "single");
-			break;
-		case O_CAPTIONS: o->captions = optarg; break;
-		case O_TIMELINE: o->timeline = optarg; break;
-		case O_LABELS: o->labels = optarg; break;
-		case O_CHAPTERS: o->chapters = optarg; break;
-		case O_FORMAT:
-			if (!afile_format_find(optarg))
-				return usage_error("--format must be wav, flac, ogg, opus or mp3", optarg);
-			o->format = optarg;
-			break;
-		case O_PLAYER: o->player = optarg; break;
-		case O_NO_CONFIG: break;   /* seen by apply_config */
-		case O_TRUST_FM: o->trust_fm = 1; break;
-		case O_SPEED:
-			if (voice_speed_parse(optarg, &o->speed_percent, &o->speed_wpm))
-				return usage_error("--speed must be a percentage (25%..400%) or words per "
-						   "minute (80..450)", optarg);
-			break;
-		case O_FIT:
-			if (rundown_parse_duration(optarg, &o->fit_ms) || o->fit_ms <= 0)
-				return usage_error("--fit must be a length such as 3:00 or 90s", optarg);
-			break;
-		case O_JOBS:
-			if (parse_double(optarg, 1, 256, &d) || d != (int)d)
-				return usage_error("--jobs must be a number of processes from 1 to 256", optarg);
-			o->jobs = (int)d;
-			break;
-		case O_FROM: o->from = optarg; break;
-		case O_SHARD:
-			if (batch_shard_parse(optarg, &c, &c))
-				return usage_error("--shard must be K/N with 1 <= K <= N", optarg);
-			o->shard = optarg;
-			break;
-		case O_CACHE: o->cache_dir = optarg; break;
-		case O_NO_CACHE: o->no_cache = 1; break;
-		case O_CACHE_SIZE:
-			if (parse_double(optarg, 1, 1 << 24, &o->cache_mb))
-				return usage_error("--cache-size must be megabytes from 1", optarg);
-			break;
+		if (c != ':' && c != '?') {
+			rc = parse_sound_opt(c, optarg, o);
+			if (rc < 0)
+				rc = parse_other_opt(c, optarg, o, segment);
+			if (rc >= 0) {
+				if (rc)
+					return rc;
+				continue;
+			}
+		}
+		switch (c) {
 		case ':': {
 			char name[64];
 			if (optopt > 255)
@@ -1390,131 +1432,6 @@ static int cmd_render(int argc, char **argv)
 
 /* ==== preview: play one segment ========================================== */
 
-/* The players tried in order when --player is not given: argv without the file. */
-static const char *const players[][6] = {
-	{ "aplay", "-q", NULL }, { "paplay", NULL }, { "pw-play", NULL },
-	{ "ffplay", "-nodisp", "-autoexit", "-loglevel", "error", NULL },
-};
-
-/* Whether `name` is an executable file in one of $PATH's directories. */
-static int in_path(const char *name)
-{
-	const char *path = getenv("PATH");
-	char buf[4096];
-
-	while (path && *path) {
-		size_t n = strcspn(path, ":");
-		snprintf(buf, sizeof(buf), "%.*s/%s", (int)n, n ? path : ".", name);
-		if (access(buf, X_OK) == 0)
-			return 1;
-		path += n + (path[n] == ':');
-	}
-	return 0;
-}
-
-/*
- * Whether this machine has somewhere to play sound: an ALSA playback device,
- * a PulseAudio or PipeWire server socket, or a PULSE_SERVER to connect to.
- */
-static int have_sound_device(void)
-{
-	const char *rt = getenv("XDG_RUNTIME_DIR"), *ps = getenv("PULSE_SERVER");
-	const char *sockets[] = { "pulse/native", "pipewire-0" };
-	char buf[4096];
-	DIR *d;
-	struct dirent *de;
-	int found = 0;
-
-	if (ps && *ps)
-		return 1;
-	for (size_t i = 0; rt && *rt && i < ARRAY_LEN(sockets); i++) {
-		snprintf(buf, sizeof(buf), "%s/%s", rt, sockets[i]);
-		if (access(buf, F_OK) == 0)
-			return 1;
-	}
-	if (access("/run/pulse/native", F_OK) == 0)
-		return 1;
-	d = opendir("/dev/snd");
-	while (d && !found && (de = readdir(d)))
-		found = !strncmp(de->d_name, "pcm", 3) && de->d_name[strlen(de->d_name) - 1] == 'p';
-	if (d)
-		closedir(d);
-	return found;
-}
-
-/*
- * Runs the player on `wav` and waits: `cmd` (a shell command line, the file
- * appended as its last argument) or the built-in `argv`. The player's stderr
- * is kept; its first line goes to `why` when it fails. Returns 0 when it
- * exited with status 0.
- */
-static int run_player(const char *cmd, const char *const *pargv, const char *wav, char *why, size_t n)
-{
-	int pipefd[2], status = 0;
-	char buf[2048];
-	size_t got = 0;
-	ssize_t r;
-	pid_t pid;
-
-	why[0] = '\0';
-	if (pipe(pipefd))
-		return -1;
-	pid = fork();
-	if (pid == 0) {
-		const char *av[10] = { 0 };
-		int k = 0;
-		close(pipefd[0]);
-		dup2(pipefd[1], 2);
-		if (cmd) {
-			char line[4096];
-			snprintf(line, sizeof(line), "%s \"$1\"", cmd);
-			execl("/bin/sh", "sh", "-c", line, "sh", wav, (char *)NULL);
-		} else {
-			for (; k < 8 && pargv[k]; k++)
-				av[k] = pargv[k];
-			av[k] = wav;
-			execvp(av[0], (char *const *)av);
-		}
-		fprintf(stderr, "cannot run: %s\n", strerror(errno));
-		_exit(127);
-	}
-	close(pipefd[1]);
-	if (pid < 0) {
-		close(pipefd[0]);
-		return -1;
-	}
-	/* keep the start of what it says, read (and drop) the rest so it never blocks */
-	for (;;) {
-		char drop[512];
-		int full = got == sizeof(buf) - 1;
-		r = full ? read(pipefd[0], drop, sizeof(drop)) : read(pipefd[0], buf + got, sizeof(buf) - 1 - got);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		if (!full)
-			got += (size_t)r;
-	}
-	close(pipefd[0]);
-	buf[got] = '\0';
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	/* the first line that says something, without trailing blanks */
-	{
-		const char *p = buf;
-		while (*p == '\n' || *p == ' ')
-			p++;
-		snprintf(why, n, "%.*s", (int)strcspn(p, "\n"), p);
-	}
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
-		return 0;
-	if (!why[0] && WIFSIGNALED(status))
-		snprintf(why, n, "killed by signal %d", WTERMSIG(status));
-	else if (!why[0])
-		snprintf(why, n, "exit status %d", WEXITSTATUS(status));
-	return -1;
-}
-
 static int cmd_preview(int argc, char **argv)
 {
 	struct opts o = { 0 };
@@ -1535,9 +1452,8 @@ static int cmd_preview(int argc, char **argv)
 		return usage_error("the segment must be N or N-M (segments count from 1)", seg);
 	if (o.r.fmt.output)
 		return usage_error("preview plays the segment; to keep it use sprecher render --segment", NULL);
-	for (size_t pi = 0; pi < ARRAY_LEN(players) && !o.player && !pargv; pi++)
-		if (in_path(players[pi][0]))
-			pargv = players[pi];
+	if (!o.player)
+		pargv = player_find();
 	if (!o.player && !pargv) {
 		fprintf(stderr, "sprecher: no audio player found (aplay, paplay, pw-play, ffplay; or give "
 			"--player CMD); pipe the segment instead: sprecher render %s --segment %s -o - | aplay\n",
@@ -1545,7 +1461,7 @@ static int cmd_preview(int argc, char **argv)
 		return EXIT_FAILURE;
 	}
 	name = o.player ? o.player : pargv[0];
-	if (!o.player && !have_sound_device()) {
+	if (!o.player && !player_have_sound_device()) {
 		fprintf(stderr, "sprecher: no sound device (no /dev/snd playback device, no PulseAudio or "
 			"PipeWire server); write the segment to a file instead: sprecher render %s --segment %s "
 			"-o segment.wav (or choose a player with --player CMD)\n", o.article, seg);
@@ -1561,7 +1477,7 @@ static int cmd_preview(int argc, char **argv)
 	slot = afile_temp_register(tmp);     /* removed on Ctrl-C too */
 	o.r.fmt.output = tmp;
 	rc = do_render(&o, seg, 1);
-	if (rc == 0 && run_player(o.player, pargv, tmp, why, sizeof(why))) {
+	if (rc == 0 && player_run(o.player, pargv, tmp, why, sizeof(why))) {
 		fprintf(stderr, "sprecher: %s could not play the segment: %s; pipe it instead: "
 			"sprecher render %s --segment %s -o - | aplay\n", name, why, o.article, seg);
 		rc = EXIT_FAILURE;
