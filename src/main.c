@@ -218,7 +218,7 @@ struct opts {
 	/* configuration defaults the article's front matter overrides (the command line wins over both) */
 	struct { const char *voice, *intro, *outro, *stinger, *artist; } dflt;
 	/* given on the command line itself (not by the configuration): front matter does not override */
-	struct { int loudness, talkup; } cli;
+	struct episode_given cli;
 	int trust_fm;                /* --trust-front-matter: its paths may lead anywhere */
 	struct render_opts r;
 	char date[32];
@@ -288,19 +288,6 @@ static const struct option long_opts[] = {
 	{ "cache-size", required_argument, NULL, O_CACHE_SIZE },
 	{ NULL, 0, NULL, 0 },
 };
-
-static int parse_double(const char *s, double lo, double hi, double *out)
-{
-	char *end;
-	double v;
-
-	errno = 0;
-	v = strtod(s, &end);
-	if (end == s || *end || errno || !(v >= lo && v <= hi))
-		return -1;
-	*out = v;
-	return 0;
-}
 
 /*
  * getopt_long takes any unambiguous abbreviation of a long option, so
@@ -405,7 +392,7 @@ static int parse_sound_opt(int c, const char *arg, struct opts *o)
 		o->cli.loudness = !cfg_where;
 		break;
 	case O_TRUE_PEAK:
-		if (parse_double(arg, -20, 0, &o->r.master.ceiling_dbtp))
+		if (parse_double_in(arg, -20, 0, &o->r.master.ceiling_dbtp))
 			return usage_error("--true-peak must be dBTP from -20 to 0", arg);
 		o->true_peak_given = 1;
 		break;
@@ -417,11 +404,11 @@ static int parse_sound_opt(int c, const char *arg, struct opts *o)
 		o->bits_given = 1;
 		break;
 	case O_QUALITY:
-		if (parse_double(arg, 0, 1, &o->r.fmt.quality))
+		if (parse_double_in(arg, 0, 1, &o->r.fmt.quality))
 			return usage_error("--quality must be from 0 to 1", arg);
 		break;
 	case O_BITRATE:
-		if (parse_double(arg, 8, 512, &d))
+		if (parse_double_in(arg, 8, 512, &d))
 			return usage_error("--bitrate must be kbit/s from 8 to 512", arg);
 		o->r.fmt.bitrate_kbps = (int)d;
 		break;
@@ -466,7 +453,7 @@ static int parse_other_opt(int c, const char *arg, struct opts *o, const char **
 	case O_STINGER: o->r.place.stinger = arg; break;
 	case O_NO_JINGLES: o->r.place.no_jingles = 1; break;
 	case O_TALKUP:
-		if (parse_double(arg, 0, 60000, &d))
+		if (parse_double_in(arg, 0, 60000, &d))
 			return usage_error("--talkup must be milliseconds from 0 to 60000", arg);
 		o->r.place.talkup_ms = (int)d;
 		o->cli.talkup = !cfg_where;
@@ -506,7 +493,7 @@ static int parse_other_opt(int c, const char *arg, struct opts *o, const char **
 			return usage_error("--fit must be a length such as 3:00 or 90s", arg);
 		break;
 	case O_JOBS:
-		if (parse_double(arg, 1, 256, &d) || d != (int)d)
+		if (parse_double_in(arg, 1, 256, &d) || d != (int)d)
 			return usage_error("--jobs must be a number of processes from 1 to 256", arg);
 		o->jobs = (int)d;
 		break;
@@ -519,7 +506,7 @@ static int parse_other_opt(int c, const char *arg, struct opts *o, const char **
 	case O_CACHE: o->cache_dir = arg; break;
 	case O_NO_CACHE: o->no_cache = 1; break;
 	case O_CACHE_SIZE:
-		if (parse_double(arg, 1, 1 << 24, &o->cache_mb))
+		if (parse_double_in(arg, 1, 1 << 24, &o->cache_mb))
 			return usage_error("--cache-size must be megabytes from 1", arg);
 		break;
 	default: return -1;
@@ -889,22 +876,6 @@ static int cmd_voices(int argc, char **argv)
 	return 0;
 }
 
-/* The article's base name with extension `ext`, in `dir` (NULL: the current directory). */
-static void default_output(const char *article, const char *dir, const char *ext, char *out, size_t n)
-{
-	const char *base = strrchr(article, '/');
-	const char *dot;
-	int len;
-
-	base = base ? base + 1 : article;
-	dot = strrchr(base, '.');
-	len = (int)(dot && dot != base ? dot - base : (long)strlen(base));
-	if (dir)
-		snprintf(out, n, "%s%s%.*s.%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", len, base, ext);
-	else
-		snprintf(out, n, "%.*s.%s", len, base, ext);
-}
-
 /* Checks every sidecar path before any audio is made or an output replaced. */
 static int check_sidecar_names(const struct opts *o, struct err *e)
 {
@@ -932,41 +903,6 @@ static int write_sidecars(const struct opts *o, const struct timeline *tl, const
 		return -1;
 	if (o->chapters && sidecar_chapters(o->chapters, tl, s->title, audio, e))
 		return -1;
-	return 0;
-}
-
-/*
- * The front-matter keys beyond title, author, date, voice and the jingles:
- * `talkup:` and `loudness:` set what --talkup and --loudness set (the command
- * line wins; `speed:` is episode_load's); any other key is a warning naming its line. Returns 0, or -1
- * with "ARTICLE:LINE: ..." for a bad value.
- */
-static int front_matter_extras(struct opts *o, const struct doc_meta *m, struct warns *w, struct err *e)
-{
-	for (size_t i = 0; i < m->nother; i++) {
-		const struct doc_meta_other *x = &m->other[i];
-		double d;
-		if (!strcmp(x->key, "talkup")) {
-			if (parse_double(x->value, 0, 60000, &d))
-				return err_set(e, "%s:%d: front matter talkup: must be milliseconds from 0 to "
-					       "60000: %.40s", o->article, x->line, x->value);
-			if (!o->cli.talkup)
-				o->r.place.talkup_ms = (int)d;
-		} else if (!strcmp(x->key, "speed")) {
-			continue;   /* episode_load applied it */
-		} else if (!strcmp(x->key, "loudness")) {
-			double lufs;
-			if (loudness_target_parse(x->value, &lufs))
-				return err_set(e, "%s:%d: front matter loudness: must be LUFS (-70..0), ebu, "
-					       "podcast or atsc: %.40s", o->article, x->line, x->value);
-			if (!o->cli.loudness)
-				o->r.master.target_lufs = lufs;
-		} else {
-			warns_add(w, "%s:%d: front matter: unknown key '%.40s' ignored (known: title, author, "
-				  "date, voice, intro, outro, stinger, talkup, loudness, speed)", o->article, x->line,
-				  x->key);
-		}
-	}
 	return 0;
 }
 
@@ -1105,7 +1041,7 @@ static int do_render(struct opts *o, const char *segment, int for_preview)
 	warns_init(&w);
 	timeline_init(&tl, o->r.fmt.rate);
 	if (!o->r.fmt.output) {
-		default_output(o->article, o->outdir, o->format ? o->format : "wav", outbuf, sizeof(outbuf));
+		path_default_output(o->article, o->outdir, o->format ? o->format : "wav", outbuf, sizeof(outbuf));
 		o->r.fmt.output = outbuf;
 		if (show_is_rundown(o->article))
 			return do_render_show(o, segment, for_preview);
@@ -1128,7 +1064,7 @@ static int do_render(struct opts *o, const char *segment, int for_preview)
 		o->r.place.stinger = o->dflt.stinger;
 	if (!o->r.meta.artist)
 		o->r.meta.artist = o->dflt.artist;
-	if (front_matter_extras(o, &l.doc.meta, &w, &e))
+	if (episode_front_matter_opts(&l, o->article, &o->cli, &o->r, &w, &e))
 		goto out;
 	warn_unused_codec_opts(o, &w);
 	if (check_outputs(o, &e))
@@ -1269,7 +1205,7 @@ static int batch_inputs(struct batch_job *b, int n, char **articles, const char 
 		goto out;
 	for (size_t i = 0; i < all.n; i++) {
 		char path[4096];
-		default_output(all.v[i], b->base->r.fmt.output, ext, path, sizeof(path));
+		path_default_output(all.v[i], b->base->r.fmt.output, ext, path, sizeof(path));
 		batch_list_add(&outs, path);
 	}
 	/* the whole batch, before the shard: every shard refuses the same batch */
