@@ -1022,6 +1022,22 @@ static void start_progress(struct opts *o, const struct script *s, struct render
 
 static int do_render_show(struct opts *o, const char *item, int for_preview);
 
+/*
+ * The result line of a render: length, loudness, true peak, range, and for a
+ * fitted show the factors; on stderr when the audio went to stdout.
+ */
+static void print_result(const char *output, const struct render_result *r, const struct show_result *show)
+{
+	FILE *f = strcmp(output, "-") ? stdout : stderr;
+
+	fprintf(f, "%s: %d:%06.3f, integrated %.1f LUFS, true peak %.1f dBTP, loudness range %.1f LU",
+		output, (int)(r->seconds / 60), fmod(r->seconds, 60.0), r->loud.integrated,
+		r->loud.true_peak, r->loud.lra);
+	if (show && show->slot_frames)
+		fprintf(f, ", fitted: pauses x%.2f, speech x%.3f", show->pause_factor, show->rate_factor);
+	fputc('\n', f);
+}
+
 static int do_render(struct opts *o, const char *segment, int for_preview)
 {
 	struct episode l;
@@ -1092,12 +1108,8 @@ static int do_render(struct opts *o, const char *segment, int for_preview)
 	/* warnings (left-out footer, codec options) before the result line */
 	print_warns(&w, o->quiet);
 	warns_release(&w);
-	if (!o->quiet && !for_preview) {
-		FILE *f = strcmp(o->r.fmt.output, "-") ? stdout : stderr;
-		fprintf(f, "%s: %d:%06.3f, integrated %.1f LUFS, true peak %.1f dBTP, "
-			"loudness range %.1f LU\n", o->r.fmt.output, (int)(res.seconds / 60),
-			fmod(res.seconds, 60.0), res.loud.integrated, res.loud.true_peak, res.loud.lra);
-	}
+	if (!o->quiet && !for_preview)
+		print_result(o->r.fmt.output, &res, NULL);
 	o->seconds = res.seconds;
 	rc = 0;
 out:
@@ -1261,16 +1273,8 @@ static int do_render_show(struct opts *o, const char *item, int for_preview)
 	}
 	print_warns(&w, o->quiet);
 	warns_release(&w);
-	if (!o->quiet && !for_preview) {
-		FILE *f = strcmp(o->r.fmt.output, "-") ? stdout : stderr;
-		fprintf(f, "%s: %d:%06.3f, integrated %.1f LUFS, true peak %.1f dBTP, "
-			"loudness range %.1f LU", o->r.fmt.output, (int)(res.r.seconds / 60),
-			fmod(res.r.seconds, 60.0), res.r.loud.integrated, res.r.loud.true_peak,
-			res.r.loud.lra);
-		if (res.slot_frames)
-			fprintf(f, ", fitted: pauses x%.2f, speech x%.3f", res.pause_factor, res.rate_factor);
-		fputc('\n', f);
-	}
+	if (!o->quiet && !for_preview)
+		print_result(o->r.fmt.output, &res.r, &res);
 	rc = 0;
 out:
 	print_warns(&w, o->quiet);
