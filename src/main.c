@@ -21,7 +21,7 @@
 #include "fmpath.h"
 #include "audiofile.h"
 #include "datetime.h"
-#include "batch.h"
+#include "batchjob.h"
 #include "cache.h"
 #include "player.h"
 #include "progress.h"
@@ -1132,27 +1132,25 @@ out:
 
 /* ==== batches ============================================================ */
 
-/* A batch: the inputs, and per input the output and sidecar paths. */
-struct batch_job {
+/* A batch being rendered: the plan, the options every episode starts from, the failures. */
+struct batch_ctx {
 	struct opts *base;
-	struct batch_list in;
-	struct batch_list out;
-	struct batch_list side[4];   /* captions, timeline, labels, chapters; n == 0 when unused */
+	struct batchjob job;
 	int failed;
 };
 
 /* In a worker process: one episode, with the base options. */
 static int batch_work(void *ctx, size_t i, double *seconds)
 {
-	struct batch_job *b = ctx;
+	struct batch_ctx *b = ctx;
 	struct opts o = *b->base;
-	const char **sc[4] = { &o.captions, &o.timeline, &o.labels, &o.chapters };
+	const char **sc[BATCHJOB_NSIDE] = { &o.captions, &o.timeline, &o.labels, &o.chapters };
 	int rc;
 
-	o.article = b->in.v[i];
-	o.r.fmt.output = b->out.v[i];
-	for (int k = 0; k < 4; k++)
-		*sc[k] = b->side[k].n ? b->side[k].v[i] : NULL;
+	o.article = b->job.in.v[i];
+	o.r.fmt.output = b->job.out.v[i];
+	for (int k = 0; k < BATCHJOB_NSIDE; k++)
+		*sc[k] = b->job.side[k].n ? b->job.side[k].v[i] : NULL;
 	rc = do_render(&o, NULL, 0);
 	*seconds = o.seconds;
 	return rc;
@@ -1161,84 +1159,18 @@ static int batch_work(void *ctx, size_t i, double *seconds)
 /* In the parent, in input order: the worker's messages, and its file name when it failed. */
 static void batch_done(void *ctx, size_t i, const struct batch_done *d)
 {
-	struct batch_job *b = ctx;
+	struct batch_ctx *b = ctx;
 
 	fwrite(d->out, 1, d->out_len, stdout);
 	fflush(stdout);
 	fwrite(d->err, 1, d->err_len, stderr);
 	if (d->status) {
 		b->failed++;
-		if (!strstr(d->err, b->in.v[i]))
-			fprintf(stderr, "sprecher: %s: not rendered (%s %d)\n", b->in.v[i],
+		if (!strstr(d->err, b->job.in.v[i]))
+			fprintf(stderr, "sprecher: %s: not rendered (%s %d)\n", b->job.in.v[i],
 				d->status > 128 ? "worker stopped by signal" : "worker exit status",
 				d->status > 128 ? d->status - 128 : d->status);
 	}
-}
-
-/* Per-episode sidecar paths: in a batch each sidecar option is a suffix such as ".vtt". */
-static int batch_sidecars(struct batch_job *b, const char *ext)
-{
-	const char *sfx[4] = { b->base->captions, b->base->timeline, b->base->labels, b->base->chapters };
-	static const char *names[4] = { "--captions", "--timeline", "--labels", "--chapters" };
-	char aud[64];
-
-	snprintf(aud, sizeof(aud), ".%s", ext);
-	for (int k = 0; k < 4; k++) {
-		if (!sfx[k])
-			continue;
-		if (sfx[k][0] != '.' || strchr(sfx[k], '/') || !strcmp(sfx[k], aud))
-			return usage_error("in a batch, each sidecar option takes a suffix such as .vtt "
-					   "(NAME.vtt next to each episode)", names[k]);
-		for (int j = 0; j < k; j++)
-			if (sfx[j] && !strcmp(sfx[j], sfx[k]))
-				return usage_error("two sidecar options with the same suffix", sfx[k]);
-		for (size_t i = 0; i < b->out.n; i++) {
-			const char *o = b->out.v[i];
-			char path[4096];
-			snprintf(path, sizeof(path), "%.*s%s", (int)(strlen(o) - strlen(aud)), o, sfx[k]);
-			batch_list_add(&b->side[k], path);
-		}
-	}
-	return 0;
-}
-
-/* The inputs: the arguments, then --from's lines; their outputs; the duplicates refused; the shard. */
-static int batch_inputs(struct batch_job *b, int n, char **articles, const char *ext)
-{
-	struct batch_list all, outs;
-	struct err e;
-	int k = 1, nshards = 1, rc = EXIT_FAILURE;
-
-	batch_list_init(&all);
-	batch_list_init(&outs);
-	for (int i = 0; i < n; i++)
-		batch_list_add(&all, articles[i]);
-	if (b->base->from && batch_read_manifest(&all, b->base->from, &e))
-		goto out;
-	for (size_t i = 0; i < all.n; i++) {
-		char path[4096];
-		path_default_output(all.v[i], b->base->r.fmt.output, ext, path, sizeof(path));
-		batch_list_add(&outs, path);
-	}
-	/* the whole batch, before the shard: every shard refuses the same batch */
-	if (batch_check_unique(all.v, outs.v, all.n, &e))
-		goto out;
-	if (b->base->shard)
-		batch_shard_parse(b->base->shard, &k, &nshards);
-	for (size_t i = 0; i < all.n; i++) {
-		const char *base = strrchr(outs.v[i], '/');
-		if (nshards > 1 && !batch_in_shard(base ? base + 1 : outs.v[i], k, nshards))
-			continue;
-		batch_list_add(&b->in, all.v[i]);
-		batch_list_add(&b->out, outs.v[i]);
-	}
-	rc = 0;
-out:
-	if (rc)
-		fail(&e);
-	batch_list_release(&all);
-	batch_list_release(&outs);
-	return rc;
 }
 
 /*
@@ -1294,7 +1226,8 @@ out:
 static int render_batch(struct opts *base, const char *seg, int n, char **articles)
 {
 	const char *ext = base->format ? base->format : "wav";
-	struct batch_job b = { .base = base };
+	struct batch_ctx b = { .base = base };
+	const char *const sfx[BATCHJOB_NSIDE] = { base->captions, base->timeline, base->labels, base->chapters };
 	struct batch_opts bo = { .jobs = base->jobs ? base->jobs : batch_default_jobs() };
 	double *weights = NULL;
 	struct stat st;
@@ -1313,19 +1246,20 @@ static int render_batch(struct opts *base, const char *seg, int n, char **articl
 			"directory for the episodes)\n", base->r.fmt.output);
 		return EXIT_USAGE;
 	}
-	batch_list_init(&b.in);
-	batch_list_init(&b.out);
-	for (int k = 0; k < 4; k++)
-		batch_list_init(&b.side[k]);
-	if (batch_inputs(&b, n, articles, ext) || batch_sidecars(&b, ext))
+	batchjob_init(&b.job);
+	if (batchjob_inputs(&b.job, articles, n, base->from, base->r.fmt.output, ext, base->shard, &e)) {
+		fail(&e);
 		goto out;
-	weights = xcalloc(b.in.n + 1, sizeof(*weights));
-	for (size_t i = 0; i < b.in.n; i++)
-		weights[i] = stat(b.in.v[i], &st) == 0 ? (double)st.st_size + 1 : 1;
+	}
+	if (batchjob_sidecars(&b.job, sfx, ext, &e)) {
+		usage_error(e.msg, NULL);
+		goto out;
+	}
+	weights = batchjob_weights(&b.job);
 	bo.weights = weights;
 	bo.progress = !base->quiet && isatty(2);
 	base->r.progress = NULL;
-	sig = batch_run(b.in.n, &bo, batch_work, batch_done, &b, &e);
+	sig = batch_run(b.job.in.n, &bo, batch_work, batch_done, &b, &e);
 	if (sig < 0) {
 		rc = fail(&e);
 		goto out;
@@ -1336,15 +1270,12 @@ static int render_batch(struct opts *base, const char *seg, int n, char **articl
 		raise(sig);
 	}
 	if (!base->quiet || b.failed)
-		fprintf(stderr, "sprecher: %d of %zu episodes rendered%s\n", (int)(b.in.n - (size_t)b.failed),
-			b.in.n, b.failed ? "; see the errors above" : "");
+		fprintf(stderr, "sprecher: %d of %zu episodes rendered%s\n", (int)(b.job.in.n - (size_t)b.failed),
+			b.job.in.n, b.failed ? "; see the errors above" : "");
 	rc = b.failed ? EXIT_FAILURE : 0;
 out:
 	free(weights);
-	batch_list_release(&b.in);
-	batch_list_release(&b.out);
-	for (int k = 0; k < 4; k++)
-		batch_list_release(&b.side[k]);
+	batchjob_release(&b.job);
 	return rc;
 }
 
