@@ -563,76 +563,37 @@ static int parse_args(int argc, char **argv, const char *help, struct opts *o, c
 
 /* ==== the station configuration ========================================= */
 
-/* Options the configuration file may set (by their long names), plus output-dir. */
-static const char *const config_keys[] = {
-	"voice", "speed", "lexicon", "keep-footer", "rate", "mono", "resample", "loudness",
-	"true-peak", "bits", "quality", "bitrate", "intro", "outro", "stinger", "no-jingles",
-	"talkup", "artist", "format", "player",
-};
-/* Keys whose value is a file or directory: relative ones are taken from the file's directory. */
-static const char *const config_path_keys[] = { "lexicon", "intro", "outro", "stinger", "output-dir" };
-
 static struct config the_config;
 
-static int is_one_of(const char *s, const char *const *v, size_t n)
+/* Whether the long option `key` takes a value (config_option); output-dir does. */
+static int opt_takes_value(const char *key)
 {
-	for (size_t i = 0; i < n; i++)
-		if (!strcmp(s, v[i]))
-			return 1;
-	return 0;
+	for (int k = 0; long_opts[k].name; k++)
+		if (!strcmp(long_opts[k].name, key))
+			return long_opts[k].has_arg != no_argument;
+	return 1;
 }
 
-/* Makes a relative path value relative to the configuration file's directory (in place). */
-static void config_resolve_path(struct config_entry *en, const char *cfgpath)
+/* Applies entry `i` as if it were given on the command line. Returns 0 or the exit status. */
+static int config_apply_entry(size_t i, const char *help, struct opts *o, const char **segment)
 {
-	const char *slash = strrchr(cfgpath, '/');
-	struct sb b;
-
-	if (en->value[0] == '/' || !en->value[0] || !slash)
-		return;
-	sb_init(&b);
-	sb_addf(&b, "%.*s/%s", (int)(slash - cfgpath), cfgpath, en->value);
-	free(en->value);
-	en->value = b.buf;
-}
-
-/* Applies one entry as if it were given on the command line. Returns 0 or the exit status. */
-static int config_apply_entry(struct config_entry *en, const char *help, struct opts *o,
-			      const char **segment)
-{
+	struct config_entry *en = &the_config.v[i];
 	char where[1200], opt[80];
 	char *av[4] = { "sprecher", opt, NULL, NULL };
-	int rc, k;
+	const char *value;
+	struct err e;
+	int rc;
 
 	snprintf(where, sizeof(where), "%s:%d", the_config.path, en->line);
-	if (strcmp(en->section, "render")) {
-		fprintf(stderr, "sprecher: %s: '%s' outside the [render] section\n", where, en->key);
-		return EXIT_FAILURE;
-	}
-	if (is_one_of(en->key, config_path_keys, ARRAY_LEN(config_path_keys)) ||
-	    (!strcmp(en->key, "voice") && (strchr(en->value, '/') || strstr(en->value, ".ini"))))
-		config_resolve_path(en, the_config.path);
+	rc = config_option(&the_config, i, opt_takes_value, &value, &e);
+	if (rc)
+		return rc < 0 ? fail(&e) : 0;
 	if (!strcmp(en->key, "output-dir")) {
-		o->outdir = en->value;
+		o->outdir = value;
 		return 0;
 	}
-	if (!is_one_of(en->key, config_keys, ARRAY_LEN(config_keys))) {
-		fprintf(stderr, "sprecher: %s: unknown key '%s' (see sprecher help config)\n", where, en->key);
-		return EXIT_FAILURE;
-	}
-	for (k = 0; strcmp(long_opts[k].name, en->key); k++)
-		;
 	snprintf(opt, sizeof(opt), "--%s", en->key);
-	if (long_opts[k].has_arg == no_argument) {
-		if (!strcmp(en->value, "no") || !strcmp(en->value, "false") || !strcmp(en->value, "0"))
-			return 0;
-		if (strcmp(en->value, "yes") && strcmp(en->value, "true") && strcmp(en->value, "1")) {
-			fprintf(stderr, "sprecher: %s: %s must be yes or no: %s\n", where, en->key, en->value);
-			return EXIT_FAILURE;
-		}
-	} else {
-		av[2] = en->value;
-	}
+	av[2] = (char *)value;
 	cfg_where = where;
 	rc = parse_args(av[2] ? 3 : 2, av, help, o, segment);
 	cfg_where = NULL;
@@ -641,7 +602,6 @@ static int config_apply_entry(struct config_entry *en, const char *help, struct 
 	/* a station default; an article's front matter may choose otherwise */
 	if (!strcmp(en->key, "voice")) {
 		struct voice_preset p;
-		struct err e;
 		if (voice_load(o->voice, &p, &e)) {
 			fprintf(stderr, "sprecher: %s: %s\n", where, e.msg);
 			return EXIT_FAILURE;
@@ -678,7 +638,7 @@ static int apply_config(int argc, char **argv, const char *help, struct opts *o,
 			return fail(&e);
 	}
 	for (size_t i = 0; i < the_config.n; i++) {
-		int rc = config_apply_entry(&the_config.v[i], help, o, segment);
+		int rc = config_apply_entry(i, help, o, segment);
 		if (rc)
 			return rc;
 	}
