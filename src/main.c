@@ -26,6 +26,7 @@
 #include "player.h"
 #include "progress.h"
 #include "episode.h"
+#include "job.h"
 #include "lexicon.h"
 #include "loudness.h"
 #include "render.h"
@@ -202,38 +203,18 @@ static void on_signal(int sig)
 	raise(sig);
 }
 
-/* Everything a text command needs from the command line. */
+/* Everything a command needs from the command line: the job's options, then the command's own. */
 struct opts {
-	const char *article;
-	const char *voice;
-	const char *lexicons[16];
-	int nlex;
-	int keep_footer;
-	int keep_furniture;
+	struct job_opts j;           /* what a render reads and writes (job.h) */
 	int quiet;
-	const char *captions, *timeline, *labels, *chapters;
 	const char *format;          /* extension of default output names */
 	const char *player;          /* preview --player CMD */
 	const char *outdir;          /* configuration: directory of default output names */
-	/* configuration defaults the article's front matter overrides (the command line wins over both) */
-	struct { const char *voice, *intro, *outro, *stinger, *artist; } dflt;
-	/* given on the command line itself (not by the configuration): front matter does not override */
-	struct episode_given cli;
-	int trust_fm;                /* --trust-front-matter: its paths may lead anywhere */
-	struct render_opts r;
-	char date[32];
-	int bits_given;              /* --bits was given (warned about when the format ignores it) */
 	int true_peak_given;         /* --true-peak was given (atsc does not change it then) */
-	double speed_percent;        /* --speed N%: 0 = not given */
-	int speed_wpm;               /* --speed WPM: 0 = not given */
-	int fit_ms;                  /* --fit (shows) */
 	int jobs;                    /* batch: workers at once (0 = online cores) */
 	const char *from;            /* batch: manifest file, "-" = stdin */
 	const char *shard;           /* batch: "K/N" */
 	double seconds;              /* set by do_render: audio seconds rendered */
-	const char *cache_dir;       /* --cache DIR (else the default) */
-	int no_cache;
-	double cache_mb;             /* --cache-size MB; 0 = default */
 };
 
 enum {
@@ -376,46 +357,46 @@ static int parse_sound_opt(int c, const char *arg, struct opts *o)
 	case O_RATE:
 		if (strcmp(arg, "44100") && strcmp(arg, "48000"))
 			return usage_error("--rate must be 44100 or 48000", arg);
-		o->r.fmt.rate = atoi(arg);
+		o->j.r.fmt.rate = atoi(arg);
 		break;
-	case O_MONO: o->r.fmt.channels = 1; break;
+	case O_MONO: o->j.r.fmt.channels = 1; break;
 	case O_RESAMPLE:
-		if (rs_quality_parse(arg, &o->r.place.resample))
+		if (rs_quality_parse(arg, &o->j.r.place.resample))
 			return usage_error("--resample must be fast, medium or best", arg);
 		break;
 	case O_LOUDNESS:
-		if (loudness_target_parse(arg, &o->r.master.target_lufs))
+		if (loudness_target_parse(arg, &o->j.r.master.target_lufs))
 			return usage_error("--loudness must be LUFS (-70..0), ebu, podcast or atsc", arg);
 		/* ATSC A/85 asks for -2 dBTP: the preset implies it unless --true-peak is given */
 		if (!strcasecmp(arg, "atsc") && !o->true_peak_given)
-			o->r.master.ceiling_dbtp = -2.0;
-		o->cli.loudness = !cfg_where;
+			o->j.r.master.ceiling_dbtp = -2.0;
+		o->j.cli.loudness = !cfg_where;
 		break;
 	case O_TRUE_PEAK:
-		if (parse_double_in(arg, -20, 0, &o->r.master.ceiling_dbtp))
+		if (parse_double_in(arg, -20, 0, &o->j.r.master.ceiling_dbtp))
 			return usage_error("--true-peak must be dBTP from -20 to 0", arg);
 		o->true_peak_given = 1;
 		break;
 	case O_BITS:
-		if (!strcmp(arg, "16")) o->r.fmt.bits = AF_BITS_16;
-		else if (!strcmp(arg, "24")) o->r.fmt.bits = AF_BITS_24;
-		else if (!strcmp(arg, "32f") || !strcmp(arg, "32")) o->r.fmt.bits = AF_BITS_32F;
+		if (!strcmp(arg, "16")) o->j.r.fmt.bits = AF_BITS_16;
+		else if (!strcmp(arg, "24")) o->j.r.fmt.bits = AF_BITS_24;
+		else if (!strcmp(arg, "32f") || !strcmp(arg, "32")) o->j.r.fmt.bits = AF_BITS_32F;
 		else return usage_error("--bits must be 16, 24 or 32f", arg);
-		o->bits_given = 1;
+		o->j.bits_given = 1;
 		break;
 	case O_QUALITY:
-		if (parse_double_in(arg, 0, 1, &o->r.fmt.quality))
+		if (parse_double_in(arg, 0, 1, &o->j.r.fmt.quality))
 			return usage_error("--quality must be from 0 to 1", arg);
 		break;
 	case O_BITRATE:
 		if (parse_double_in(arg, 8, 512, &d))
 			return usage_error("--bitrate must be kbit/s from 8 to 512", arg);
-		o->r.fmt.bitrate_kbps = (int)d;
+		o->j.r.fmt.bitrate_kbps = (int)d;
 		break;
 	case O_MONO_LOUDNESS:
 		if (strcmp(arg, "dual") && strcmp(arg, "single"))
 			return usage_error("--mono-loudness must be dual or single", arg);
-		o->r.master.mono_single = !strcmp(arg, "single");
+		o->j.r.master.mono_single = !strcmp(arg, "single");
 		break;
 	case O_FORMAT:
 		if (!afile_format_find(arg))
@@ -438,25 +419,25 @@ static int parse_other_opt(int c, const char *arg, struct opts *o, const char **
 	int k;
 
 	switch (c) {
-	case 'o': o->r.fmt.output = arg; break;
+	case 'o': o->j.r.fmt.output = arg; break;
 	case 'q': o->quiet = 1; break;
-		case O_VOICE: o->voice = arg; break;
+		case O_VOICE: o->j.voice = arg; break;
 	case O_LEXICON:
-		if (o->nlex == (int)ARRAY_LEN(o->lexicons))
+		if (o->j.nlex == (int)ARRAY_LEN(o->j.lexicons))
 			return usage_error("too many --lexicon files", NULL);
-		o->lexicons[o->nlex++] = arg;
+		o->j.lexicons[o->j.nlex++] = arg;
 		break;
-	case O_KEEP_FOOTER: o->keep_footer = 1; break;
-	case O_KEEP_FURNITURE: o->keep_furniture = 1; break;
-	case O_INTRO: o->r.place.intro = arg; break;
-	case O_OUTRO: o->r.place.outro = arg; break;
-	case O_STINGER: o->r.place.stinger = arg; break;
-	case O_NO_JINGLES: o->r.place.no_jingles = 1; break;
+	case O_KEEP_FOOTER: o->j.keep_footer = 1; break;
+	case O_KEEP_FURNITURE: o->j.keep_furniture = 1; break;
+	case O_INTRO: o->j.r.place.intro = arg; break;
+	case O_OUTRO: o->j.r.place.outro = arg; break;
+	case O_STINGER: o->j.r.place.stinger = arg; break;
+	case O_NO_JINGLES: o->j.r.place.no_jingles = 1; break;
 	case O_TALKUP:
 		if (parse_double_in(arg, 0, 60000, &d))
 			return usage_error("--talkup must be milliseconds from 0 to 60000", arg);
-		o->r.place.talkup_ms = (int)d;
-		o->cli.talkup = !cfg_where;
+		o->j.r.place.talkup_ms = (int)d;
+		o->j.cli.talkup = !cfg_where;
 		break;
 	case O_SEGMENT:
 		if (check_segment_arg(arg))
@@ -471,25 +452,25 @@ static int parse_other_opt(int c, const char *arg, struct opts *o, const char **
 			snprintf(msg, sizeof(msg), "--date %s", de.msg);
 			return usage_error(msg, NULL);
 		}
-		snprintf(o->date, sizeof(o->date), "%s", arg);
+		snprintf(o->j.date, sizeof(o->j.date), "%s", arg);
 		break;
 	}
-	case O_ARTIST: o->r.meta.artist = arg; break;
-	case O_CUT_ID: o->r.meta.cut_id = arg; break;
-	case O_CAPTIONS: o->captions = arg; break;
-	case O_TIMELINE: o->timeline = arg; break;
-	case O_LABELS: o->labels = arg; break;
-	case O_CHAPTERS: o->chapters = arg; break;
+	case O_ARTIST: o->j.r.meta.artist = arg; break;
+	case O_CUT_ID: o->j.r.meta.cut_id = arg; break;
+	case O_CAPTIONS: o->j.captions = arg; break;
+	case O_TIMELINE: o->j.timeline = arg; break;
+	case O_LABELS: o->j.labels = arg; break;
+	case O_CHAPTERS: o->j.chapters = arg; break;
 	case O_PLAYER: o->player = arg; break;
 	case O_NO_CONFIG: break;   /* seen by apply_config */
-	case O_TRUST_FM: o->trust_fm = 1; break;
+	case O_TRUST_FM: o->j.trust_fm = 1; break;
 	case O_SPEED:
-		if (voice_speed_parse(arg, &o->speed_percent, &o->speed_wpm))
+		if (voice_speed_parse(arg, &o->j.speed_percent, &o->j.speed_wpm))
 			return usage_error("--speed must be a percentage (25%..400%) or words per "
 					   "minute (80..450)", arg);
 		break;
 	case O_FIT:
-		if (rundown_parse_duration(arg, &o->fit_ms) || o->fit_ms <= 0)
+		if (rundown_parse_duration(arg, &o->j.fit_ms) || o->j.fit_ms <= 0)
 			return usage_error("--fit must be a length such as 3:00 or 90s", arg);
 		break;
 	case O_JOBS:
@@ -503,10 +484,10 @@ static int parse_other_opt(int c, const char *arg, struct opts *o, const char **
 			return usage_error("--shard must be K/N with 1 <= K <= N", arg);
 		o->shard = arg;
 		break;
-	case O_CACHE: o->cache_dir = arg; break;
-	case O_NO_CACHE: o->no_cache = 1; break;
+	case O_CACHE: o->j.cache_dir = arg; break;
+	case O_NO_CACHE: o->j.no_cache = 1; break;
 	case O_CACHE_SIZE:
-		if (parse_double_in(arg, 1, 1 << 24, &o->cache_mb))
+		if (parse_double_in(arg, 1, 1 << 24, &o->j.cache_mb))
 			return usage_error("--cache-size must be megabytes from 1", arg);
 		break;
 	default: return -1;
@@ -602,19 +583,19 @@ static int config_apply_entry(size_t i, const char *help, struct opts *o, const 
 	/* a station default; an article's front matter may choose otherwise */
 	if (!strcmp(en->key, "voice")) {
 		struct voice_preset p;
-		if (voice_load(o->voice, &p, &e)) {
+		if (voice_load(o->j.voice, &p, &e)) {
 			fprintf(stderr, "sprecher: %s: %s\n", where, e.msg);
 			return EXIT_FAILURE;
 		}
-		o->dflt.voice = o->voice, o->voice = NULL;
+		o->j.dflt.voice = o->j.voice, o->j.voice = NULL;
 	} else if (!strcmp(en->key, "intro"))
-		o->dflt.intro = o->r.place.intro, o->r.place.intro = NULL;
+		o->j.dflt.intro = o->j.r.place.intro, o->j.r.place.intro = NULL;
 	else if (!strcmp(en->key, "outro"))
-		o->dflt.outro = o->r.place.outro, o->r.place.outro = NULL;
+		o->j.dflt.outro = o->j.r.place.outro, o->j.r.place.outro = NULL;
 	else if (!strcmp(en->key, "stinger"))
-		o->dflt.stinger = o->r.place.stinger, o->r.place.stinger = NULL;
+		o->j.dflt.stinger = o->j.r.place.stinger, o->j.r.place.stinger = NULL;
 	else if (!strcmp(en->key, "artist"))
-		o->dflt.artist = o->r.meta.artist, o->r.meta.artist = NULL;
+		o->j.dflt.artist = o->j.r.meta.artist, o->j.r.meta.artist = NULL;
 	return 0;
 }
 
@@ -651,26 +632,6 @@ static int parse_opts(int argc, char **argv, const char *help, struct opts *o, c
 	int rc = apply_config(argc, argv, help, o, segment);
 
 	return rc ? rc : parse_args(argc, argv, help, o, segment);
-}
-
-/* ==== from article to script ============================================= */
-
-static int engine_phonemes(void *ctx, const char *voice, const char *text, struct sb *out);
-
-/* The episode of o->article (episode.h), from the command line's options. */
-static int load_script(struct opts *o, struct episode *l, struct warns *w, struct err *e)
-{
-	struct episode_opts eo = { .article = o->article, .voice = o->voice, .lexicons = o->lexicons,
-				   .nlex = o->nlex, .keep_footer = o->keep_footer, .date = o->date,
-				   .keep_furniture = o->keep_furniture,
-				   /* foreign words: eSpeak's phonemes of other languages, one German voice */
-				   .phonemizer = engine_phonemes };
-
-	eo.default_voice = o->dflt.voice;
-	eo.speed_percent = o->speed_percent;
-	eo.speed_wpm = o->speed_wpm;
-	eo.trust_paths = o->trust_fm;
-	return episode_load(&eo, l, w, e);
 }
 
 /* ==== commands =========================================================== */
@@ -718,11 +679,11 @@ static int cmd_normalize(int argc, char **argv)
 	const char *seg = NULL;
 	int c, rc;
 
-	render_opts_init(&o.r);
+	render_opts_init(&o.j.r);
 	if ((rc = parse_opts(argc, argv, usage_normalize, &o, &seg)))
 		return rc;
 	lex = lex_new();
-	if (episode_load_lexicons(o.lexicons, o.nlex, lex, &e)) {
+	if (episode_load_lexicons(o.j.lexicons, o.j.nlex, lex, &e)) {
 		lex_free(lex);
 		return fail(&e);
 	}
@@ -746,18 +707,9 @@ static int cmd_normalize(int argc, char **argv)
 	return 0;
 }
 
-/* The options of a show from the command line. */
-static struct show_opts show_opts_of(const struct opts *o, int only_item)
-{
-	return (struct show_opts){ .rundown = o->article, .voice = o->voice, .lexicons = o->lexicons,
-				   .nlex = o->nlex, .date = o->date, .fit_ms = o->fit_ms,
-				   .only_item = only_item, .phonemizer = engine_phonemes };
-}
-
 /* `sprecher script SHOW.rundown`: the running order. */
 static int script_show(struct opts *o)
 {
-	struct show_opts so = show_opts_of(o, 0);
 	struct warns w;
 	struct err e;
 	struct sb out;
@@ -765,7 +717,7 @@ static int script_show(struct opts *o)
 
 	warns_init(&w);
 	sb_init(&out);
-	rc = show_script(&so, &o->r, &out, &w, &e);
+	rc = job_show_script(&o->j, &out, &w, &e);
 	print_warns(&w, o->quiet);
 	warns_release(&w);
 	if (!rc)
@@ -784,16 +736,16 @@ static int cmd_script(int argc, char **argv)
 	const char *seg = NULL;
 	int rc;
 
-	render_opts_init(&o.r);
+	render_opts_init(&o.j.r);
 	if ((rc = parse_opts(argc, argv, usage_script, &o, &seg)))
 		return rc;
 	if (optind + 1 != argc)
 		return usage_error("script takes one ARTICLE", NULL);
-	o.article = argv[optind];
-	if (show_is_rundown(o.article))
+	o.j.article = argv[optind];
+	if (show_is_rundown(o.j.article))
 		return script_show(&o);
 	warns_init(&w);
-	rc = load_script(&o, &l, &w, &e);
+	rc = job_load_episode(&o.j, &l, &w, &e);
 	print_warns(&w, o.quiet);
 	warns_release(&w);
 	if (rc) {
@@ -836,258 +788,65 @@ static int cmd_voices(int argc, char **argv)
 	return 0;
 }
 
-/* Checks every sidecar path before any audio is made or an output replaced. */
-static int check_sidecar_names(const struct opts *o, struct err *e)
-{
-	const char *paths[] = { o->captions, o->timeline, o->labels, o->chapters };
-
-	if (o->captions && sidecar_check_captions_name(o->captions, e))
-		return -1;
-	for (size_t i = 0; i < ARRAY_LEN(paths); i++)
-		if (paths[i] && sidecar_check_path(paths[i], e))
-			return -1;
-	return 0;
-}
-
-static int write_sidecars(const struct opts *o, const struct timeline *tl, const struct script *s,
-			  struct err *e)
-{
-	const char *audio = strrchr(o->r.fmt.output, '/');
-	audio = audio ? audio + 1 : o->r.fmt.output;
-
-	if (o->captions && sidecar_captions(o->captions, tl, e))
-		return -1;
-	if (o->timeline && sidecar_timeline(o->timeline, tl, s->title, e))
-		return -1;
-	if (o->labels && sidecar_labels(o->labels, tl, e))
-		return -1;
-	if (o->chapters && sidecar_chapters(o->chapters, tl, s->title, audio, e))
-		return -1;
-	return 0;
-}
-
-/*
- * Options the output format ignores (--bits with mp3, --quality with wav; the
- * format table knows) and --talkup without jingles: say so.
- */
-static void warn_unused_codec_opts(const struct opts *o, struct warns *w)
-{
-	afile_warn_unused(o->r.fmt.output, o->bits_given, o->r.fmt.quality, o->r.fmt.bitrate_kbps, w);
-	if (o->r.place.talkup_ms > 0 && o->r.place.no_jingles)
-		warns_add(w, "talkup: no intro to speak over with --no-jingles; ignored");
-}
-
-/* Refuses an output that is also an input, or two outputs that are one file. */
-static int check_outputs(const struct opts *o, struct err *e)
-{
-	const char *outs[] = { o->r.fmt.output, o->captions, o->timeline, o->labels, o->chapters };
-	const char *ins[24] = { o->article, o->voice, o->r.place.intro, o->r.place.outro, o->r.place.stinger };
-	size_t nin = 5;
-
-	for (int i = 0; i < o->nlex && nin < ARRAY_LEN(ins); i++)
-		ins[nin++] = o->lexicons[i];
-	return path_check_outputs(outs, ARRAY_LEN(outs), ins, nin, e);
-}
-
-/*
- * The process's one eSpeak NG engine, started on first use (eSpeak NG cannot
- * be initialised a second time after it was terminated); engine_stop ends it.
- */
-static struct synth *the_engine;
-
-static struct synth *engine(struct err *e)
-{
-	if (!the_engine)
-		the_engine = synth_new(e);
-	return the_engine;
-}
-
-/* The phonemizer of the foreign-word rules (foreign.h): the process's engine. */
-static int engine_phonemes(void *ctx, const char *voice, const char *text, struct sb *out)
-{
-	struct err e;
-	struct synth *s = engine(&e);
-
-	(void)ctx;
-	return s ? synth_lang_phonemes(s, voice, text, out) : -1;
-}
-
-static void engine_stop(void)
-{
-	synth_free(the_engine);
-	the_engine = NULL;
-}
-
-/* The cache directory of the options: --cache, else the default; NULL with --no-cache. */
-static const char *cache_dir(const struct opts *o, char *buf, size_t n)
-{
-	if (o->no_cache)
-		return NULL;
-	if (o->cache_dir)
-		return o->cache_dir;
-	return cache_default_dir(buf, n) ? NULL : buf;
-}
-
-/* The synthesis cache, or NULL (a cache that cannot be used is a warning, not an error). */
-static struct cache *open_cache(const struct opts *o, struct warns *w)
-{
-	char buf[4096];
-	const char *dir = cache_dir(o, buf, sizeof(buf));
-	struct cache *c;
-	struct err e;
-
-	if (!dir)
-		return NULL;
-	c = cache_open(dir, (uint64_t)(o->cache_mb * 1048576.0), &e);
-	if (!c)
-		warns_add(w, "%s; rendering without the cache", e.msg);
-	return c;
-}
-
-/* The progress line of a single render (progress.c): segments, seconds placed, ETA from the script. */
-struct render_progress {
-	struct progress *line;
-	int rate;
-};
-
-static void show_progress(void *ctx, size_t done, size_t total, uint64_t frames)
-{
-	const struct render_progress *rp = ctx;
-	double secs = (double)frames / rp->rate;
-
-	(void)total;
-	progress_update(rp->line, done, secs, secs);
-}
-
-/* Starts the line for segments first..last of `s` (1-based, 0 = all) when o->r.progress is set. */
-static void start_progress(struct opts *o, const struct script *s, struct render_progress *rp)
-{
-	size_t first = 0, last = s->nseg ? s->nseg - 1 : 0;
-	double est = 0;
-
-	if (!o->r.progress || !s->nseg)
-		return;
-	if (o->r.place.seg_first > 0) {
-		first = (size_t)o->r.place.seg_first - 1;
-		last = (size_t)o->r.place.seg_last - 1;
-	}
-	for (size_t i = first; i <= last; i++)
-		est += s->seg[i].est_seconds;
-	rp->rate = o->r.fmt.rate;
-	rp->line = progress_new(2, "segments", last - first + 1, est);
-	o->r.progress_ctx = rp;
-	if (!rp->line)
-		o->r.progress = NULL;
-}
-
-static int do_render_show(struct opts *o, const char *item, int for_preview);
+/* ==== rendering ========================================================== */
 
 /*
  * The result line of a render: length, loudness, true peak, range, and for a
  * fitted show the factors; on stderr when the audio went to stdout.
  */
-static void print_result(const char *output, const struct render_result *r, const struct show_result *show)
+static void print_result(const char *output, const struct job_result *res)
 {
+	const struct render_result *r = &res->r;
 	FILE *f = strcmp(output, "-") ? stdout : stderr;
 
 	fprintf(f, "%s: %d:%06.3f, integrated %.1f LUFS, true peak %.1f dBTP, loudness range %.1f LU",
 		output, (int)(r->seconds / 60), fmod(r->seconds, 60.0), r->loud.integrated,
 		r->loud.true_peak, r->loud.lra);
-	if (show && show->slot_frames)
-		fprintf(f, ", fitted: pauses x%.2f, speech x%.3f", show->pause_factor, show->rate_factor);
+	if (res->fitted)
+		fprintf(f, ", fitted: pauses x%.2f, speech x%.3f", res->pause_factor, res->rate_factor);
 	fputc('\n', f);
 }
 
+/*
+ * Runs the job of `o` (job.h) and reports it: SPRECHER_TIMING's pass and
+ * cache figures, the warnings, the result line (not for a preview), the
+ * error. Returns the exit status; o->seconds is the audio's length.
+ */
 static int do_render(struct opts *o, const char *segment, int for_preview)
 {
-	struct episode l;
+	struct job_result res;
 	struct warns w;
 	struct err e = { "" };
-	struct synth *syn = NULL;
-	struct timeline tl;
-	struct render_result res;
-	struct render_progress rp = { 0 };
-	char outbuf[1024];
-	int rc = EXIT_FAILURE;
+	int timing = getenv("SPRECHER_TIMING") != NULL;
+	int rc;
 
-	if (show_is_rundown(o->article) && o->r.fmt.output)
-		return do_render_show(o, segment, for_preview);
-	if (o->fit_ms)
-		return usage_error("--fit applies to shows (a .rundown file)", o->article);
+	o->j.progress = !o->quiet && isatty(2);
 	warns_init(&w);
-	timeline_init(&tl, o->r.fmt.rate);
-	if (!o->r.fmt.output) {
-		path_default_output(o->article, o->outdir, o->format ? o->format : "wav", outbuf, sizeof(outbuf));
-		o->r.fmt.output = outbuf;
-		if (show_is_rundown(o->article))
-			return do_render_show(o, segment, for_preview);
+	rc = job_render(&o->j, segment, o->outdir, o->format, &res, &w, &e);
+	if (rc && res.usage == JOB_USAGE_HINT) {
+		warns_release(&w);
+		return usage_error(e.msg, NULL);
 	}
-	if (load_script(o, &l, &w, &e))
-		goto out;
-	if (segment && script_parse_range(segment, l.script.nseg, &o->r.place.seg_first, &o->r.place.seg_last, &e)) {
-		rc = EXIT_USAGE;
-		goto out;
+	if (res.rendered && timing)
+		fprintf(stderr, "sprecher: timing: pass 1 %.2f s, pass 2 %.2f s\n", res.r.pass1_seconds,
+			res.r.pass2_seconds);
+	if (!rc) {
+		/* warnings (left-out footer, codec options) before the result line */
+		print_warns(&w, o->quiet);
+		warns_release(&w);
+		if (!o->quiet && !for_preview)
+			print_result(o->j.r.fmt.output, &res);
+		o->seconds = res.r.seconds;
 	}
-	if (check_sidecar_names(o, &e))
-		goto out;
-	episode_render_opts(&l, &o->r);
-	/* the station's defaults (configuration file) where neither the command line nor the article says */
-	if (!o->r.place.intro)
-		o->r.place.intro = o->dflt.intro;
-	if (!o->r.place.outro)
-		o->r.place.outro = o->dflt.outro;
-	if (!o->r.place.stinger)
-		o->r.place.stinger = o->dflt.stinger;
-	if (!o->r.meta.artist)
-		o->r.meta.artist = o->dflt.artist;
-	if (episode_front_matter_opts(&l, o->article, &o->cli, &o->r, &w, &e))
-		goto out;
-	warn_unused_codec_opts(o, &w);
-	if (check_outputs(o, &e))
-		goto out;
-	if (!o->quiet && isatty(2) && strcmp(o->r.fmt.output, "-"))
-		o->r.progress = show_progress;
-	syn = engine(&e);
-	if (!syn)
-		goto out;
-	o->r.cache = open_cache(o, &w);
-	start_progress(o, &l.script, &rp);
-	rc = render_run(&l.script, &o->r, syn, &tl, &res, &w, &e);
-	progress_free(rp.line);         /* the line goes before any message */
-	rp.line = NULL;
-	if (rc) {
-		rc = EXIT_FAILURE;
-		goto out;
-	}
-	rc = EXIT_FAILURE;
-	if (getenv("SPRECHER_TIMING"))
-		fprintf(stderr, "sprecher: timing: pass 1 %.2f s, pass 2 %.2f s\n", res.pass1_seconds,
-			res.pass2_seconds);
-	if (write_sidecars(o, &tl, &l.script, &e))
-		goto out;
-	/* warnings (left-out footer, codec options) before the result line */
+	if (res.have_cache && timing)
+		fprintf(stderr, "sprecher: cache: %llu hits, %llu misses, %llu damaged\n",
+			(unsigned long long)res.hits, (unsigned long long)res.misses,
+			(unsigned long long)res.damaged);
 	print_warns(&w, o->quiet);
 	warns_release(&w);
-	if (!o->quiet && !for_preview)
-		print_result(o->r.fmt.output, &res, NULL);
-	o->seconds = res.seconds;
-	rc = 0;
-out:
-	if (o->r.cache && getenv("SPRECHER_TIMING")) {
-		uint64_t hits, misses, damaged;
-		cache_counts(o->r.cache, &hits, &misses, &damaged);
-		fprintf(stderr, "sprecher: cache: %llu hits, %llu misses, %llu damaged\n",
-			(unsigned long long)hits, (unsigned long long)misses, (unsigned long long)damaged);
-	}
-	cache_close(o->r.cache);
-	o->r.cache = NULL;
-	print_warns(&w, o->quiet);
 	if (rc)
 		fail(&e);
-	warns_release(&w);
-	timeline_release(&tl);
-	episode_release(&l);
-	return rc;
+	return rc ? (res.usage == JOB_BAD_ARG ? EXIT_USAGE : EXIT_FAILURE) : 0;
 }
 
 /* ==== batches ============================================================ */
@@ -1104,11 +863,11 @@ static int batch_work(void *ctx, size_t i, double *seconds)
 {
 	struct batch_ctx *b = ctx;
 	struct opts o = *b->base;
-	const char **sc[BATCHJOB_NSIDE] = { &o.captions, &o.timeline, &o.labels, &o.chapters };
+	const char **sc[BATCHJOB_NSIDE] = { &o.j.captions, &o.j.timeline, &o.j.labels, &o.j.chapters };
 	int rc;
 
-	o.article = b->job.in.v[i];
-	o.r.fmt.output = b->job.out.v[i];
+	o.j.article = b->job.in.v[i];
+	o.j.r.fmt.output = b->job.out.v[i];
 	for (int k = 0; k < BATCHJOB_NSIDE; k++)
 		*sc[k] = b->job.side[k].n ? b->job.side[k].v[i] : NULL;
 	rc = do_render(&o, NULL, 0);
@@ -1134,50 +893,6 @@ static void batch_done(void *ctx, size_t i, const struct batch_done *d)
 }
 
 /*
- * A show from a rundown (show.h): the whole programme, or item `item` alone
- * (preview). Prints the result line as do_render does, with the slot.
- */
-static int do_render_show(struct opts *o, const char *item, int for_preview)
-{
-	struct show_opts so = show_opts_of(o, item ? atoi(item) : 0);
-	struct show_result res;
-	struct timeline tl;
-	struct warns w;
-	struct err e = { "" };
-	struct synth *syn;
-	int rc = EXIT_FAILURE;
-
-	if (item && so.only_item <= 0)
-		return usage_error("a show's preview takes an item number", item);
-	warns_init(&w);
-	timeline_init(&tl, o->r.fmt.rate);
-	if (check_sidecar_names(o, &e) || !(syn = engine(&e)))
-		goto out;
-	warn_unused_codec_opts(o, &w);
-	if (check_outputs(o, &e))
-		goto out;
-	if (show_render(&so, &o->r, syn, &tl, &res, &w, &e))
-		goto out;
-	{
-		struct script title = { .title = res.title };
-		if (write_sidecars(o, &tl, &title, &e))
-			goto out;
-	}
-	print_warns(&w, o->quiet);
-	warns_release(&w);
-	if (!o->quiet && !for_preview)
-		print_result(o->r.fmt.output, &res.r, &res);
-	rc = 0;
-out:
-	print_warns(&w, o->quiet);
-	if (rc)
-		fail(&e);
-	warns_release(&w);
-	timeline_release(&tl);
-	return rc;
-}
-
-/*
  * Renders several articles, one episode each, into the directory given with
  * -o (or the current one) as NAME.EXT (--format, default wav), --jobs at
  * once, each in a fresh process. A failing article does not stop the
@@ -1187,7 +902,7 @@ static int render_batch(struct opts *base, const char *seg, int n, char **articl
 {
 	const char *ext = base->format ? base->format : "wav";
 	struct batch_ctx b = { .base = base };
-	const char *const sfx[BATCHJOB_NSIDE] = { base->captions, base->timeline, base->labels, base->chapters };
+	const char *const sfx[BATCHJOB_NSIDE] = { base->j.captions, base->j.timeline, base->j.labels, base->j.chapters };
 	struct batch_opts bo = { .jobs = base->jobs ? base->jobs : batch_default_jobs() };
 	double *weights = NULL;
 	struct stat st;
@@ -1196,18 +911,18 @@ static int render_batch(struct opts *base, const char *seg, int n, char **articl
 
 	if (seg)
 		return usage_error("--segment takes a single ARTICLE", NULL);
-	if (base->r.fmt.output && stat(base->r.fmt.output, &st) != 0) {
+	if (base->j.r.fmt.output && stat(base->j.r.fmt.output, &st) != 0) {
 		fprintf(stderr, "sprecher: %s: does not exist (with several articles, -o names the "
-			"directory for the episodes)\n", base->r.fmt.output);
+			"directory for the episodes)\n", base->j.r.fmt.output);
 		return EXIT_USAGE;
 	}
-	if (base->r.fmt.output && !S_ISDIR(st.st_mode)) {
+	if (base->j.r.fmt.output && !S_ISDIR(st.st_mode)) {
 		fprintf(stderr, "sprecher: %s: not a directory (with several articles, -o names the "
-			"directory for the episodes)\n", base->r.fmt.output);
+			"directory for the episodes)\n", base->j.r.fmt.output);
 		return EXIT_USAGE;
 	}
 	batchjob_init(&b.job);
-	if (batchjob_inputs(&b.job, articles, n, base->from, base->r.fmt.output, ext, base->shard, &e)) {
+	if (batchjob_inputs(&b.job, articles, n, base->from, base->j.r.fmt.output, ext, base->shard, &e)) {
 		fail(&e);
 		goto out;
 	}
@@ -1218,7 +933,7 @@ static int render_batch(struct opts *base, const char *seg, int n, char **articl
 	weights = batchjob_weights(&b.job);
 	bo.weights = weights;
 	bo.progress = !base->quiet && isatty(2);
-	base->r.progress = NULL;
+	base->j.r.progress = NULL;
 	sig = batch_run(b.job.in.n, &bo, batch_work, batch_done, &b, &e);
 	if (sig < 0) {
 		rc = fail(&e);
@@ -1245,7 +960,7 @@ static int cmd_render(int argc, char **argv)
 	const char *seg = NULL;
 	int rc;
 
-	render_opts_init(&o.r);
+	render_opts_init(&o.j.r);
 	if ((rc = parse_opts(argc, argv, usage_render, &o, &seg)))
 		return rc;
 	if (optind >= argc && !o.from)
@@ -1253,11 +968,11 @@ static int cmd_render(int argc, char **argv)
 	if (o.player)
 		return usage_error("--player belongs to sprecher preview", NULL);
 	if (optind + 1 == argc && !o.from && !o.shard) {
-		o.article = argv[optind];
+		o.j.article = argv[optind];
 		return do_render(&o, seg, 0);
 	}
-	if (!o.r.fmt.output)
-		o.r.fmt.output = o.outdir;
+	if (!o.j.r.fmt.output)
+		o.j.r.fmt.output = o.outdir;
 	return render_batch(&o, seg, argc - optind, argv + optind);
 }
 
@@ -1272,30 +987,30 @@ static int cmd_preview(int argc, char **argv)
 	const char *tmpdir = getenv("TMPDIR");
 	int rc, fd, slot;
 
-	render_opts_init(&o.r);
+	render_opts_init(&o.j.r);
 	if ((rc = parse_opts(argc, argv, usage_preview, &o, &seg)))
 		return rc;
 	if (optind + 2 != argc)
 		return usage_error("preview takes ARTICLE and a segment number N", NULL);
-	o.article = argv[optind];
+	o.j.article = argv[optind];
 	seg = argv[optind + 1];
 	if (check_segment_arg(seg))
 		return usage_error("the segment must be N or N-M (segments count from 1)", seg);
-	if (o.r.fmt.output)
+	if (o.j.r.fmt.output)
 		return usage_error("preview plays the segment; to keep it use sprecher render --segment", NULL);
 	if (!o.player)
 		pargv = player_find();
 	if (!o.player && !pargv) {
 		fprintf(stderr, "sprecher: no audio player found (aplay, paplay, pw-play, ffplay; or give "
 			"--player CMD); pipe the segment instead: sprecher render %s --segment %s -o - | aplay\n",
-			o.article, seg);
+			o.j.article, seg);
 		return EXIT_FAILURE;
 	}
 	name = o.player ? o.player : pargv[0];
 	if (!o.player && !player_have_sound_device()) {
 		fprintf(stderr, "sprecher: no sound device (no /dev/snd playback device, no PulseAudio or "
 			"PipeWire server); write the segment to a file instead: sprecher render %s --segment %s "
-			"-o segment.wav (or choose a player with --player CMD)\n", o.article, seg);
+			"-o segment.wav (or choose a player with --player CMD)\n", o.j.article, seg);
 		return EXIT_FAILURE;
 	}
 	snprintf(tmp, sizeof(tmp), "%s/sprecher-preview-XXXXXX.wav", tmpdir && *tmpdir ? tmpdir : "/tmp");
@@ -1306,11 +1021,11 @@ static int cmd_preview(int argc, char **argv)
 	}
 	close(fd);
 	slot = afile_temp_register(tmp);     /* removed on Ctrl-C too */
-	o.r.fmt.output = tmp;
+	o.j.r.fmt.output = tmp;
 	rc = do_render(&o, seg, 1);
 	if (rc == 0 && player_run(o.player, pargv, tmp, why, sizeof(why))) {
 		fprintf(stderr, "sprecher: %s could not play the segment: %s; pipe it instead: "
-			"sprecher render %s --segment %s -o - | aplay\n", name, why, o.article, seg);
+			"sprecher render %s --segment %s -o - | aplay\n", name, why, o.j.article, seg);
 		rc = EXIT_FAILURE;
 	}
 	unlink(tmp);
@@ -1333,13 +1048,13 @@ static int cmd_cache(int argc, char **argv)
 	struct err e;
 	int rc;
 
-	render_opts_init(&o.r);
+	render_opts_init(&o.j.r);
 	if ((rc = parse_opts(argc, argv, usage_cache, &o, &seg)))
 		return rc;
 	if (optind + 1 < argc || (optind < argc && strcmp(argv[optind], "clear")))
 		return usage_error("cache takes 'clear' or nothing", optind < argc ? argv[optind] : NULL);
-	o.no_cache = 0;
-	dir = cache_dir(&o, buf, sizeof(buf));
+	o.j.no_cache = 0;
+	dir = job_cache_dir(&o.j, buf, sizeof(buf));
 	if (!dir) {
 		fprintf(stderr, "sprecher: no cache directory: set XDG_CACHE_HOME or HOME, or use --cache DIR\n");
 		return EXIT_FAILURE;
@@ -1349,7 +1064,7 @@ static int cmd_cache(int argc, char **argv)
 	if (cache_usage(dir, &n, &bytes, &e))
 		return fail(&e);
 	printf("%s: %llu sentences, %.1f MB (limit %.0f MB)\n", dir, (unsigned long long)n,
-	       (double)bytes / 1048576.0, o.cache_mb > 0 ? o.cache_mb : (double)CACHE_DEFAULT_LIMIT_MB);
+	       (double)bytes / 1048576.0, o.j.cache_mb > 0 ? o.j.cache_mb : (double)CACHE_DEFAULT_LIMIT_MB);
 	return 0;
 }
 
@@ -1416,7 +1131,7 @@ int main(int argc, char **argv)
 		if (!strcmp(argv[1], commands[i].name)) {
 			cur_cmd = commands[i].name;
 			int rc = commands[i].fn(argc - 1, argv + 1);
-			engine_stop();
+			job_engine_stop();
 			config_release(&the_config);
 			return rc;
 		}
