@@ -504,10 +504,13 @@ static int apply_config(int argc, char **argv, const char *help, struct opts *o,
 	return 0;
 }
 
-/* The configuration's defaults, then the command line over them (see parse_args). */
+/* The render defaults, the configuration's over them, then the command line over both (parse_args). */
 static int parse_opts(int argc, char **argv, const char *help, struct opts *o, const char **segment)
 {
-	int rc = apply_config(argc, argv, help, o, segment);
+	int rc;
+
+	render_opts_init(&o->j.r);
+	rc = apply_config(argc, argv, help, o, segment);
 
 	return rc ? rc : parse_args(argc, argv, help, o, segment);
 }
@@ -557,7 +560,6 @@ static int cmd_normalize(int argc, char **argv)
 	const char *seg = NULL;
 	int c, rc;
 
-	render_opts_init(&o.j.r);
 	if ((rc = parse_opts(argc, argv, usage_normalize, &o, &seg)))
 		return rc;
 	lex = lex_new();
@@ -614,7 +616,6 @@ static int cmd_script(int argc, char **argv)
 	const char *seg = NULL;
 	int rc;
 
-	render_opts_init(&o.j.r);
 	if ((rc = parse_opts(argc, argv, usage_script, &o, &seg)))
 		return rc;
 	if (optind + 1 != argc)
@@ -838,7 +839,6 @@ static int cmd_render(int argc, char **argv)
 	const char *seg = NULL;
 	int rc;
 
-	render_opts_init(&o.j.r);
 	if ((rc = parse_opts(argc, argv, usage_render, &o, &seg)))
 		return rc;
 	if (optind >= argc && !o.from)
@@ -865,7 +865,6 @@ static int cmd_preview(int argc, char **argv)
 	const char *tmpdir = getenv("TMPDIR");
 	int rc, fd, slot;
 
-	render_opts_init(&o.j.r);
 	if ((rc = parse_opts(argc, argv, usage_preview, &o, &seg)))
 		return rc;
 	if (optind + 2 != argc)
@@ -920,7 +919,6 @@ static int cmd_cache(int argc, char **argv)
 	struct err e;
 	int rc;
 
-	render_opts_init(&o.j.r);
 	if ((rc = parse_opts(argc, argv, usage_cache, &o, &seg)))
 		return rc;
 	if (optind + 1 < argc || (optind < argc && strcmp(argv[optind], "clear")))
