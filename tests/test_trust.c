@@ -348,7 +348,9 @@ static int kill_in_pass(const char *art, const char *target, int pass, int sig, 
 		if (waitpid(pid, status, WNOHANG) == pid)
 			return 0;
 		open_files(pid, target, &spool, &out);
-		if ((pass == 1 && spool > 200000 && !out) || (pass == 2 && out)) {
+		/* pass 2 writes the output with the whole spool there (the output check before pass 1
+		 * opens and drops a writer too, before any spool exists) */
+		if ((pass == 1 && spool > 200000 && !out) || (pass == 2 && out && spool > 200000)) {
 			char *err;
 			kill(pid, sig);
 			waitpid(pid, status, 0);
