@@ -312,131 +312,137 @@ static int is_ordinal(struct ctx *c, size_t i)
 	return 0;
 }
 
-/* Numbers and everything that starts with one. */
-size_t vb_rule_number(struct ctx *c, size_t i)
+/*
+ * The rules for a number at token s (after a sign when `minus`), tried in the
+ * order of the table below: each returns the first token it did not use, or 0
+ * when it does not apply (then it has said nothing).
+ */
+
+/* Version-like "17.2", "1.2.3" (thousands groups have three digits). */
+static size_t number_version(struct ctx *c, size_t s, int minus)
 {
-	size_t r;
-	int minus = 0;
-	size_t s = i;
-	/* a number glued to capitals: "G7", "CO2" -> "G-sieben", "C-O-zwei" */
-	if (i > 0 && is_t(c, i - 1, T_WORD) && vb_all_caps(c, i - 1) && tl(c, i - 1) <= 5)
-		vb_glue(c, "-");
-	if ((r = vb_rule_time(c, i)))
-		return r;
-	if ((r = vb_rule_numdate(c, i)))
-		return r;
-	if ((r = vb_rule_isodate(c, i)))
-		return r;
-	if (!is_t(c, i, T_NUM)) {
-		/* a sign */
-		minus = is_sym(c, i, '-') || is_sym(c, i, 0x2212) || is_sym(c, i, 0x2013);
-		s = i + 1;
-		if (!is_t(c, s, T_NUM))
-			return 0;
+	if (!(!minus && is_sym(c, s + 1, '.') && is_t(c, s + 2, T_NUM) && (tl(c, s + 2) != 3 || tl(c, s) > 3) &&
+	      !(tl(c, s + 2) == 2 && (money_before(c, s) || money_after(c, s + 3)))))
+		return 0;
+	size_t k = s;
+	vb_say_cardinal(c, tp(c, k), tl(c, k), NW_EINS);
+	while (is_sym(c, k + 1, '.') && is_t(c, k + 2, T_NUM) && k < s + 16) {
+		vb_start(c, k + 1);
+		vb_say(c, "Punkt");
+		vb_say_cardinal(c, tp(c, k + 2), tl(c, k + 2), NW_EINS);
+		k += 2;
 	}
-	if ((r = rule_fraction(c, s, minus)))
-		return r;
+	return k + 1;
+}
 
-	/* version-like "17.2", "1.2.3" (thousands groups have three digits) */
-	if (!minus && is_sym(c, s + 1, '.') && is_t(c, s + 2, T_NUM) && (tl(c, s + 2) != 3 || tl(c, s) > 3) &&
-	    !(tl(c, s + 2) == 2 && (money_before(c, s) || money_after(c, s + 3)))) {
-		size_t k = s;
-		vb_say_cardinal(c, tp(c, k), tl(c, k), NW_EINS);
-		while (is_sym(c, k + 1, '.') && is_t(c, k + 2, T_NUM) && k < s + 16) {
-			vb_start(c, k + 1);
-			vb_say(c, "Punkt");
-			vb_say_cardinal(c, tp(c, k + 2), tl(c, k + 2), NW_EINS);
-			k += 2;
-		}
-		return k + 1;
+/* Ordinal "12.", with its month and year ("3. Mai 2024") or as the start of a range ("14. bis 16."). */
+static size_t number_ordinal(struct ctx *c, size_t s, int minus)
+{
+	if (!(!minus && is_sym(c, s + 1, '.') && tl(c, s) <= 9 && is_ordinal(c, s)))
+		return 0;
+	size_t n = vb_nx(c, s + 1);
+	size_t used = 0;
+	int mo = vb_month_at(c, n, &used);
+	/* a range "14. bis 16. Februar" / "3.–5. Mai" takes its noun from the end */
+	size_t noun = n;
+	if (!mo && (vb_is_dash(c, n) || vb_teq(c, n, "bis") || vb_teq(c, n, "und"))) {
+		size_t b = vb_nx(c, n);
+		if (is_t(c, b, T_NUM) && is_sym(c, b + 1, '.'))
+			noun = vb_nx(c, b + 1);
 	}
-
-	/* ordinal: "12." */
-	if (!minus && is_sym(c, s + 1, '.') && tl(c, s) <= 9 && is_ordinal(c, s)) {
-		size_t n = vb_nx(c, s + 1);
-		size_t used = 0;
-		int mo = vb_month_at(c, n, &used);
-		/* a range "14. bis 16. Februar" / "3.–5. Mai" takes its noun from the end */
-		size_t noun = n;
-		if (!mo && (vb_is_dash(c, n) || vb_teq(c, n, "bis") || vb_teq(c, n, "und"))) {
-			size_t b = vb_nx(c, n);
-			if (is_t(c, b, T_NUM) && is_sym(c, b + 1, '.'))
-				noun = vb_nx(c, b + 1);
-		}
-		int mo2 = vb_month_at(c, noun, &used);
-		const char *end;
-		if (mo || mo2)
-			end = vb_ord_ending(c, s, SIZE_MAX); /* vb_months are masculine */
-		else
-			end = vb_ord_ending(c, s, noun);
-		vb_say_ordinal(c, tp(c, s), tl(c, s), end);
-		c->last_ord = end;
-		c->last_ord_tok = s + 2;
-		if (vb_is_dash(c, n) && noun != n) {
-			vb_start(c, n);
-			vb_say(c, "bis");
-			return n + 1 < c->nt && c->tk[n + 1].t == T_SPACE ? n + 2 : n + 1;
-		}
-		if (mo) {
-			vb_start(c, n);
-			vb_say(c, vb_months[mo - 1]);
-			size_t y = vb_nx(c, n + used - 1);
-			if (is_t(c, y, T_NUM) && tl(c, y) == 4 && !vb_quantity_follows(c, y + 1)) {
-				vb_start(c, y);
-				vb_say_year(c, vb_nval(c, y));
-				return y + 1;
-			}
-			return n + used;
-		}
-		return s + 2;
-	}
-
-	/* ranges "10–15", "2020-2022" */
-	if (!is_sym(c, s + 1, ',') && vb_is_dash(c, s + 1) && is_t(c, s + 2, T_NUM) &&
-	    !(is_sym(c, s + 3, '.') && vb_month_at(c, vb_nx(c, s + 3), &(size_t){0})) && !vb_is_dash(c, s + 3)) {
-		int years = tl(c, s) == 4 && vb_nval(c, s) >= 1100 && vb_nval(c, s) <= 2099 &&
-			    (tl(c, s + 2) == 4 || tl(c, s + 2) == 2);
-		if (minus)
-			vb_say(c, "minus");
-		if (years)
-			vb_say_year(c, vb_nval(c, s));
-		else
-			vb_say_cardinal(c, tp(c, s), tl(c, s), NW_EINS);
-		vb_start(c, s + 1);
+	int mo2 = vb_month_at(c, noun, &used);
+	const char *end;
+	if (mo || mo2)
+		end = vb_ord_ending(c, s, SIZE_MAX); /* months are masculine */
+	else
+		end = vb_ord_ending(c, s, noun);
+	vb_say_ordinal(c, tp(c, s), tl(c, s), end);
+	c->last_ord = end;
+	c->last_ord_tok = s + 2;
+	if (vb_is_dash(c, n) && noun != n) {
+		vb_start(c, n);
 		vb_say(c, "bis");
-		if (years) {
-			vb_start(c, s + 2);
-			if (tl(c, s + 2) == 2)
-				vb_say_cardinal(c, tp(c, s + 2), 2, NW_EINS);
-			else
-				vb_say_year(c, vb_nval(c, s + 2));
-			return s + 3;
-		}
-		return s + 2;
+		return n + 1 < c->nt && c->tk[n + 1].t == T_SPACE ? n + 2 : n + 1;
 	}
-	/* scores "3:1" */
-	if (is_sym(c, s + 1, ':') && is_t(c, s + 2, T_NUM) && tl(c, s) <= 3 && tl(c, s + 2) <= 3) {
-		if (minus)
-			vb_say(c, "minus");
+	if (mo) {
+		vb_start(c, n);
+		vb_say(c, vb_months[mo - 1]);
+		size_t y = vb_nx(c, n + used - 1);
+		if (is_t(c, y, T_NUM) && tl(c, y) == 4 && !vb_quantity_follows(c, y + 1)) {
+			vb_start(c, y);
+			vb_say_year(c, vb_nval(c, y));
+			return y + 1;
+		}
+		return n + used;
+	}
+	return s + 2;
+}
+
+/* Ranges "10–15", "2020-2022", "2020-22". */
+static size_t number_range(struct ctx *c, size_t s, int minus)
+{
+	if (!(!is_sym(c, s + 1, ',') && vb_is_dash(c, s + 1) && is_t(c, s + 2, T_NUM) &&
+	      !(is_sym(c, s + 3, '.') && vb_month_at(c, vb_nx(c, s + 3), &(size_t){0})) && !vb_is_dash(c, s + 3)))
+		return 0;
+	int years = tl(c, s) == 4 && vb_nval(c, s) >= 1100 && vb_nval(c, s) <= 2099 &&
+		    (tl(c, s + 2) == 4 || tl(c, s + 2) == 2);
+	if (minus)
+		vb_say(c, "minus");
+	if (years)
+		vb_say_year(c, vb_nval(c, s));
+	else
 		vb_say_cardinal(c, tp(c, s), tl(c, s), NW_EINS);
-		vb_say(c, "zu");
-		vb_say_cardinal(c, tp(c, s + 2), tl(c, s + 2), NW_EINS);
+	vb_start(c, s + 1);
+	vb_say(c, "bis");
+	if (years) {
+		vb_start(c, s + 2);
+		if (tl(c, s + 2) == 2)
+			vb_say_cardinal(c, tp(c, s + 2), 2, NW_EINS);
+		else
+			vb_say_year(c, vb_nval(c, s + 2));
 		return s + 3;
 	}
-	/* decades "1990er", "68er" */
-	if (is_t(c, s + 1, T_WORD) && tl(c, s + 1) >= 2 && !memcmp(tp(c, s + 1), "er", 2) && !minus) {
-		unsigned long long v = vb_nval(c, s);
-		if (tl(c, s) == 4)
-			vb_say_year(c, v);
-		else
-			vb_say_cardinal(c, tp(c, s), tl(c, s), NW_EINS);
-		vb_start(c, s + 1);
-		vb_glue(c, "");
-		sb_add(&c->out->spoken, tp(c, s + 1), tl(c, s + 1));
-		return s + 2;
-	}
-	/* the number followed by a unit/currency/scale */
+	return s + 2;
+}
+
+/* Scores "3:1". */
+static size_t number_score(struct ctx *c, size_t s, int minus)
+{
+	if (!(is_sym(c, s + 1, ':') && is_t(c, s + 2, T_NUM) && tl(c, s) <= 3 && tl(c, s + 2) <= 3))
+		return 0;
+	if (minus)
+		vb_say(c, "minus");
+	vb_say_cardinal(c, tp(c, s), tl(c, s), NW_EINS);
+	vb_say(c, "zu");
+	vb_say_cardinal(c, tp(c, s + 2), tl(c, s + 2), NW_EINS);
+	return s + 3;
+}
+
+/* Decades "1990er", "68er". */
+static size_t number_decade(struct ctx *c, size_t s, int minus)
+{
+	if (!(is_t(c, s + 1, T_WORD) && tl(c, s + 1) >= 2 && !memcmp(tp(c, s + 1), "er", 2) && !minus))
+		return 0;
+	unsigned long long v = vb_nval(c, s);
+	if (tl(c, s) == 4)
+		vb_say_year(c, v);
+	else
+		vb_say_cardinal(c, tp(c, s), tl(c, s), NW_EINS);
+	vb_start(c, s + 1);
+	vb_glue(c, "");
+	sb_add(&c->out->spoken, tp(c, s + 1), tl(c, s + 1));
+	return s + 2;
+}
+
+/*
+ * The number as such: a year, a long digit run said digit by digit, or a
+ * quantity with its unit/currency/scale and what is glued to it ("3D", "7x",
+ * "25d"). Always applies.
+ */
+static size_t number_quantity(struct ctx *c, size_t s, int minus)
+{
 	struct num m;
+	size_t r;
 	parse_num(c, s, &m);
 	if (!m.grouped && !m.fp.len && !minus && vb_reads_as_year(c, s, m.end)) {
 		vb_say_year(c, vb_nval(c, s));
@@ -466,6 +472,39 @@ size_t vb_rule_number(struct ctx *c, size_t i)
 		return r + 1;
 	}
 	return r;
+}
+
+static size_t (*const number_rules[])(struct ctx *c, size_t s, int minus) = {
+	rule_fraction, number_version, number_ordinal, number_range, number_score, number_decade,
+	number_quantity,
+};
+
+/* Numbers and everything that starts with one: times, dates, then the table above. */
+size_t vb_rule_number(struct ctx *c, size_t i)
+{
+	size_t r;
+	int minus = 0;
+	size_t s = i;
+	/* a number glued to capitals: "G7", "CO2" -> "G-sieben", "C-O-zwei" */
+	if (i > 0 && is_t(c, i - 1, T_WORD) && vb_all_caps(c, i - 1) && tl(c, i - 1) <= 5)
+		vb_glue(c, "-");
+	if ((r = vb_rule_time(c, i)))
+		return r;
+	if ((r = vb_rule_numdate(c, i)))
+		return r;
+	if ((r = vb_rule_isodate(c, i)))
+		return r;
+	if (!is_t(c, i, T_NUM)) {
+		/* a sign */
+		minus = is_sym(c, i, '-') || is_sym(c, i, 0x2212) || is_sym(c, i, 0x2013);
+		s = i + 1;
+		if (!is_t(c, s, T_NUM))
+			return 0;
+	}
+	for (size_t k = 0; k < ARRAY_LEN(number_rules); k++)
+		if ((r = number_rules[k](c, s, minus)))
+			return r;
+	return 0;
 }
 
 /* "€ 5", "$2,20", "EUR 10", "CHF 20" before the number. */
