@@ -206,6 +206,58 @@ int vb_quantity_follows(const struct ctx *c, size_t j)
 /* ---- quantities ----------------------------------------------------------- */
 
 /*
+ * Money with decimals and no scale word: "49,99 €" is said in euros and cents
+ * and 1 is returned. Other decimals are read with "Komma": their trailing
+ * zeros are cut from m->fp and 0 is returned (nothing said).
+ */
+static int say_cents(struct ctx *c, struct num *m, const struct currency *cur)
+{
+	size_t fl = m->fp.len;
+	while (fl && m->fp.buf[fl - 1] == '0')
+		fl--;
+	if (fl <= 2 && cur->sub_sg) {
+		char cents[3] = { '0', '0', 0 };
+		memcpy(cents, m->fp.buf, fl);
+		unsigned cv = (unsigned)((cents[0] - '0') * 10 + (cents[1] - '0'));
+		int whole0 = !strcmp(m->ip.buf + strspn(m->ip.buf, "0"), "");
+		if (!whole0 || !cv) {
+			vb_say_cardinal(c, m->ip.buf, m->ip.len, cur->g == 'f' ? NW_EINE : NW_EIN);
+			vb_say(c, cur->name);
+		}
+		if (cv) {
+			vb_say_cardinal_u(c, cv, NW_EIN);
+			vb_say(c, cv == 1 ? cur->sub_sg : cur->sub_pl);
+		}
+		return 1;
+	}
+	if (!fl) {
+		vb_say_cardinal(c, m->ip.buf, m->ip.len, cur->g == 'f' ? NW_EINE : NW_EIN);
+		vb_say(c, cur->name);
+		return 1;
+	}
+	m->fp.len = fl;
+	m->fp.buf[fl] = '\0';
+	return 0;
+}
+
+/*
+ * The second half of a compound unit at token j ("/m²" in "20 l/m²", "/l" in
+ * "1,89 €/l"): says "pro Quadratmeter" and returns the tokens used, or 0.
+ */
+static size_t say_per_unit(struct ctx *c, size_t j)
+{
+	size_t u2;
+	int per2;
+	const struct unit *d = vb_unit_at(c, j, &u2, &per2);
+	if (d && per2 && u2) {
+		vb_say(c, "pro");
+		vb_say(c, d->sg);
+		return u2;
+	}
+	return 0;
+}
+
+/*
  * Says a quantity: number at i (parsed into m) followed by scale, unit or
  * currency, or preceded by a currency (`pre`). Returns the next token.
  */
@@ -246,34 +298,8 @@ size_t vb_say_quantity(struct ctx *c, struct num *m, const struct currency *pre,
 	int is_one = !m->fp.len && !strcmp(m->ip.buf + strspn(m->ip.buf, "0"), "1");
 	if (minus)
 		vb_say(c, "minus");
-	if (cur && !s && m->fp.len) {
-		/* cents: "49,99 €"; other decimals are read with "Komma" */
-		size_t fl = m->fp.len;
-		while (fl && m->fp.buf[fl - 1] == '0')
-			fl--;
-		if (fl <= 2 && cur->sub_sg) {
-			char cents[3] = { '0', '0', 0 };
-			memcpy(cents, m->fp.buf, fl);
-			unsigned cv = (unsigned)((cents[0] - '0') * 10 + (cents[1] - '0'));
-			int whole0 = !strcmp(m->ip.buf + strspn(m->ip.buf, "0"), "");
-			if (!whole0 || !cv) {
-				vb_say_cardinal(c, m->ip.buf, m->ip.len, cur->g == 'f' ? NW_EINE : NW_EIN);
-				vb_say(c, cur->name);
-			}
-			if (cv) {
-				vb_say_cardinal_u(c, cv, NW_EIN);
-				vb_say(c, cv == 1 ? cur->sub_sg : cur->sub_pl);
-			}
-			return j;
-		}
-		if (!fl) {
-			vb_say_cardinal(c, m->ip.buf, m->ip.len, cur->g == 'f' ? NW_EINE : NW_EIN);
-			vb_say(c, cur->name);
-			return j;
-		}
-		m->fp.len = fl;
-		m->fp.buf[fl] = '\0';
-	}
+	if (cur && !s && m->fp.len && say_cents(c, m, cur))
+		return j;
 	enum nw_one one = NW_EINS;
 	char g = s ? 'f' : cur ? cur->g : un ? un->g : 0;
 	if (!s && !cur && !un && vb_is_cap(c, k) && k == vb_nx(c, m->end - 1))
@@ -297,17 +323,8 @@ size_t vb_say_quantity(struct ctx *c, struct num *m, const struct currency *pre,
 			vb_say(c, "pro");
 		vb_say(c, is_one && !s ? un->sg : un->pl);
 	}
-	if ((un || cur) && is_sym(c, j, '/')) {
-		/* a compound unit: "20 l/m²" -> "Liter pro Quadratmeter", "1,89 €/l" -> "Euro pro Liter" */
-		size_t u2;
-		int per2;
-		const struct unit *d = vb_unit_at(c, j, &u2, &per2);
-		if (d && per2 && u2) {
-			vb_say(c, "pro");
-			vb_say(c, d->sg);
-			j += u2;
-		}
-	}
+	if ((un || cur) && is_sym(c, j, '/'))
+		j += say_per_unit(c, j);
 	if (final_dot && !cur && !un)
 		vb_glue(c, ".");
 	return j;
