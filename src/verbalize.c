@@ -246,8 +246,13 @@ void vb_say_sb(struct ctx *c, const struct sb *t)
 	c->said = 1;
 }
 
-/* Says p[0..n) as a word with only its first letter capital: "NATO" -> "Nato" (eSpeak reads it as a word). */
-void vb_say_capitalised(struct ctx *c, const char *p, size_t n)
+/*
+ * Says the letters of p[0..n) (stopping at an invalid byte) in the form `how`
+ * asks for: VB_AS_WORD "NATO" -> "Nato" (only the first letter capital, so
+ * eSpeak reads a word), VB_SPELLED "ABC" -> "A-B-C" ("Y" -> "Ypsilon"), or
+ * VB_SPACED "ABC" -> "a b c".
+ */
+void vb_say_letters(struct ctx *c, const char *p, size_t n, enum vb_letters how)
 {
 	struct sb t;
 
@@ -257,7 +262,18 @@ void vb_say_capitalised(struct ctx *c, const char *p, size_t n)
 		int m = utf8_decode(p + k, n - k, &cp);
 		if (m <= 0)
 			break;
-		sb_addcp(&t, k ? cp_tolower(cp) : cp);
+		if (how == VB_AS_WORD) {
+			sb_addcp(&t, k ? cp_tolower(cp) : cp);
+		} else {
+			if (t.len)
+				sb_addc(&t, how == VB_SPELLED ? '-' : ' ');
+			if (how == VB_SPACED)
+				sb_addcp(&t, cp_tolower(cp));
+			else if (cp == 'Y' || cp == 'y')
+				sb_adds(&t, "Ypsilon");
+			else
+				sb_addcp(&t, cp_toupper(cp));
+		}
 		k += (size_t)m;
 	}
 	vb_say_sb(c, &t);

@@ -79,20 +79,7 @@ static void say_label(struct ctx *c, size_t i)
 		return;
 	}
 	if (n <= 3 || !vow || maxrun >= 5) {
-		struct sb t;
-		sb_init(&t);
-		for (size_t k = 0; k < n;) {
-			uint32_t cp;
-			int m = utf8_decode(p + k, n - k, &cp);
-			if (m <= 0)
-				break;
-			if (t.len)
-				sb_addc(&t, ' ');
-			sb_addcp(&t, cp_tolower(cp));
-			k += (size_t)m;
-		}
-		vb_say_sb(c, &t);
-		sb_release(&t);
+		vb_say_letters(c, p, n, VB_SPACED);
 		return;
 	}
 	struct sb t;

@@ -93,7 +93,9 @@ void vb_add_anchor(struct ctx *c);
 void vb_sep(struct ctx *c);
 void vb_say(struct ctx *c, const char *w);
 void vb_say_sb(struct ctx *c, const struct sb *t);
-void vb_say_capitalised(struct ctx *c, const char *p, size_t n);
+/* How vb_say_letters says letters: "Nato", "N-A-T-O", "n a t o". */
+enum vb_letters { VB_AS_WORD, VB_SPELLED, VB_SPACED };
+void vb_say_letters(struct ctx *c, const char *p, size_t n, enum vb_letters how);
 void vb_glue(struct ctx *c, const char *w);
 void vb_say_cardinal(struct ctx *c, const char *d, size_t n, enum nw_one one);
 void vb_say_cardinal_u(struct ctx *c, unsigned long long v, enum nw_one one);
@@ -153,7 +155,6 @@ size_t vb_rule_abbr(struct ctx *c, size_t i);
 size_t vb_rule_street(struct ctx *c, size_t i);
 size_t vb_rule_roman(struct ctx *c, size_t i);
 int vb_has_vowel(const char *p, size_t n);
-void vb_say_spelled(struct ctx *c, const char *p, size_t n);
 size_t vb_rule_acronym(struct ctx *c, size_t i);
 size_t vb_rule_weekday(struct ctx *c, size_t i);
 size_t vb_rule_foreign(struct ctx *c, size_t i);

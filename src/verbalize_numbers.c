@@ -468,7 +468,7 @@ static size_t number_quantity(struct ctx *c, size_t s, int minus)
 	/* a single small letter: "25d" -> "fünfundzwanzig D" */
 	if (is_t(c, r, T_WORD) && r == s + 1 && tl(c, r) == 1 && !vb_is_cap(c, r)) {
 		vb_start(c, r);
-		vb_say_spelled(c, tp(c, r), 1);
+		vb_say_letters(c, tp(c, r), 1, VB_SPELLED);
 		return r + 1;
 	}
 	return r;

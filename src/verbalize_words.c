@@ -284,27 +284,6 @@ int vb_has_vowel(const char *p, size_t n)
 	return 0;
 }
 
-void vb_say_spelled(struct ctx *c, const char *p, size_t n)
-{
-	struct sb t;
-	sb_init(&t);
-	for (size_t k = 0; k < n;) {
-		uint32_t cp;
-		int m = utf8_decode(p + k, n - k, &cp);
-		if (m <= 0)
-			break;
-		if (t.len)
-			sb_addc(&t, '-');
-		if (cp == 'Y' || cp == 'y')
-			sb_adds(&t, "Ypsilon");
-		else
-			sb_addcp(&t, cp_toupper(cp));
-		k += (size_t)m;
-	}
-	vb_say_sb(c, &t);
-	sb_release(&t);
-}
-
 size_t vb_rule_acronym(struct ctx *c, size_t i)
 {
 	const char *p = tp(c, i);
@@ -331,13 +310,13 @@ size_t vb_rule_acronym(struct ctx *c, size_t i)
 	for (const char *const *w = acro_words; *w; w++)
 		if (vb_teq(c, i, *w)) {
 			/* "NATO" -> "Nato": eSpeak reads a capitalised word as a word */
-			vb_say_capitalised(c, p, n);
+			vb_say_letters(c, p, n, VB_AS_WORD);
 			return i + 1;
 		}
 	if (!lowers && c->headline && !in_list_bytes(p, n, acro_spelled) &&
 	    !(n <= 3 && !vb_has_vowel(p, n))) {
 		/* an all-capital headline: "WAHL IN BERLIN" is read as words */
-		vb_say_capitalised(c, p, n);
+		vb_say_letters(c, p, n, VB_AS_WORD);
 		return i + 1;
 	}
 	if (!lowers && caps <= 5) {
@@ -349,17 +328,17 @@ size_t vb_rule_acronym(struct ctx *c, size_t i)
 			if (vow >= 2)
 				return 0;
 		}
-		vb_say_spelled(c, p, n);
+		vb_say_letters(c, p, n, VB_SPELLED);
 		return i + 1;
 	}
 	/* "NGOs", "GmbH", "AfD", "KfW" */
 	if (lowers == 1 && caps >= 2 && caps <= 4 && p[n - 1] == 's') {
-		vb_say_spelled(c, p, n - 1);
+		vb_say_letters(c, p, n - 1, VB_SPELLED);
 		vb_glue(c, "s");
 		return i + 1;
 	}
 	if (caps >= 2 && n <= 5 && caps * 2 >= (int)n) {
-		vb_say_spelled(c, p, n);
+		vb_say_letters(c, p, n, VB_SPELLED);
 		return i + 1;
 	}
 	return 0;
