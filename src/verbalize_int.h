@@ -75,7 +75,6 @@ struct unit { const char *w, *sg, *pl; char g; };
 /* Chunks longer than this many tokens are no addresses (keeps the pass linear). */
 #define MAX_CHUNK 200
 
-
 /* ---- verbalize.c ----------------------------------------------------------- */
 
 int vb_is_dash(const struct ctx *c, size_t i);
