@@ -956,10 +956,15 @@ int outfile_check(const char *path, struct err *e)
 	return 0;
 }
 
-int outfile_anon(struct err *e)
+const char *tmp_dir(void)
 {
 	const char *td = getenv("TMPDIR");
-	const char *dir = td && *td ? td : "/tmp";
+	return td && *td ? td : "/tmp";
+}
+
+int outfile_anon(struct err *e)
+{
+	const char *dir = tmp_dir();
 	char *t;
 	int fd = open(dir, O_TMPFILE | O_RDWR | O_EXCL | O_CLOEXEC, 0600);
 
@@ -973,6 +978,30 @@ int outfile_anon(struct err *e)
 		unlink(t);
 	free(t);
 	return fd;
+}
+
+FILE *spool_open(struct err *e)
+{
+	int fd = outfile_anon(e);
+	FILE *f;
+
+	if (fd < 0)
+		return NULL;
+	f = fdopen(fd, "w+b");
+	if (!f) {
+		err_set(e, "%s: cannot create a temporary file: %s", tmp_dir(), strerror(errno));
+		close(fd);
+		return NULL;
+	}
+	setvbuf(f, NULL, _IOFBF, 1 << 20);     /* fewer, larger writes and reads */
+	return f;
+}
+
+int spool_failed(const char *verb, const char *what, struct err *e)
+{
+	int en = errno ? errno : EIO;
+	return err_set(e, "%s: cannot %s the temporary %s file: %s", tmp_dir(), verb, what,
+		       strerror(en));
 }
 
 /* ---- outputs that are inputs ------------------------------------------- */
@@ -1043,4 +1072,32 @@ int fd_write_full(int fd, const void *p, size_t n)
 		n -= (size_t)k;
 	}
 	return 0;
+}
+
+int parse_double_in(const char *s, double lo, double hi, double *out)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (end == s || *end || errno || !(v >= lo && v <= hi))
+		return -1;
+	*out = v;
+	return 0;
+}
+
+void path_default_output(const char *article, const char *dir, const char *ext, char *out, size_t n)
+{
+	const char *base = strrchr(article, '/');
+	const char *dot;
+	int len;
+
+	base = base ? base + 1 : article;
+	dot = strrchr(base, '.');
+	len = (int)(dot && dot != base ? dot - base : (long)strlen(base));
+	if (dir)
+		snprintf(out, n, "%s%s%.*s.%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", len, base, ext);
+	else
+		snprintf(out, n, "%.*s.%s", len, base, ext);
 }
