@@ -71,14 +71,6 @@ static char *err_text(void)
 	return test_slurp(test_path("err.txt"), NULL);
 }
 
-static void write_text(const char *p, const char *s)
-{
-	FILE *f = fopen(p, "wb");
-	assert_non_null(f);
-	fputs(s, f);
-	fclose(f);
-}
-
 static void copy(const char *from, const char *to)
 {
 	size_t len;
@@ -156,7 +148,7 @@ static void test_manifest(void **state)
 	struct err e;
 
 	(void)state;
-	write_text(test_path("m.txt"), "# the morning run\n  a.txt  \n\nsub dir/b.md\r\n#c.txt\nd.txt");
+	test_write_text(test_path("m.txt"), "# the morning run\n  a.txt  \n\nsub dir/b.md\r\n#c.txt\nd.txt");
 	batch_list_init(&l);
 	assert_int_equal(batch_read_manifest(&l, test_path("m.txt"), &e), 0);
 	assert_int_equal(l.n, 3);
@@ -319,7 +311,7 @@ static void test_manifest_and_shards(void **state)
 	mkdir(test_path("s1"), 0755);
 	mkdir(test_path("s2"), 0755);
 	snprintf(m, sizeof(m), "# a run\n%s\n\n%s\n", KURZ, LIEF);
-	write_text(test_path("list.txt"), m);
+	test_write_text(test_path("list.txt"), m);
 	assert_int_equal(RUN("render", "--from", test_path("list.txt"), "-o", test_path("m"), "-q"), 0);
 	assert_true(exists(test_path("m/kurz.wav")) && exists(test_path("m/lieferung.wav")));
 	assert_int_equal(count_entries(test_path("m"), 0), 2);
@@ -394,8 +386,8 @@ static void interrupt_batch(int group)
 	copy(KURZ, test_path("a.txt"));
 	copy(LIEF, test_path("c.txt"));
 	mkdir(test_path("out"), 0755);
-	write_text(test_path("out/b.wav"), "old b");
-	write_text(test_path("out/c.wav"), "old c");
+	test_write_text(test_path("out/b.wav"), "old b");
+	test_write_text(test_path("out/c.wav"), "old c");
 	pid = start(NULL, group, (const char *const[]){ "render", test_path("a.txt"), test_path("b.txt"),
 			test_path("c.txt"), "-o", test_path("out"), "--jobs", "1", "-q", NULL });
 	/* wait until a is done (its file appears whole, linked into place), then let b's render

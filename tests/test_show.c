@@ -37,11 +37,7 @@ static int run(const char *out, const char *const *args)
 
 static void write_text(const char *name, const char *text)
 {
-	FILE *f = fopen(test_path(name), "w");
-
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
+	test_write_text(test_path(name), text);
 }
 
 /* A WAV of `seconds` at `rate` with `ch` channels; fn(frame, channel) gives each value. */

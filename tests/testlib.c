@@ -76,6 +76,58 @@ char *test_slurp(const char *path, size_t *len)
 	return b;
 }
 
+const char *test_write_file(const char *path, const void *data, size_t n)
+{
+	FILE *f = fopen(path, "wb");
+
+	if (!f)
+		fail_msg("%s: cannot write", path);
+	if (n && fwrite(data, 1, n, f) != n)
+		fail_msg("%s: short write", path);
+	fclose(f);
+	return path;
+}
+
+const char *test_write_text(const char *path, const char *text)
+{
+	return test_write_file(path, text, strlen(text));
+}
+
+char *test_tmpfile(const void *data, size_t n)
+{
+	char *path = malloc(600);
+	int fd;
+
+	snprintf(path, 600, "%s/sprecher-test-XXXXXX", test_dir[0] ? test_dir : "/tmp");
+	fd = mkstemp(path);
+	if (fd < 0)
+		fail_msg("%s: cannot create", path);
+	close(fd);
+	test_write_file(path, data, n);
+	return path;
+}
+
+void test_tmpfile_free(char *path)
+{
+	if (path)
+		unlink(path);
+	free(path);
+}
+
+void test_error_at(const char *msg, const char *path, long line, const char *what)
+{
+	char prefix[700];
+
+	if (line > 0)
+		snprintf(prefix, sizeof(prefix), "%s:%ld: ", path, line);
+	else
+		snprintf(prefix, sizeof(prefix), "%s: ", path);
+	if (strncmp(msg, prefix, strlen(prefix)) != 0 || !strstr(msg + strlen(prefix), what))
+		fail_msg("error '%s', expected '%s...%s'", msg, prefix, what);
+	if (strchr(msg, '\n'))
+		fail_msg("error of more than one line: '%s'", msg);
+}
+
 void test_decode(const char *path, struct test_audio *d)
 {
 	SNDFILE *f;

@@ -31,6 +31,23 @@ const char *test_path(const char *name);
 /* A whole file as a NUL-terminated malloc'd buffer (NULL when unreadable); *len may be NULL. */
 char *test_slurp(const char *path, size_t *len);
 
+/* Writes n bytes of data to `path` (replacing it); returns path. A cmocka failure when it cannot. */
+const char *test_write_file(const char *path, const void *data, size_t n);
+/* The same for a NUL-terminated text. */
+const char *test_write_text(const char *path, const char *text);
+/*
+ * Writes n bytes to a new file (in test_dir when one is made, else /tmp);
+ * returns its malloc'd path, for test_tmpfile_free (unlinks and frees it).
+ */
+char *test_tmpfile(const void *data, size_t n);
+void test_tmpfile_free(char *path);
+/*
+ * Checks the one-line error of a file loader: `msg` starts with
+ * "PATH:LINE: " ("PATH: " when line <= 0) and contains `what` after it.
+ * A cmocka failure naming both otherwise.
+ */
+void test_error_at(const char *msg, const char *path, long line, const char *what);
+
 /* Seconds on the monotonic clock, for timing checks. */
 double test_seconds(void);
 /* Time allowed to process a megabyte of text (sanitizer builds run several times slower). */
