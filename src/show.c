@@ -12,13 +12,11 @@
 #include "clock.h"
 #include "jingles.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "duck.h"
 #include "episode.h"
@@ -90,31 +88,6 @@ int show_is_rundown(const char *path)
 	size_t n = strlen(path);
 
 	return n > 8 && !strcmp(path + n - 8, ".rundown");
-}
-
-/* An anonymous temporary file in $TMPDIR (or /tmp), unlinked at once. */
-static FILE *temp_spool(struct err *e)
-{
-	const char *dir = getenv("TMPDIR");
-	char path[4096];
-	FILE *f;
-	int fd;
-
-	snprintf(path, sizeof(path), "%s/sprecher-show-XXXXXX", dir && *dir ? dir : "/tmp");
-	fd = mkstemp(path);
-	if (fd < 0) {
-		err_set(e, "%s: cannot create a temporary file: %s", path, strerror(errno));
-		return NULL;
-	}
-	unlink(path);
-	f = fdopen(fd, "w+b");
-	if (!f) {
-		close(fd);
-		err_set(e, "cannot open a temporary file: %s", strerror(errno));
-		return NULL;
-	}
-	setvbuf(f, NULL, _IOFBF, 1 << 20);
-	return f;
 }
 
 /* ==== assemble ============================================================ */
@@ -346,15 +319,6 @@ static void release(struct show *sh)
 
 /* ==== speak =============================================================== */
 
-/* The written byte offset of the token spoken at byte `spos` of a sentence's spoken text. */
-static size_t written_at(const struct script_sentence *s, size_t spos)
-{
-	size_t w = 0;
-	for (size_t i = 0; i < s->nanchors && s->anchors[i].spoken <= spos; i++)
-		w = s->anchors[i].written;
-	return w;
-}
-
 /* The speech queue's callback: spools one sentence and keeps its length and words. */
 static int keep_speech(void *ctx, void *tag, struct speech *sp, struct err *e)
 {
@@ -370,7 +334,7 @@ static int keep_speech(void *ctx, void *tag, struct speech *sp, struct err *e)
 	s->nwords = sp->nwords;
 	for (size_t i = 0; i < sp->nwords; i++)
 		s->words[i] = (struct clip_word){ .frame = sp->words[i].frame,
-						  .written = written_at(s->sent, sp->words[i].spoken) };
+						  .written = script_written_at(s->sent, sp->words[i].spoken) };
 	if (sp->nframes && fwrite(sp->frames, sizeof(float), sp->nframes, sh->speech) != sp->nframes) {
 		err_set(e, "cannot write the temporary speech file (disk full?)");
 		goto out;
@@ -404,7 +368,7 @@ static int speak(struct show *sh, struct synth *syn, double factor, struct err *
 		fclose(sh->speech);
 	sh->spooled = 0;
 	sh->placed = 0;
-	sh->speech = temp_spool(e);
+	sh->speech = spool_open(e);
 	if (!sh->speech)
 		return -1;
 	q = speechq_new(syn, sh->o->fmt.rate, sh->o->place.resample, NWORKERS, keep_speech, sh, e);
@@ -923,7 +887,7 @@ static int mix_and_master(struct show *sh, const struct jobs *J, struct timeline
 	double tp = 0;
 	int rc = -1;
 
-	k.f = temp_spool(e);
+	k.f = spool_open(e);
 	if (!k.f)
 		return -1;
 	k.meter = meter_new(k.ch, o->fmt.rate, 0, k.ch == 1, e);

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdarg.h>
+#include <stdio.h>
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -219,5 +220,12 @@ int fd_read_full(int fd, void *p, size_t n);
 
 /* Writes all `n` bytes of `p` to `fd` (retrying on EINTR); returns 0 or -1. */
 int fd_write_full(int fd, const void *p, size_t n);
+
+/*
+ * A spool: an anonymous temporary file in $TMPDIR (or /tmp), opened "w+b"
+ * with a 1 MiB buffer and unlinked at once, so it disappears with the
+ * process whatever happens. The caller fcloses it. NULL with an error.
+ */
+FILE *spool_open(struct err *e);
 
 #endif

@@ -119,7 +119,7 @@ static void test_wav_chunks(void **state)
 	(void)state;
 	need("wav24");
 	test_timeline_load(test_path("a.json"), &t);
-	nseg = test_segments(&t, segs, 256);
+	nseg = test_timeline_segments(&t, segs, 256);
 	buf = test_slurp(test_path("a.wav"), &len);
 	assert_non_null(buf);
 	n = test_riff_chunks(buf, len, ch, 32);
@@ -151,7 +151,7 @@ static void test_wav_chunks(void **state)
 	}
 	for (uint32_t i = 0; i < ncue; i++) {
 		const char *p = buf + cue->off + 4 + 24 * i;
-		long long want = test_seg_start(&t, segs[i]);
+		long long want = test_timeline_seg_start(&t, segs[i]);
 		raw_off[i] = test_le32(p + 20);
 		if (test_le32(p) != i + 1 || memcmp(p + 8, "data", 4) != 0 || test_le32(p + 12) != 0 || test_le32(p + 16) != 0 ||
 		    llabs((long long)test_le32(p + 20) - want) > 48) {
@@ -181,7 +181,7 @@ static void test_wav_chunks(void **state)
 				snprintf(msg, sizeof(msg), "labl for cue id %u of %u", id, ncue);
 				goto out;
 			}
-			snprintf(head, sizeof(head), "%d %s: ", segs[id - 1], test_seg_role(&t, segs[id - 1]));
+			snprintf(head, sizeof(head), "%d %s: ", segs[id - 1], test_timeline_seg_role(&t, segs[id - 1]));
 			if (strncmp(txt, head, strlen(head)) != 0 || tl <= strlen(head)) {
 				snprintf(msg, sizeof(msg), "labl %u: '%s' does not start with '%s'", id, txt, head);
 				goto out;

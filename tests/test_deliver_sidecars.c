@@ -519,7 +519,7 @@ static void check_labels(const char *path, const char *json)
 
 	assert_non_null(buf);
 	test_timeline_load(json, &t);
-	nseg = test_segments(&t, segs, 256);
+	nseg = test_timeline_segments(&t, segs, 256);
 	for (char *line = strtok(buf, "\n"); line && !*msg; line = strtok(NULL, "\n"), n++) {
 		char *tab1 = strchr(line, '\t'), *tab2 = tab1 ? strchr(tab1 + 1, '\t') : NULL, *e;
 		double a, b;
@@ -541,10 +541,10 @@ static void check_labels(const char *path, const char *json)
 			snprintf(msg, sizeof(msg), "line %zu: %.6f..%.6f after start %.6f", n + 1, a, b, prev);
 		else if (n >= nseg)
 			snprintf(msg, sizeof(msg), "more label regions than the %zu segments", nseg);
-		else if (fabs(a - (double)test_seg_start(&t, segs[n]) / t.rate) > 0.001)
+		else if (fabs(a - (double)test_timeline_seg_start(&t, segs[n]) / t.rate) > 0.001)
 			snprintf(msg, sizeof(msg), "line %zu: start %.6f, segment %d starts at %.6f", n + 1, a,
-				 segs[n], (double)test_seg_start(&t, segs[n]) / t.rate);
-		else if (role = test_seg_role(&t, segs[n]), strncmp(tab2 + 1, role, strlen(role)) != 0 ||
+				 segs[n], (double)test_timeline_seg_start(&t, segs[n]) / t.rate);
+		else if (role = test_timeline_seg_role(&t, segs[n]), strncmp(tab2 + 1, role, strlen(role)) != 0 ||
 			 strncmp(tab2 + 1 + strlen(role), ": ", 2) != 0 || !tab2[3 + strlen(role)])
 			snprintf(msg, sizeof(msg), "line %zu: label '%s' does not start with role '%s: '", n + 1,
 				 tab2 + 1, role);
@@ -564,14 +564,14 @@ static void check_labels(const char *path, const char *json)
 static size_t expected_chapters(const struct test_timeline *t, long long *start, char **title, size_t max)
 {
 	int segs[256];
-	size_t nseg = test_segments(t, segs, 256), n = 0;
+	size_t nseg = test_timeline_segments(t, segs, 256), n = 0;
 
 	start[n] = 0;
 	title[n++] = t->title;
 	for (size_t i = 0; i < nseg && n < max; i++) {
-		if (strcmp(test_seg_role(t, segs[i]), "heading") != 0)
+		if (strcmp(test_timeline_seg_role(t, segs[i]), "heading") != 0)
 			continue;
-		long long f = test_seg_start(t, segs[i]);
+		long long f = test_timeline_seg_start(t, segs[i]);
 		char *w = NULL;
 		for (size_t k = 0; k < t->n && !w; k++)
 			if (t->v[k].segment == segs[i] && t->v[k].written)

@@ -266,7 +266,7 @@ long long test_ms_of(long long frames, double rate)
 }
 
 /* Frame of the first clip of segment `seg` (any kind), or -1. */
-long long test_seg_start(const struct test_timeline *t, int seg)
+long long test_timeline_seg_start(const struct test_timeline *t, int seg)
 {
 	for (size_t i = 0; i < t->n; i++)
 		if (t->v[i].segment == seg)
@@ -275,7 +275,7 @@ long long test_seg_start(const struct test_timeline *t, int seg)
 }
 
 /* The segment numbers > 0 in order of first appearance; returns how many. */
-size_t test_segments(const struct test_timeline *t, int *out, size_t max)
+size_t test_timeline_segments(const struct test_timeline *t, int *out, size_t max)
 {
 	size_t n = 0;
 	for (size_t i = 0; i < t->n; i++) {
@@ -291,7 +291,7 @@ size_t test_segments(const struct test_timeline *t, int *out, size_t max)
 }
 
 /* Role of segment `seg` (from its first clip). */
-const char *test_seg_role(const struct test_timeline *t, int seg)
+const char *test_timeline_seg_role(const struct test_timeline *t, int seg)
 {
 	for (size_t i = 0; i < t->n; i++)
 		if (t->v[i].segment == seg)

@@ -145,11 +145,11 @@ void test_timeline_release(struct test_timeline *t);
 /* Frames to milliseconds the way the sidecars round: half up. */
 long long test_ms_of(long long frames, double rate);
 /* Frame of the first clip of segment `seg` (any kind), or -1. */
-long long test_seg_start(const struct test_timeline *t, int seg);
+long long test_timeline_seg_start(const struct test_timeline *t, int seg);
 /* The segment numbers > 0 in order of first appearance into out (at most max); returns how many. */
-size_t test_segments(const struct test_timeline *t, int *out, size_t max);
+size_t test_timeline_segments(const struct test_timeline *t, int *out, size_t max);
 /* Role of segment `seg` (from its first clip), "" when none. */
-const char *test_seg_role(const struct test_timeline *t, int seg);
+const char *test_timeline_seg_role(const struct test_timeline *t, int seg);
 /* `s` with whitespace runs made one space, none at either end (malloc'd). */
 char *test_squeeze(const char *s);
 
