@@ -4,7 +4,6 @@
  */
 #include "testutil.h"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <math.h>
 #include <pthread.h>
@@ -19,17 +18,7 @@
 
 
 /* Number of hidden (temporary) files left in the test directory. */
-static int hidden_files(void)
-{
-	DIR *d = opendir(test_dir);
-	struct dirent *de;
-	int n = 0;
-	while ((de = readdir(d)))
-		if (de->d_name[0] == '.' && strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
-			n++;
-	closedir(d);
-	return n;
-}
+#define hidden_files() test_hidden_entries(test_dir)
 
 static float *tone(size_t n, int ch, int rate, double amp)
 {

@@ -9,7 +9,6 @@
 
 #include <ebur128.h>
 #include <math.h>
-#include <dirent.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -296,18 +295,7 @@ static void test_mono_loudness(void **state)
 }
 
 /* Entries of test_dir whose name starts with a dot (temporary files), besides . and .. */
-static int hidden_entries(void)
-{
-	DIR *d = opendir(test_dir);
-	struct dirent *de;
-	int n = 0;
-
-	while ((de = readdir(d)))
-		if (de->d_name[0] == '.' && strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
-			n++;
-	closedir(d);
-	return n;
-}
+#define hidden_entries() test_hidden_entries(test_dir)
 
 /* A file size limit (ulimit -f) is a clean one-line error, not a kill; the old output stays. */
 static void test_file_size_limit(void **state)

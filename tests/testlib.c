@@ -8,6 +8,7 @@
 #include "testutil.h"
 
 #include <ebur128.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <ftw.h>
 #include <math.h>
@@ -74,6 +75,20 @@ char *test_slurp(const char *path, size_t *len)
 	if (len)
 		*len = got;
 	return b;
+}
+
+int test_hidden_entries(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int n = 0;
+
+	assert_non_null(d);
+	while ((de = readdir(d)))
+		if (de->d_name[0] == '.' && strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+			n++;
+	closedir(d);
+	return n;
 }
 
 const char *test_write_file(const char *path, const void *data, size_t n)

@@ -31,6 +31,8 @@ const char *test_path(const char *name);
 /* A whole file as a NUL-terminated malloc'd buffer (NULL when unreadable); *len may be NULL. */
 char *test_slurp(const char *path, size_t *len);
 
+/* Entries of `dir` whose name starts with a dot (temporary files), besides . and .. */
+int test_hidden_entries(const char *dir);
 /* Writes n bytes of data to `path` (replacing it); returns path. A cmocka failure when it cannot. */
 const char *test_write_file(const char *path, const void *data, size_t n);
 /* The same for a NUL-terminated text. */
