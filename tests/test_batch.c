@@ -28,32 +28,17 @@ static const char *bin;
  */
 static pid_t start(const char *in, int group, const char *const *args)
 {
-	const char *av[64];
-	int n = 0;
-	pid_t pid;
+	char inp[600], out[600], err[600], tmpdir[700];
+	const char *env[] = { tmpdir, NULL };
+	struct test_proc p = { .in = inp, .out = out, .err = err, .epoch = "1767225600", .env = env,
+			       .group = group };
 
-	av[n++] = bin;
-	for (; args[n - 1] && n < 63; n++)
-		av[n] = args[n - 1];
-	av[n] = NULL;
+	snprintf(inp, sizeof(inp), "%s", in ? in : "/dev/null");
+	snprintf(out, sizeof(out), "%s", test_path("out.txt"));
+	snprintf(err, sizeof(err), "%s", test_path("err.txt"));
+	snprintf(tmpdir, sizeof(tmpdir), "TMPDIR=%s", test_path("tmp"));
 	mkdir(test_path("tmp"), 0755);
-	pid = fork();
-	if (pid == 0) {
-		int fi = open(in ? in : "/dev/null", O_RDONLY);
-		int fo = open(test_path("out.txt"), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-		int fe = open(test_path("err.txt"), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-		if (group)
-			setpgid(0, 0);
-		dup2(fi, 0);
-		dup2(fo, 1);
-		dup2(fe, 2);
-		setenv("SOURCE_DATE_EPOCH", "1767225600", 1);
-		setenv("TMPDIR", test_path("tmp"), 1);
-		execv(bin, (char *const *)av);
-		_exit(127);
-	}
-	assert_true(pid > 0);
-	return pid;
+	return (pid_t)test_spawn_proc(bin, args, &p);
 }
 
 static int finish(pid_t pid)

@@ -43,44 +43,22 @@ struct runenv {
  */
 static int run_env(struct runenv *re, const char *const *args)
 {
-	char errpath[300], outpath[300];
-	const char *av[64];
+	char errpath[300], outpath[300], xdg[700];
+	const char *env[10];
+	struct test_proc p = { .out = outpath, .err = errpath, .epoch = "1767225600", .env = env,
+			       .alarm_s = 120 };   /* a hang (a FIFO read, a stuck player) fails the test */
 	int n = 0, status = 0;
 	pid_t pid;
 
 	snprintf(errpath, sizeof(errpath), "%s/stderr.txt", test_dir);
 	snprintf(outpath, sizeof(outpath), "%s/stdout.txt", test_dir);
-	av[n++] = bin;
-	for (; args[n - 1] && n < 63; n++)
-		av[n] = args[n - 1];
-	av[n] = NULL;
-	pid = fork();
-	if (pid == 0) {
-		int fe = open(errpath, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-		int fo = open(outpath, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-		dup2(fe, 2);
-		dup2(fo, 1);
-		setenv("SOURCE_DATE_EPOCH", "1767225600", 1);
-		setenv("XDG_CONFIG_HOME", test_path("no-config"), 1);
-		for (int i = 0; re && i < 8 && re->env[i]; i++) {
-			const char *eq = strchr(re->env[i], '=');
-			if (eq) {
-				char name[64];
-				snprintf(name, sizeof(name), "%.*s", (int)(eq - re->env[i]), re->env[i]);
-				setenv(name, eq + 1, 1);
-			} else {
-				unsetenv(re->env[i]);
-			}
-		}
-		alarm(120);   /* a hang (a FIFO read, a stuck player) fails the test instead of stopping it */
-		if (re && re->fsize_limit) {
-			struct rlimit rl = { (rlim_t)re->fsize_limit, (rlim_t)re->fsize_limit };
-			setrlimit(RLIMIT_FSIZE, &rl);
-		}
-		execv(bin, (char *const *)av);
-		_exit(127);
-	}
-	assert_true(pid > 0);
+	snprintf(xdg, sizeof(xdg), "XDG_CONFIG_HOME=%s", test_path("no-config"));
+	env[n++] = xdg;
+	for (int i = 0; re && i < 8 && re->env[i]; i++)
+		env[n++] = re->env[i];
+	env[n] = NULL;
+	p.fsize_limit = re ? re->fsize_limit : 0;
+	pid = test_spawn_proc(bin, args, &p);
 	for (;;) {
 		pid_t w = waitpid(pid, &status, re && re->listen_fd >= 0 ? WNOHANG : 0);
 		if (w == pid)

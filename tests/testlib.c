@@ -13,6 +13,7 @@
 #include <ftw.h>
 #include <math.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -173,8 +174,22 @@ double test_seconds(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-int test_spawn(const char *bin, const char *const *args, const char *epoch, const char *out_path,
-	       const char *err_path)
+/* In the child: "NAME=value" sets, "NAME" unsets. */
+static void apply_env(const char *const *env)
+{
+	for (size_t i = 0; env && env[i]; i++) {
+		const char *eq = strchr(env[i], '=');
+		char name[128];
+		if (!eq) {
+			unsetenv(env[i]);
+			continue;
+		}
+		snprintf(name, sizeof(name), "%.*s", (int)(eq - env[i]), env[i]);
+		setenv(name, eq + 1, 1);
+	}
+}
+
+int test_spawn_proc(const char *bin, const char *const *args, const struct test_proc *p)
 {
 	const char *av[64];
 	int n = 0;
@@ -186,19 +201,38 @@ int test_spawn(const char *bin, const char *const *args, const char *epoch, cons
 	av[n] = NULL;
 	pid = fork();
 	if (pid == 0) {
-		int fe = open(err_path ? err_path : "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0644);
-		int fo = open(out_path ? out_path : "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		int fe = open(p->err ? p->err : "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		int fo = open(p->out ? p->out : "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		if (p->in)
+			dup2(open(p->in, O_RDONLY), 0);
+		if (p->group)
+			setpgid(0, 0);
 		dup2(fe, 2);
 		dup2(fo, 1);
-		if (epoch)
-			setenv("SOURCE_DATE_EPOCH", epoch, 1);
+		if (p->epoch)
+			setenv("SOURCE_DATE_EPOCH", p->epoch, 1);
 		/* the tests run without the user's station configuration */
 		setenv("XDG_CONFIG_HOME", "/nonexistent", 1);
+		apply_env(p->env);
+		if (p->alarm_s)
+			alarm(p->alarm_s);
+		if (p->fsize_limit) {
+			struct rlimit rl = { (rlim_t)p->fsize_limit, (rlim_t)p->fsize_limit };
+			setrlimit(RLIMIT_FSIZE, &rl);
+		}
 		execv(bin, (char *const *)av);
 		_exit(127);
 	}
 	assert_true(pid > 0);
 	return (int)pid;
+}
+
+int test_spawn(const char *bin, const char *const *args, const char *epoch, const char *out_path,
+	       const char *err_path)
+{
+	struct test_proc p = { .out = out_path, .err = err_path, .epoch = epoch };
+
+	return test_spawn_proc(bin, args, &p);
 }
 
 int test_wait(int pid)

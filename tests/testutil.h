@@ -100,6 +100,18 @@ int16_t test_le16s(const char *p);
  */
 int test_spawn(const char *bin, const char *const *args, const char *epoch, const char *out_path,
 	       const char *err_path);
+/* How test_spawn_proc runs the binary. */
+struct test_proc {
+	const char *in;               /* stdin from this file (NULL: inherited) */
+	const char *out, *err;        /* stdout, stderr to these files (NULL: /dev/null) */
+	const char *epoch;            /* SOURCE_DATE_EPOCH (NULL: unchanged) */
+	const char *const *env;       /* then "NAME=value" sets, "NAME" unsets; NULL-terminated or NULL */
+	int group;                    /* 1: in a process group of its own */
+	long fsize_limit;             /* bytes (RLIMIT_FSIZE); 0: none */
+	unsigned alarm_s;             /* > 0: SIGALRM after this long, so a hang fails the test */
+};
+/* Starts `bin` with `args` as `p` says (XDG_CONFIG_HOME=/nonexistent before p->env); the pid. */
+int test_spawn_proc(const char *bin, const char *const *args, const struct test_proc *p);
 /* Waits for `pid`; returns its exit status, 128 when it did not exit normally. */
 int test_wait(int pid);
 
