@@ -64,7 +64,7 @@ static int to_spool(void *ctx, const float *frames, size_t n, struct err *e)
 	if (meter_add(k->meter, frames, n, e))
 		return -1;
 	if (fwrite(frames, sizeof(float) * (size_t)k->ch, n, k->f) != n)
-		return err_set(e, "cannot write the temporary spool file (disk full?)");
+		return spool_failed("write", "spool", e);
 	return 0;
 }
 

@@ -336,7 +336,7 @@ static int keep_speech(void *ctx, void *tag, struct speech *sp, struct err *e)
 		s->words[i] = (struct clip_word){ .frame = sp->words[i].frame,
 						  .written = script_written_at(s->sent, sp->words[i].spoken) };
 	if (sp->nframes && fwrite(sp->frames, sizeof(float), sp->nframes, sh->speech) != sp->nframes) {
-		err_set(e, "cannot write the temporary speech file (disk full?)");
+		spool_failed("write", "speech", e);
 		goto out;
 	}
 	sh->spooled += sp->nframes;
@@ -728,7 +728,7 @@ static int to_spool(void *ctx, const float *frames, size_t n, struct err *e)
 	if (meter_add(k->meter, frames, n, e))
 		return -1;
 	if (fwrite(frames, sizeof(float) * (size_t)k->ch, n, k->f) != n)
-		return err_set(e, "cannot write the temporary spool file (disk full?)");
+		return spool_failed("write", "spool", e);
 	return 0;
 }
 
@@ -744,7 +744,9 @@ static int mix_speech(struct show *sh, struct mix *m, const struct clip *c, cons
 	if (fseeko(sh->speech, (off_t)(s->off * sizeof(float)), SEEK_SET) ||
 	    fread(buf, sizeof(float), c->frames, sh->speech) != c->frames) {
 		free(buf);
-		return err_set(e, "cannot read the temporary speech file back");
+		if (!ferror(sh->speech))
+			errno = EIO;        /* too short */
+		return spool_failed(ferror(sh->speech) ? "write" : "read", "speech", e);
 	}
 	return mix_add_frames(m, c, buf, 1, 1, e);
 }
