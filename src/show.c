@@ -12,6 +12,7 @@
 #include "clock.h"
 #include "jingles.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>

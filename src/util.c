@@ -1066,30 +1066,6 @@ int fd_write_full(int fd, const void *p, size_t n)
 	return 0;
 }
 
-FILE *spool_open(struct err *e)
-{
-	const char *dir = getenv("TMPDIR");
-	char path[4096];
-	FILE *f;
-	int fd;
-
-	snprintf(path, sizeof(path), "%s/sprecher-spool-XXXXXX", dir && *dir ? dir : "/tmp");
-	fd = mkstemp(path);
-	if (fd < 0) {
-		err_set(e, "%s: cannot create the temporary spool file: %s", path, strerror(errno));
-		return NULL;
-	}
-	unlink(path);
-	f = fdopen(fd, "w+b");
-	if (!f) {
-		close(fd);
-		err_set(e, "cannot open the temporary spool file: %s", strerror(errno));
-		return NULL;
-	}
-	setvbuf(f, NULL, _IOFBF, 1 << 20);     /* fewer, larger writes and reads */
-	return f;
-}
-
 int parse_double_in(const char *s, double lo, double hi, double *out)
 {
 	char *end;

@@ -236,13 +236,6 @@ int fd_read_full(int fd, void *p, size_t n);
 /* Writes all `n` bytes of `p` to `fd` (retrying on EINTR); returns 0 or -1. */
 int fd_write_full(int fd, const void *p, size_t n);
 
-/*
- * A spool: an anonymous temporary file in $TMPDIR (or /tmp), opened "w+b"
- * with a 1 MiB buffer and unlinked at once, so it disappears with the
- * process whatever happens. The caller fcloses it. NULL with an error.
- */
-FILE *spool_open(struct err *e);
-
 /* A number from lo to hi (inclusive) in all of `s` (strtod's forms): 0 and *out set, or -1. */
 int parse_double_in(const char *s, double lo, double hi, double *out);
 
