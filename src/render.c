@@ -117,15 +117,6 @@ static int mix_jingle(struct pass1 *p, int i, const struct clip *c, struct err *
 	return 0;
 }
 
-/* The written byte offset of the token spoken at byte `spos` of the sentence's spoken text. */
-static size_t written_at(const struct script_sentence *s, size_t spos)
-{
-	size_t w = 0;
-	for (size_t i = 0; i < s->nanchors && s->anchors[i].spoken <= spos; i++)
-		w = s->anchors[i].written;
-	return w;
-}
-
 /* The speech queue's callback: places one sentence (after its stinger) and mixes it. */
 static int place_speech(void *ctx, void *tag, struct speech *sp, struct err *e)
 {
@@ -148,7 +139,7 @@ static int place_speech(void *ctx, void *tag, struct speech *sp, struct err *e)
 	}
 	for (size_t i = 0; i < sp->nwords; i++)
 		words[i] = (struct clip_word){ .frame = sp->words[i].frame,
-					       .written = written_at(it->sent, sp->words[i].spoken) };
+					       .written = script_written_at(it->sent, sp->words[i].spoken) };
 	k = (struct clip){ .kind = CLIP_SPEECH, .frames = sp->nframes, .segment = it->seg->number,
 			   .role = it->seg->role, .voice = (char *)it->seg->voice->name,
 			   .written = it->sent->written, .spoken = it->sent->spoken,
