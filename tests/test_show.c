@@ -712,8 +712,14 @@ static void test_script_and_one_item(void **state)
 	/* one item alone (what preview plays): the news with its bed */
 	assert_int_equal(run(NULL, one), 0);
 	test_decode(test_path("one.wav"), &d);
-	assert_int_equal(d.n, clip_of(5, "speech")->start < 0 ? 0 : d.n);
 	assert_true(d.n > 3 * RATE && d.n < 15 * RATE);
+	{
+		/* it is speech, not just the bed: loud frames within its first seconds */
+		float peak = 0;
+		for (sf_count_t i = 0; i < d.n * d.info.channels; i++)
+			peak = fabsf(d.frames[i]) > peak ? fabsf(d.frames[i]) : peak;
+		assert_true(peak > 0.05f);
+	}
 	free(d.frames);
 }
 
