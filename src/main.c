@@ -75,6 +75,7 @@ static const char usage_render[] =
 "      --lexicon FILE     extra pronunciation lexicon (repeatable; later files win)\n"
 "      --keep-footer      read the donation/contact footer too (URLs, e-mail spoken)\n"
 "      --keep-furniture   read site furniture too (timestamps, bylines, \"Lesen Sie auch\", credits)\n"
+"      --ssml             ARTICLE is SSML (as every file ending in .ssml; see README)\n"
 "      --rate HZ          44100 or 48000 (default 48000)\n"
 "      --mono             one channel (default stereo)\n"
 "      --resample Q       fast, medium or best (default fast)\n"
@@ -122,7 +123,7 @@ static const char usage_render[] =
 
 static const char usage_script[] =
 "usage: sprecher script ARTICLE [--voice NAME|FILE] [--speed N%|WPM] [--lexicon FILE] [--keep-footer]\n"
-"                       [--keep-furniture]\n"
+"                       [--keep-furniture] [--ssml]\n"
 "\n"
 "Prints numbered segments with role, voice preset, the text as it will be spoken,\n"
 "the pause after each sentence and an estimated duration, then the total.\n";
@@ -211,6 +212,7 @@ struct opts {
 	int nlex;
 	int keep_footer;
 	int keep_furniture;
+	int ssml;                    /* --ssml: the article is SSML */
 	int quiet;
 	const char *captions, *timeline, *labels, *chapters;
 	const char *format;          /* extension of default output names */
@@ -242,7 +244,7 @@ enum {
 	O_TRUE_PEAK, O_BITS, O_QUALITY, O_BITRATE, O_INTRO, O_OUTRO, O_STINGER, O_NO_JINGLES,
 	O_TALKUP, O_SEGMENT, O_DATE, O_ARTIST, O_CAPTIONS, O_TIMELINE, O_LABELS, O_CHAPTERS,
 	O_FORMAT, O_CUT_ID, O_MONO_LOUDNESS, O_SPEED, O_PLAYER, O_NO_CONFIG, O_TRUST_FM, O_FIT,
-	O_JOBS, O_FROM, O_SHARD, O_CACHE, O_NO_CACHE, O_CACHE_SIZE,
+	O_JOBS, O_FROM, O_SHARD, O_CACHE, O_NO_CACHE, O_CACHE_SIZE, O_SSML,
 };
 
 static const struct option long_opts[] = {
@@ -253,6 +255,7 @@ static const struct option long_opts[] = {
 	{ "lexicon", required_argument, NULL, O_LEXICON },
 	{ "keep-footer", no_argument, NULL, O_KEEP_FOOTER },
 	{ "keep-furniture", no_argument, NULL, O_KEEP_FURNITURE },
+	{ "ssml", no_argument, NULL, O_SSML },
 	{ "rate", required_argument, NULL, O_RATE },
 	{ "mono", no_argument, NULL, O_MONO },
 	{ "resample", required_argument, NULL, O_RESAMPLE },
@@ -404,6 +407,7 @@ static int parse_args(int argc, char **argv, const char *help, struct opts *o, c
 			break;
 		case O_KEEP_FOOTER: o->keep_footer = 1; break;
 		case O_KEEP_FURNITURE: o->keep_furniture = 1; break;
+		case O_SSML: o->ssml = 1; break;
 		case O_RATE:
 			if (strcmp(optarg, "44100") && strcmp(optarg, "48000"))
 				return usage_error("--rate must be 44100 or 48000", optarg);
@@ -673,7 +677,7 @@ static int load_script(struct opts *o, struct episode *l, struct warns *w, struc
 {
 	struct episode_opts eo = { .article = o->article, .voice = o->voice, .lexicons = o->lexicons,
 				   .nlex = o->nlex, .keep_footer = o->keep_footer, .date = o->date,
-				   .keep_furniture = o->keep_furniture,
+				   .keep_furniture = o->keep_furniture, .ssml = o->ssml,
 				   /* foreign words: eSpeak's phonemes of other languages, one German voice */
 				   .phonemizer = engine_phonemes };
 
