@@ -329,14 +329,18 @@ static struct script_sentence *last_sentence(struct st *s)
 	return &sc->seg[sc->nseg - 1].sent[sc->seg[sc->nseg - 1].nsent - 1];
 }
 
-/* Ends the open sentence and sets the pause after it, unless a break set it already. */
-static void end_with_pause(struct st *s, int ms)
+/*
+ * Ends the open sentence and sets the pause after the last sentence, unless
+ * a break set it already; `always` 0: only when a sentence was open.
+ */
+static void end_with_pause(struct st *s, int ms, int always)
 {
 	struct script_sentence *t;
+	int open = s->nparts > 0;
 
 	finish(s);
 	t = last_sentence(s);
-	if (t && !s->last_explicit)
+	if (t && !s->last_explicit && (open || always))
 		t->pause_ms = ms;
 }
 
@@ -752,11 +756,11 @@ static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **a)
 	s->depth++;
 	switch (f->el) {
 	case EL_P:
-		end_with_pause(s, s->base->pause_paragraph_ms);
+		end_with_pause(s, s->base->pause_paragraph_ms, 0);
 		s->paragraph++;
 		break;
 	case EL_S:
-		end_with_pause(s, s->base->pause_sentence_ms);
+		finish(s);
 		break;
 	case EL_BREAK: {
 		int ms = break_ms(s, a);
@@ -840,9 +844,9 @@ static void XMLCALL on_end(void *ud, const XML_Char *name)
 	else
 		flush_text(s);
 	if (el == EL_P)
-		end_with_pause(s, s->base->pause_paragraph_ms);
+		end_with_pause(s, s->base->pause_paragraph_ms, 1);
 	else if (el == EL_S)
-		end_with_pause(s, s->base->pause_sentence_ms);
+		end_with_pause(s, s->base->pause_sentence_ms, 0);
 	s->depth--;
 }
 
