@@ -6,7 +6,7 @@
 # a fuzzer finds a crash, leak, hang or sanitizer error (the input is kept in
 # build/fuzz/). Prints executions and coverage (libFuzzer's cov/ft) per target.
 #
-# Usage: scripts/fuzz.sh [SECONDS] [TARGET...]   (TARGET: text lexicon voice frontmatter config)
+# Usage: scripts/fuzz.sh [SECONDS] [TARGET...]   (TARGET: text lexicon voice frontmatter config audio ssml)
 #        FUZZ_KEEP=1 keeps and grows build/fuzz/corpus-TARGET between runs (long runs).
 set -eu
 cd "$(dirname "$0")/.."
