@@ -38,7 +38,7 @@ ASAN_LIB  = $(LIB_SRC:src/%.c=build-asan/%.o)
 TESTS     = $(TEST_SRC:tests/%.c=build/tests/%)
 ASAN_TESTS = $(TEST_SRC:tests/%.c=build-asan/tests/%)
 
-.PHONY: all deps demo test check check-asan fuzz bench install uninstall clean
+.PHONY: all deps demo test check check-asan fuzz bench install uninstall clean print-pkgs
 all: sprecher
 
 deps:
@@ -88,6 +88,10 @@ check: sprecher build-asan/sprecher $(TESTS) $(ASAN_TESTS)
 FUZZ_SECONDS ?= 60
 fuzz: deps
 	@FUZZ_KEEP=1 scripts/fuzz.sh $(FUZZ_SECONDS)
+
+# the pkg-config names of the libraries, for scripts/fuzz.sh (one list to edit)
+print-pkgs:
+	@echo $(PKGS)
 
 bench: deps
 	@$(MAKE) --no-print-directory sprecher

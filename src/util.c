@@ -1036,3 +1036,31 @@ int fd_write_full(int fd, const void *p, size_t n)
 	}
 	return 0;
 }
+
+int parse_double_in(const char *s, double lo, double hi, double *out)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (end == s || *end || errno || !(v >= lo && v <= hi))
+		return -1;
+	*out = v;
+	return 0;
+}
+
+void path_default_output(const char *article, const char *dir, const char *ext, char *out, size_t n)
+{
+	const char *base = strrchr(article, '/');
+	const char *dot;
+	int len;
+
+	base = base ? base + 1 : article;
+	dot = strrchr(base, '.');
+	len = (int)(dot && dot != base ? dot - base : (long)strlen(base));
+	if (dir)
+		snprintf(out, n, "%s%s%.*s.%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", len, base, ext);
+	else
+		snprintf(out, n, "%.*s.%s", len, base, ext);
+}

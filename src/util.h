@@ -220,4 +220,14 @@ int fd_read_full(int fd, void *p, size_t n);
 /* Writes all `n` bytes of `p` to `fd` (retrying on EINTR); returns 0 or -1. */
 int fd_write_full(int fd, const void *p, size_t n);
 
+/* A number from lo to hi (inclusive) in all of `s` (strtod's forms): 0 and *out set, or -1. */
+int parse_double_in(const char *s, double lo, double hi, double *out);
+
+/*
+ * The default output name of `article`: its base name without the last
+ * extension, plus "." `ext`, in `dir` (NULL: the current directory), into
+ * `out` (`n` bytes, truncated to fit).
+ */
+void path_default_output(const char *article, const char *dir, const char *ext, char *out, size_t n);
+
 #endif
