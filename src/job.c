@@ -96,7 +96,7 @@ static int check_sidecar_names(const struct job_opts *o, struct err *e)
 }
 
 static int write_sidecars(const struct job_opts *o, const struct timeline *tl, const char *title,
-			  struct err *e)
+			  struct warns *w, struct err *e)
 {
 	const char *audio = strrchr(o->r.fmt.output, '/');
 	audio = audio ? audio + 1 : o->r.fmt.output;
@@ -107,7 +107,7 @@ static int write_sidecars(const struct job_opts *o, const struct timeline *tl, c
 		return -1;
 	if (o->labels && sidecar_labels(o->labels, tl, e))
 		return -1;
-	if (o->chapters && sidecar_chapters(o->chapters, tl, title, audio, e))
+	if (o->chapters && sidecar_chapters(o->chapters, tl, title, audio, w, e))
 		return -1;
 	return 0;
 }
@@ -252,7 +252,7 @@ static int render_episode(struct job_opts *o, const char *segment, struct job_re
 		goto out;
 	rc = -1;
 	res->rendered = 1;
-	if (write_sidecars(o, &tl, l.script.title, e))
+	if (write_sidecars(o, &tl, l.script.title, w, e))
 		goto out;
 	rc = 0;
 out:
@@ -293,7 +293,7 @@ static int render_show(struct job_opts *o, const char *item, struct job_result *
 	res->fitted = sr.slot_frames != 0;
 	res->pause_factor = sr.pause_factor;
 	res->rate_factor = sr.rate_factor;
-	if (write_sidecars(o, &tl, sr.title, e))
+	if (write_sidecars(o, &tl, sr.title, w, e))
 		goto out;
 	rc = 0;
 out:

@@ -64,36 +64,8 @@ static int to_spool(void *ctx, const float *frames, size_t n, struct err *e)
 	if (meter_add(k->meter, frames, n, e))
 		return -1;
 	if (fwrite(frames, sizeof(float) * (size_t)k->ch, n, k->f) != n)
-		return err_set(e, "cannot write the temporary spool file (disk full?)");
+		return spool_failed("write", "spool", e);
 	return 0;
-}
-
-/*
- * An anonymous temporary file in $TMPDIR (or /tmp) for the mixed frames; it
- * is unlinked at once, so it disappears with the process whatever happens.
- */
-static FILE *spool_open(struct err *e)
-{
-	const char *dir = getenv("TMPDIR");
-	char path[4096];
-	FILE *f;
-	int fd;
-
-	snprintf(path, sizeof(path), "%s/sprecher-spool-XXXXXX", dir && *dir ? dir : "/tmp");
-	fd = mkstemp(path);
-	if (fd < 0) {
-		err_set(e, "%s: cannot create the temporary spool file: %s", path, strerror(errno));
-		return NULL;
-	}
-	unlink(path);
-	f = fdopen(fd, "w+b");
-	if (!f) {
-		close(fd);
-		err_set(e, "cannot open the temporary spool file: %s", strerror(errno));
-		return NULL;
-	}
-	setvbuf(f, NULL, _IOFBF, 1 << 20);     /* fewer, larger writes and reads */
-	return f;
 }
 
 /* ==== pass 1: placement and mix ========================================== */

@@ -93,31 +93,6 @@ int show_is_rundown(const char *path)
 	return n > 8 && !strcmp(path + n - 8, ".rundown");
 }
 
-/* An anonymous temporary file in $TMPDIR (or /tmp), unlinked at once. */
-static FILE *temp_spool(struct err *e)
-{
-	const char *dir = getenv("TMPDIR");
-	char path[4096];
-	FILE *f;
-	int fd;
-
-	snprintf(path, sizeof(path), "%s/sprecher-show-XXXXXX", dir && *dir ? dir : "/tmp");
-	fd = mkstemp(path);
-	if (fd < 0) {
-		err_set(e, "%s: cannot create a temporary file: %s", path, strerror(errno));
-		return NULL;
-	}
-	unlink(path);
-	f = fdopen(fd, "w+b");
-	if (!f) {
-		close(fd);
-		err_set(e, "cannot open a temporary file: %s", strerror(errno));
-		return NULL;
-	}
-	setvbuf(f, NULL, _IOFBF, 1 << 20);
-	return f;
-}
-
 /* ==== assemble ============================================================ */
 
 /* `date` given, else the rundown's, else SOURCE_DATE_EPOCH, else "". */
@@ -392,7 +367,7 @@ static int keep_speech(void *ctx, void *tag, struct speech *sp, struct err *e)
 		s->words[i] = (struct clip_word){ .frame = sp->words[i].frame,
 						  .written = written_at(s->sent, sp->words[i].spoken) };
 	if (sp->nframes && fwrite(sp->frames, sizeof(float), sp->nframes, sh->speech) != sp->nframes) {
-		err_set(e, "cannot write the temporary speech file (disk full?)");
+		spool_failed("write", "speech", e);
 		goto out;
 	}
 	sh->spooled += sp->nframes;
@@ -424,7 +399,7 @@ static int speak(struct show *sh, struct synth *syn, double factor, struct err *
 		fclose(sh->speech);
 	sh->spooled = 0;
 	sh->placed = 0;
-	sh->speech = temp_spool(e);
+	sh->speech = spool_open(e);
 	if (!sh->speech)
 		return -1;
 	q = speechq_new(syn, sh->o->fmt.rate, sh->o->place.resample, NWORKERS, keep_speech, sh, e);
@@ -790,7 +765,7 @@ static int to_spool(void *ctx, const float *frames, size_t n, struct err *e)
 	if (meter_add(k->meter, frames, n, e))
 		return -1;
 	if (fwrite(frames, sizeof(float) * (size_t)k->ch, n, k->f) != n)
-		return err_set(e, "cannot write the temporary spool file (disk full?)");
+		return spool_failed("write", "spool", e);
 	return 0;
 }
 
@@ -806,7 +781,9 @@ static int mix_speech(struct show *sh, struct mix *m, const struct clip *c, cons
 	if (fseeko(sh->speech, (off_t)(s->off * sizeof(float)), SEEK_SET) ||
 	    fread(buf, sizeof(float), c->frames, sh->speech) != c->frames) {
 		free(buf);
-		return err_set(e, "cannot read the temporary speech file back");
+		if (!ferror(sh->speech))
+			errno = EIO;        /* too short */
+		return spool_failed(ferror(sh->speech) ? "write" : "read", "speech", e);
 	}
 	return mix_add_frames(m, c, buf, 1, 1, e);
 }
@@ -947,7 +924,7 @@ static int mix_and_master(struct show *sh, const struct jobs *J, struct timeline
 	double tp = 0;
 	int rc = -1;
 
-	k.f = temp_spool(e);
+	k.f = spool_open(e);
 	if (!k.f)
 		return -1;
 	k.meter = meter_new(k.ch, o->fmt.rate, 0, k.ch == 1, e);

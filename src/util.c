@@ -948,10 +948,15 @@ int outfile_check(const char *path, struct err *e)
 	return 0;
 }
 
-int outfile_anon(struct err *e)
+const char *tmp_dir(void)
 {
 	const char *td = getenv("TMPDIR");
-	const char *dir = td && *td ? td : "/tmp";
+	return td && *td ? td : "/tmp";
+}
+
+int outfile_anon(struct err *e)
+{
+	const char *dir = tmp_dir();
 	char *t;
 	int fd = open(dir, O_TMPFILE | O_RDWR | O_EXCL | O_CLOEXEC, 0600);
 
@@ -965,6 +970,30 @@ int outfile_anon(struct err *e)
 		unlink(t);
 	free(t);
 	return fd;
+}
+
+FILE *spool_open(struct err *e)
+{
+	int fd = outfile_anon(e);
+	FILE *f;
+
+	if (fd < 0)
+		return NULL;
+	f = fdopen(fd, "w+b");
+	if (!f) {
+		err_set(e, "%s: cannot create a temporary file: %s", tmp_dir(), strerror(errno));
+		close(fd);
+		return NULL;
+	}
+	setvbuf(f, NULL, _IOFBF, 1 << 20);     /* fewer, larger writes and reads */
+	return f;
+}
+
+int spool_failed(const char *verb, const char *what, struct err *e)
+{
+	int en = errno ? errno : EIO;
+	return err_set(e, "%s: cannot %s the temporary %s file: %s", tmp_dir(), verb, what,
+		       strerror(en));
 }
 
 /* ---- outputs that are inputs ------------------------------------------- */
