@@ -439,6 +439,10 @@ static int ext_a_upper(uint32_t c)
 	return (c & 1) == 0;
 }
 
+/* Latin Extended Additional (Vietnamese "ễ", Welsh "ŵ"): pairs, capital even; U+1E96..U+1E9F are small. */
+static int ext_add_letter(uint32_t c) { return c >= 0x1E00 && c <= 0x1EFF && c != 0x1E9E; }
+static int ext_add_upper(uint32_t c) { return ext_add_letter(c) && !(c >= 0x1E96 && c <= 0x1E9F) && !(c & 1); }
+
 int cp_isupper(uint32_t c)
 {
 	if (c < 0x80)
@@ -447,7 +451,7 @@ int cp_isupper(uint32_t c)
 		return 1;
 	if (c >= 0x100 && c <= 0x17F)
 		return ext_a_upper(c);
-	return c == 0x1E9E;
+	return c == 0x1E9E || ext_add_upper(c);
 }
 
 int cp_islower(uint32_t c)
@@ -458,7 +462,7 @@ int cp_islower(uint32_t c)
 		return 1;
 	if (c >= 0x100 && c <= 0x17F)
 		return !ext_a_upper(c);
-	return 0;
+	return ext_add_letter(c) && !ext_add_upper(c);
 }
 
 int cp_isalpha(uint32_t c)
@@ -479,6 +483,8 @@ uint32_t cp_tolower(uint32_t c)
 		return c + 1;
 	if (c == 0x1E9E)
 		return 0xDF;
+	if (ext_add_upper(c))
+		return c + 1;
 	return c;
 }
 
@@ -491,6 +497,8 @@ uint32_t cp_toupper(uint32_t c)
 	if (c == 0xFF)
 		return 0x178;
 	if (c >= 0x100 && c <= 0x17F && !ext_a_upper(c) && c != 0x138 && c != 0x149 && c != 0x17F)
+		return c - 1;
+	if (ext_add_letter(c) && !ext_add_upper(c) && !(c >= 0x1E96 && c <= 0x1E9F))
 		return c - 1;
 	return c;
 }
