@@ -16,7 +16,7 @@ VERSION := 0.1.0
 
 CC      ?= cc
 CFLAGS  ?= -O2 -g
-PKGS     = espeak-ng sndfile samplerate soxr libebur128 inih nettle
+PKGS     = espeak-ng sndfile samplerate soxr libebur128 inih nettle expat
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
 CMOCKA_LIBS = $(shell pkg-config --libs cmocka)

@@ -22,7 +22,7 @@ if [ -x scripts/fuzz.sh ]; then
 	echo "== fuzz smoke run"
 	if scripts/fuzz.sh "${FUZZ_SECONDS:-20}" text; then pass=$((pass + 1)); else fail=$((fail + 1)); failed="$failed fuzz"; fi
 	# the file readers: a few seconds each (make fuzz runs them longer)
-	if scripts/fuzz.sh "${FUZZ_SMOKE_SECONDS:-5}" lexicon voice frontmatter config audio; then
+	if scripts/fuzz.sh "${FUZZ_SMOKE_SECONDS:-5}" lexicon voice frontmatter config audio ssml; then
 		pass=$((pass + 1)); else fail=$((fail + 1)); failed="$failed fuzz-readers"; fi
 fi
 [ -n "$failed" ] && echo "failed:$failed"

@@ -13,6 +13,7 @@
 #include "datetime.h"
 #include "fmpath.h"
 #include "loudness.h"
+#include "ssml.h"
 #include "voice.h"
 
 int episode_load_lexicons(const char *const *paths, int n, struct lexicon *lex, struct err *e)
@@ -88,6 +89,7 @@ int episode_load(const struct episode_opts *o, struct episode *ep, struct warns 
 	const char *voice;
 	char vbuf[1024];
 	size_t len;
+	int ssml = 0;
 
 	memset(ep, 0, sizeof(*ep));
 	ep->lex = lex_new();
@@ -97,7 +99,9 @@ int episode_load(const struct episode_opts *o, struct episode *ep, struct warns 
 	lex_take_warnings(ep->lex, w);
 	if (read_file(o->article, &ep->text, &len, e))
 		return -1;
-	if (doc_parse(ep->text, len, o->article, &dopts, &ep->doc, w, e))
+	if (o->ssml || ssml_is_file(o->article))
+		ssml = 1;   /* no front matter: the document is the markup (its metadata stays empty) */
+	else if (doc_parse(ep->text, len, o->article, &dopts, &ep->doc, w, e))
 		return -1;
 	ep->have_doc = 1;
 	voice = o->voice ? o->voice : ep->doc.meta.voice ? ep->doc.meta.voice :
@@ -122,7 +126,8 @@ int episode_load(const struct episode_opts *o, struct episode *ep, struct warns 
 					       ep->doc.meta.other[i].line, ep->doc.meta.other[i].value);
 		voice_set_speed(roles, pct, wpm);
 	}
-	if (script_build(&ep->doc, roles, ep->lex, o->article, &ep->script, w, e))
+	if (ssml ? ssml_build(ep->text, len, o->article, roles, ep->lex, &ep->script, w, e)
+		 : script_build(&ep->doc, roles, ep->lex, o->article, &ep->script, w, e))
 		return -1;
 	ep->have_script = 1;
 	if (meta_path(o, "intro", ep->doc.meta.intro, ep->intro, sizeof(ep->intro), e) ||

@@ -27,6 +27,7 @@ struct episode_opts {
 	int speed_wpm;                /* > 0: body text at this many words per minute */
 	int trust_paths;              /* front-matter files may lie outside the article's tree */
 	int keep_furniture;           /* read site furniture too (doc_opts) */
+	int ssml;                     /* read the article as SSML (also when its name ends in .ssml) */
 	foreign_phonemizer phonemizer; /* eSpeak phonemes for foreign words (foreign.h); NULL: none */
 	void *phonemizer_ctx;
 };

@@ -54,7 +54,7 @@ int job_load_episode(const struct job_opts *o, struct episode *l, struct warns *
 {
 	struct episode_opts eo = { .article = o->article, .voice = o->voice, .lexicons = o->lexicons,
 				   .nlex = o->nlex, .keep_footer = o->keep_footer, .date = o->date,
-				   .keep_furniture = o->keep_furniture,
+				   .keep_furniture = o->keep_furniture, .ssml = o->ssml,
 				   /* foreign words: eSpeak's phonemes of other languages, one German voice */
 				   .phonemizer = engine_phonemes };
 

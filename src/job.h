@@ -23,6 +23,7 @@ struct job_opts {
 	int nlex;
 	int keep_footer;
 	int keep_furniture;
+	int ssml;                     /* --ssml: the article is SSML */
 	int trust_fm;                 /* --trust-front-matter: its paths may lead anywhere */
 	char date[32];                /* --date; "" = not given */
 	double speed_percent;         /* --speed N%: 0 = not given */

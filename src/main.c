@@ -100,7 +100,7 @@ enum {
 	O_TRUE_PEAK, O_BITS, O_QUALITY, O_BITRATE, O_INTRO, O_OUTRO, O_STINGER, O_NO_JINGLES,
 	O_TALKUP, O_SEGMENT, O_DATE, O_ARTIST, O_CAPTIONS, O_TIMELINE, O_LABELS, O_CHAPTERS,
 	O_FORMAT, O_CUT_ID, O_MONO_LOUDNESS, O_SPEED, O_PLAYER, O_NO_CONFIG, O_TRUST_FM, O_FIT,
-	O_JOBS, O_FROM, O_SHARD, O_CACHE, O_NO_CACHE, O_CACHE_SIZE,
+	O_JOBS, O_FROM, O_SHARD, O_CACHE, O_NO_CACHE, O_CACHE_SIZE, O_SSML,
 };
 
 static const struct option long_opts[] = {
@@ -111,6 +111,7 @@ static const struct option long_opts[] = {
 	{ "lexicon", required_argument, NULL, O_LEXICON },
 	{ "keep-footer", no_argument, NULL, O_KEEP_FOOTER },
 	{ "keep-furniture", no_argument, NULL, O_KEEP_FURNITURE },
+	{ "ssml", no_argument, NULL, O_SSML },
 	{ "rate", required_argument, NULL, O_RATE },
 	{ "mono", no_argument, NULL, O_MONO },
 	{ "resample", required_argument, NULL, O_RESAMPLE },
@@ -307,6 +308,7 @@ static int parse_other_opt(int c, const char *arg, struct opts *o, const char **
 		break;
 	case O_KEEP_FOOTER: o->j.keep_footer = 1; break;
 	case O_KEEP_FURNITURE: o->j.keep_furniture = 1; break;
+	case O_SSML: o->j.ssml = 1; break;
 	case O_INTRO: o->j.r.place.intro = arg; break;
 	case O_OUTRO: o->j.r.place.outro = arg; break;
 	case O_STINGER: o->j.r.place.stinger = arg; break;

@@ -211,6 +211,9 @@ void script_release(struct script *s)
 	for (size_t i = 0; i < s->nleft; i++)
 		free(s->left_out[i]);
 	free(s->left_out);
+	for (size_t i = 0; i < s->nextra; i++)
+		free(s->extra[i]);
+	free(s->extra);
 	memset(s, 0, sizeof(*s));
 }
 

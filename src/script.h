@@ -37,7 +37,7 @@ struct script_sentence {
 struct script_segment {
 	int number;                   /* 1-based, as printed and as --segment takes it */
 	enum role role;
-	const struct voice_preset *voice;   /* points into script.voices */
+	const struct voice_preset *voice;   /* points into script.voices or at a script.extra */
 	int section, paragraph;
 	int line;                     /* first input line */
 	int new_section;              /* a heading opens a new section: stinger before it */
@@ -54,6 +54,9 @@ struct script {
 	char **left_out;              /* site furniture left out (copied from the document) */
 	size_t nleft;
 	double est_seconds;           /* all segments (jingles not included) */
+	/* presets derived from voices[] (SSML prosody, ssml.h); segments may point at them */
+	struct voice_preset **extra;
+	size_t nextra;
 };
 
 /*

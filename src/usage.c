@@ -37,6 +37,7 @@ const char usage_render[] =
 "      --lexicon FILE     extra pronunciation lexicon (repeatable; later files win)\n"
 "      --keep-footer      read the donation/contact footer too (URLs, e-mail spoken)\n"
 "      --keep-furniture   read site furniture too (timestamps, bylines, \"Lesen Sie auch\", credits)\n"
+"      --ssml             ARTICLE is SSML (as every file ending in .ssml; see README)\n"
 "      --rate HZ          44100 or 48000 (default 48000)\n"
 "      --mono             one channel (default stereo)\n"
 "      --resample Q       fast, medium or best (default fast)\n"
@@ -84,7 +85,7 @@ const char usage_render[] =
 
 const char usage_script[] =
 "usage: sprecher script ARTICLE [--voice NAME|FILE] [--speed N%|WPM] [--lexicon FILE] [--keep-footer]\n"
-"                       [--keep-furniture]\n"
+"                       [--keep-furniture] [--ssml]\n"
 "\n"
 "Prints numbered segments with role, voice preset, the text as it will be spoken,\n"
 "the pause after each sentence and an estimated duration, then the total.\n";
