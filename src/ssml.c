@@ -908,7 +908,21 @@ static int complete(struct st *s, struct script *out)
 					  g->sent[k].pause_ms / 1000.0;
 		out->est_seconds += g->est_seconds;
 	}
-	out->title = xstrdup("");
+	/* no title element in SSML: the first sentence names the file in tags and bext (at most 100 bytes) */
+	if (out->nseg && out->seg[0].nsent) {
+		const char *w = out->seg[0].sent[0].written;
+		size_t n = strlen(w);
+		if (n > 100) {
+			n = 100;
+			while (n > 40 && w[n] != ' ')
+				n--;
+			while (n && ((unsigned char)w[n] & 0xC0) == 0x80)
+				n--;
+		}
+		out->title = xstrndup(w, n);
+	} else {
+		out->title = xstrdup("");
+	}
 	if (!out->nseg)
 		return err_set(s->e, "%s: SSML document has nothing to read", s->file);
 	return 0;
