@@ -75,6 +75,7 @@ static void test_sentences_and_pauses(void **state)
 			       &sc, &w, &e), 0);
 	assert_int_equal(count(&sc), 7);
 	assert_string_equal(nth(&sc, 0)->written, "Erster Satz.");
+	assert_string_equal(sc.title, "Erster Satz.");   /* the first sentence names the file */
 	assert_int_equal(nth(&sc, 0)->pause_ms, v->pause_sentence_ms);
 	assert_int_equal(nth(&sc, 1)->pause_ms, v->pause_paragraph_ms);
 	assert_string_equal(nth(&sc, 2)->written, "Dritter");
