@@ -976,6 +976,25 @@ static const char *const zh_final[][2] = {
 };
 
 /*
+ * The longest phoneme of `map` (pairs from, to) that starts at ph[i] (of `len`):
+ * returns its length (0: none) and sets *to to its replacement.
+ */
+static size_t longest_match(const char *const (*map)[2], size_t nmap, const char *ph, size_t i, size_t len,
+			    const char **to)
+{
+	size_t hl = 0;
+
+	for (size_t k = 0; k < nmap; k++) {
+		size_t gl = strlen(map[k][0]);
+		if (gl > hl && i + gl <= len && !memcmp(ph + i, map[k][0], gl)) {
+			hl = gl;
+			*to = map[k][1];
+		}
+	}
+	return hl;
+}
+
+/*
  * Splits lowercase ASCII s[i..n) into pinyin syllables; appends their phonemes to `out`
  * (when not NULL) and returns 1 when the whole rest splits. j, q, x and y take only
  * finals beginning with i or u; a syllable without initial begins with a, e or o and
@@ -1182,15 +1201,8 @@ void foreign_map_english(const char *ph, size_t len, struct sb *out)
 		{ "_", "" }, { ";", "" }, { "/", "" }, { "!", "" }, { "#", "" }, { "=", "" },
 	};
 	for (size_t i = 0; i < len;) {
-		size_t hl = 0;
 		const char *to = NULL;
-		for (size_t k = 0; k < ARRAY_LEN(map); k++) {
-			size_t gl = strlen(map[k][0]);
-			if (gl > hl && i + gl <= len && !memcmp(ph + i, map[k][0], gl)) {
-				hl = gl;
-				to = map[k][1];
-			}
-		}
+		size_t hl = longest_match(map, ARRAY_LEN(map), ph, i, len, &to);
 		if (to) {
 			sb_adds(out, to);
 			i += hl;
@@ -1226,15 +1238,8 @@ void foreign_map_french(const char *ph, size_t len, struct sb *out)
 			i++;
 			continue;
 		}
-		size_t hl = 0;
 		const char *to = NULL;
-		for (size_t k = 0; k < ARRAY_LEN(map); k++) {
-			size_t gl = strlen(map[k][0]);
-			if (gl > hl && i + gl <= len && !memcmp(ph + i, map[k][0], gl)) {
-				hl = gl;
-				to = map[k][1];
-			}
-		}
+		size_t hl = longest_match(map, ARRAY_LEN(map), ph, i, len, &to);
 		if (!to && stressed) {
 			for (size_t k = 0; k < ARRAY_LEN(lng); k++)
 				if (ph[i] == lng[k][0][0] && (i + 1 >= len || ph[i + 1] != '~')) {
