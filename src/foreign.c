@@ -1043,6 +1043,111 @@ static int zh_split(const char *s, size_t i, size_t n, struct sb *out, int depth
 	return 0;
 }
 
+/*
+ * The sound units of the lowercase word t[0..tlen) by the grapheme table `tab`
+ * of language `l` (then the shared one), double consonants merged, the final
+ * consonant devoiced where speakers of `l` do; `u` has room for 2 * tlen + 2.
+ * Returns the number of units; *nv counts the vowels, *acc is the vowel with
+ * a written acute accent (SIZE_MAX: none).
+ */
+static size_t to_units(enum flang l, const struct gr *tab, const char *t, size_t tlen, struct unit *u,
+		       size_t *nv, size_t *acc)
+{
+	size_t n = 0;
+
+	*nv = 0;
+	*acc = SIZE_MAX;
+	for (size_t i = 0; i < tlen;) {
+		const struct gr *hit = NULL;
+		size_t hl = 0;
+		for (const struct gr *tb = tab;; tb = gr_base) {
+			for (const struct gr *g = tb; g->g; g++) {
+				size_t gl = strlen(g->g);
+				if (gl > hl && i + gl <= tlen && !memcmp(t + i, g->g, gl)) {
+					hit = g;
+					hl = gl;
+				}
+			}
+			if (hit || tb == gr_base)
+				break;
+		}
+		if (!hit) {   /* a letter without rule: skip it */
+			uint32_t cp;
+			int k = utf8_decode(t + i, tlen - i, &cp);
+			i += k > 0 ? (size_t)k : 1;
+			continue;
+		}
+		if (l == FL_UK && i + 2 == tlen && (!memcmp(t + i, "ij", 2) || !memcmp(t + i, "yj", 2))) {
+			u[n++] = (struct unit){ "i:", 1 };
+			(*nv)++;
+			break;
+		}
+		/* a syllabic r or l between consonants carries a short vowel ("Brno": "B@rno") */
+		if (l == FL_CS && (hit->ph[0] == 'r' || hit->ph[0] == 'l') && !hit->ph[1] && n == 1 && !u[0].vowel &&
+		    i + 1 < tlen && !is_vowel_letter(t[i + 1]) && (unsigned char)t[i + 1] < 0x80) {
+			u[n++] = (struct unit){ "E", 1 };
+			(*nv)++;
+		}
+		if (n && !hit->vowel && !u[n - 1].vowel && !strcmp(u[n - 1].ph, hit->ph)) {
+			i += hl;   /* a double consonant ("jj", "tt") is one sound */
+			continue;
+		}
+		u[n++] = (struct unit){ hit->ph, hit->vowel };
+		/* an acute accent in the grapheme ("á", "cí"): the stressed vowel (Spanish) */
+		for (size_t b = 0; hit->vowel && b + 1 < hl; b++)
+			if ((unsigned char)t[i + b] == 0xC3 && strchr("\xA1\xA9\xAD\xB3\xBA", t[i + b + 1]))
+				*acc = *nv;
+		*nv += hit->vowel;
+		i += hl;
+	}
+	/* final devoicing, as German (and Polish, Czech, Russian) speakers do */
+	if (n && !u[n - 1].vowel && l != FL_TR && l != FL_HU && l != FL_ES) {
+		static const char *const dv[][2] = { { "v", "f" }, { "d", "t" }, { "g", "k" }, { "b", "p" },
+						     { "z", "s" }, { "Z", "S" } };
+		for (size_t k = 0; k < ARRAY_LEN(dv); k++)
+			if (!strcmp(u[n - 1].ph, dv[k][0]))
+				u[n - 1].ph = dv[k][1];
+	}
+	return n;
+}
+
+/* Appends units u[0..n) (nv vowels) with the stress before vowel `sv`'s syllable, its vowel long when open. */
+static void emit_units(enum flang l, const struct unit *u, size_t n, size_t nv, size_t sv, struct sb *out)
+{
+	size_t vi = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (u[i].vowel && vi++ == sv) {
+			/* the stress mark goes before the syllable's first consonant */
+			size_t at = out->len;
+			if (i > 0 && !u[i - 1].vowel && *u[i - 1].ph) {
+				at -= strlen(u[i - 1].ph);
+				/* an onset like "zł", "pr", "kl" stays together */
+				static const char *const liq[] = { "r", "l", "w", "j", "v" };
+				int two = 0;
+				for (size_t k = 0; k < ARRAY_LEN(liq); k++)
+					two |= !strcmp(u[i - 1].ph, liq[k]);
+				if (two && i > 1 && !u[i - 2].vowel && *u[i - 2].ph &&
+				    strcmp(u[i - 2].ph, u[i - 1].ph))
+					at -= strlen(u[i - 2].ph);
+			}
+			sb_addc(out, '\'');
+			memmove(out->buf + at + 1, out->buf + at, out->len - at - 1);
+			out->buf[at] = '\'';
+			/* open syllable: a long vowel ("Schahin", "Tschelik") */
+			int open = i + 1 >= n || starts_vowel(u[i + 1]) ||
+				   (i + 2 < n && !u[i + 1].vowel && starts_vowel(u[i + 2])) ||
+				   (nv == 1 && i + 2 == n && l == FL_UK);   /* "Lwiw": one syllable, one final consonant */
+			const char *ph = u[i].ph;
+			if (open && strlen(ph) == 1 && (l == FL_TR || l == FL_UK || l == FL_ES))   /* Polish, Czech, Hungarian: length is written */
+				ph = long_vowel(ph);
+			sb_adds(out, ph);
+			continue;
+		}
+		sb_adds(out, u[i].ph);
+	}
+}
+
 /* A pinyin name: splits whole and has a mark of pinyin German words lack ("zh", "x", "q", "-uan"). */
 static int looks_pinyin(const char *w, size_t n)
 {
@@ -1082,90 +1187,10 @@ int foreign_respell(enum flang l, const char *word, size_t len, struct sb *out)
 	lowercase(word, len, &t);
 	/* at most one unit per byte, plus one inserted vowel per byte (syllabic r/l) */
 	struct unit *u = xmalloc((2 * t.len + 2) * sizeof *u);
-	size_t n = 0, nv = 0, acc = SIZE_MAX;
-	for (size_t i = 0; i < t.len;) {
-		const struct gr *hit = NULL;
-		size_t hl = 0;
-		for (const struct gr *tb = tab;; tb = gr_base) {
-			for (const struct gr *g = tb; g->g; g++) {
-				size_t gl = strlen(g->g);
-				if (gl > hl && i + gl <= t.len && !memcmp(t.buf + i, g->g, gl)) {
-					hit = g;
-					hl = gl;
-				}
-			}
-			if (hit || tb == gr_base)
-				break;
-		}
-		if (!hit) {   /* a letter without rule: skip it */
-			uint32_t cp;
-			int k = utf8_decode(t.buf + i, t.len - i, &cp);
-			i += k > 0 ? (size_t)k : 1;
-			continue;
-		}
-		if (l == FL_UK && i + 2 == t.len && (!memcmp(t.buf + i, "ij", 2) || !memcmp(t.buf + i, "yj", 2))) {
-			u[n++] = (struct unit){ "i:", 1 };
-			nv++;
-			break;
-		}
-		/* a syllabic r or l between consonants carries a short vowel ("Brno": "B@rno") */
-		if (l == FL_CS && (hit->ph[0] == 'r' || hit->ph[0] == 'l') && !hit->ph[1] && n == 1 && !u[0].vowel &&
-		    i + 1 < t.len && !is_vowel_letter(t.buf[i + 1]) && (unsigned char)t.buf[i + 1] < 0x80) {
-			u[n++] = (struct unit){ "E", 1 };
-			nv++;
-		}
-		if (n && !hit->vowel && !u[n - 1].vowel && !strcmp(u[n - 1].ph, hit->ph)) {
-			i += hl;   /* a double consonant ("jj", "tt") is one sound */
-			continue;
-		}
-		u[n++] = (struct unit){ hit->ph, hit->vowel };
-		/* an acute accent in the grapheme ("á", "cí"): the stressed vowel (Spanish) */
-		for (size_t b = 0; hit->vowel && b + 1 < hl; b++)
-			if ((unsigned char)t.buf[i + b] == 0xC3 && strchr("\xA1\xA9\xAD\xB3\xBA", t.buf[i + b + 1]))
-				acc = nv;
-		nv += hit->vowel;
-		i += hl;
-	}
-	/* final devoicing, as German (and Polish, Czech, Russian) speakers do */
-	if (n && !u[n - 1].vowel && l != FL_TR && l != FL_HU && l != FL_ES) {
-		static const char *const dv[][2] = { { "v", "f" }, { "d", "t" }, { "g", "k" }, { "b", "p" },
-						     { "z", "s" }, { "Z", "S" } };
-		for (size_t k = 0; k < ARRAY_LEN(dv); k++)
-			if (!strcmp(u[n - 1].ph, dv[k][0]))
-				u[n - 1].ph = dv[k][1];
-	}
+	size_t nv, acc, n = to_units(l, tab, t.buf ? t.buf : "", t.len, u, &nv, &acc);
 	int penult = t.len && (is_vowel_letter(t.buf[t.len - 1]) || t.buf[t.len - 1] == 'n' || t.buf[t.len - 1] == 's');
-	size_t sv = stressed(l, u, n, nv, acc, penult), vi = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (u[i].vowel && vi++ == sv) {
-			/* the stress mark goes before the syllable's first consonant */
-			size_t at = out->len;
-			if (i > 0 && !u[i - 1].vowel && *u[i - 1].ph) {
-				at -= strlen(u[i - 1].ph);
-				/* an onset like "zł", "pr", "kl" stays together */
-				static const char *const liq[] = { "r", "l", "w", "j", "v" };
-				int two = 0;
-				for (size_t k = 0; k < ARRAY_LEN(liq); k++)
-					two |= !strcmp(u[i - 1].ph, liq[k]);
-				if (two && i > 1 && !u[i - 2].vowel && *u[i - 2].ph &&
-				    strcmp(u[i - 2].ph, u[i - 1].ph))
-					at -= strlen(u[i - 2].ph);
-			}
-			sb_addc(out, '\'');
-			memmove(out->buf + at + 1, out->buf + at, out->len - at - 1);
-			out->buf[at] = '\'';
-			/* open syllable: a long vowel ("Schahin", "Tschelik") */
-			int open = i + 1 >= n || starts_vowel(u[i + 1]) ||
-				   (i + 2 < n && !u[i + 1].vowel && starts_vowel(u[i + 2])) ||
-				   (nv == 1 && i + 2 == n && l == FL_UK);   /* "Lwiw": one syllable, one final consonant */
-			const char *ph = u[i].ph;
-			if (open && strlen(ph) == 1 && (l == FL_TR || l == FL_UK || l == FL_ES))   /* Polish, Czech, Hungarian: length is written */
-				ph = long_vowel(ph);
-			sb_adds(out, ph);
-			continue;
-		}
-		sb_adds(out, u[i].ph);
-	}
+	size_t sv = stressed(l, u, n, nv, acc, penult);
+	emit_units(l, u, n, nv, sv, out);
 	free(u);
 	sb_release(&t);
 	return 0;
