@@ -768,6 +768,61 @@ static int heading_like(const char *t)
 /* Lines this short, all of them, make a paragraph of separate lines (an address, bank details). */
 #define SHORT_LINE 45
 
+/*
+ * A Markdown quotation from line v[i] (consecutive "> " lines; a "> " alone
+ * splits blocks) as quote blocks of one paragraph; `s` is scratch. Returns the
+ * first line after it.
+ */
+static size_t md_quotation(struct builder *bl, struct line *v, size_t i, size_t b, struct sb *s)
+{
+	size_t j = i;
+	int first = v[i].lineno;
+
+	sb_reset(s);
+	while (j < b && v[j].text[0] == '>') {
+		const char *q = v[j].text + 1;
+		while (*q == ' ' || *q == '>')
+			q++;
+		if (!*q && s->len) {
+			add_block(bl, ROLE_QUOTE, sb_detach(s), first, v[j - 1].lineno);
+			first = v[j].lineno + 1;
+		} else if (*q) {
+			join_line(s, q);
+		}
+		j++;
+	}
+	if (s->len)
+		add_block(bl, ROLE_QUOTE, sb_detach(s), first, v[j - 1].lineno);
+	bl->paragraph++;
+	return j;
+}
+
+/*
+ * A list from line v[i]: items start at markers, indented or lowercase lines
+ * continue the item; one paragraph. Returns the first line after it.
+ */
+static size_t list_items(struct builder *bl, struct line *v, size_t i, size_t b, struct sb *s)
+{
+	size_t j = i;
+
+	while (j < b && list_marker(v[j].text)) {
+		size_t k = j + 1;
+		int first = v[j].lineno;
+		sb_reset(s);
+		join_line(s, v[j].text + list_marker(v[j].text));
+		while (k < b && !list_marker(v[k].text) &&
+		       !(bl->markdown && (atx_level(v[k].text) || v[k].text[0] == '>')) &&
+		       (v[k].indent > 0 || cp_islower(first_cp(v[k].text)))) {
+			join_line(s, v[k].text);
+			k++;
+		}
+		add_block(bl, ROLE_LIST, sb_detach(s), first, v[k - 1].lineno);
+		j = k;
+	}
+	bl->paragraph++;
+	return j;
+}
+
 /* Emits the blocks of the paragraph made of lines v[a..b). */
 static void paragraph(struct builder *bl, struct line *v, size_t a, size_t b, int is_last,
 		      int want_title)
@@ -802,47 +857,11 @@ static void paragraph(struct builder *bl, struct line *v, size_t a, size_t b, in
 			continue;
 		}
 		if (bl->markdown && (t[0] == '>')) {
-			/* a Markdown quotation: consecutive "> " lines, "> " alone splits blocks */
-			size_t j = i;
-			int first = v[i].lineno;
-			sb_reset(&s);
-			while (j < b && v[j].text[0] == '>') {
-				const char *q = v[j].text + 1;
-				while (*q == ' ' || *q == '>')
-					q++;
-				if (!*q && s.len) {
-					add_block(bl, ROLE_QUOTE, sb_detach(&s), first, v[j - 1].lineno);
-					first = v[j].lineno + 1;
-				} else if (*q) {
-					join_line(&s, q);
-				}
-				j++;
-			}
-			if (s.len)
-				add_block(bl, ROLE_QUOTE, sb_detach(&s), first, v[j - 1].lineno);
-			bl->paragraph++;
-			i = j;
+			i = md_quotation(bl, v, i, b, &s);
 			continue;
 		}
 		if (list_marker(t)) {
-			/* a list: items start at markers, other lines continue the item */
-			size_t j = i;
-			while (j < b && list_marker(v[j].text)) {
-				size_t k = j + 1;
-				int first = v[j].lineno;
-				sb_reset(&s);
-				join_line(&s, v[j].text + list_marker(v[j].text));
-				while (k < b && !list_marker(v[k].text) &&
-				       !(bl->markdown && (atx_level(v[k].text) || v[k].text[0] == '>')) &&
-				       (v[k].indent > 0 || cp_islower(first_cp(v[k].text)))) {
-					join_line(&s, v[k].text);
-					k++;
-				}
-				add_block(bl, ROLE_LIST, sb_detach(&s), first, v[k - 1].lineno);
-				j = k;
-			}
-			bl->paragraph++;
-			i = j;
+			i = list_items(bl, v, i, b, &s);
 			continue;
 		}
 		/* body text up to the next list, heading or quotation line */
