@@ -237,7 +237,7 @@ static int say_cached(struct pass1 *p, struct speechq *q, const struct voice_pre
 	if (!o->cache || !spoken[0])
 		return speechq_say(q, v, spoken, it, e);
 	cache_speech_key(spoken, v, synth_identity(p->syn), synth_rate(p->syn), o->fmt.rate,
-			 rs_quality_name(o->place.resample), &it->key);
+			 rs_quality_backend(o->place.resample), &it->key);
 	it->keyed = 1;
 	rc = cache_get_speech(o->cache, &it->key, &sp, &ce);
 	if (rc < 0)
