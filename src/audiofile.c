@@ -13,6 +13,9 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <math.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include <signal.h>
 #include <sndfile.h>
 #include <stdio.h>
@@ -1026,7 +1029,25 @@ static void to_short_dither(struct afile_writer *w, const float *in, short *out,
  */
 static void to_int24(const float *in, int *out, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
+	size_t i = 0;
+#ifdef __SSE2__
+	/*
+	 * Four at a time, the same arithmetic as the loop below (clamp, round half
+	 * away from zero, truncate, shift into the top 24 bits): the compiler does
+	 * not vectorize the loop itself, and this is most of a cached re-render's
+	 * own CPU time.
+	 */
+	const __m128 scale = _mm_set1_ps(8388608.0f), hi = _mm_set1_ps(8388607.0f),
+		     lo = _mm_set1_ps(-8388608.0f), half = _mm_set1_ps(0.5f),
+		     sign = _mm_set1_ps(-0.0f);
+	for (; i + 4 <= n; i += 4) {
+		__m128 v = _mm_mul_ps(_mm_loadu_ps(in + i), scale);
+		v = _mm_max_ps(_mm_min_ps(v, hi), lo);
+		v = _mm_add_ps(v, _mm_or_ps(half, _mm_and_ps(v, sign)));
+		_mm_storeu_si128((__m128i *)(out + i), _mm_slli_epi32(_mm_cvttps_epi32(v), 8));
+	}
+#endif
+	for (; i < n; i++) {
 		float v = in[i] * 8388608.0f;
 		v = v > 8388607.0f ? 8388607.0f : v < -8388608.0f ? -8388608.0f : v;
 		out[i] = (int)(v + (v < 0.0f ? -0.5f : 0.5f)) * 256;
