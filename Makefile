@@ -30,6 +30,7 @@ SAN      = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-re
 SRC      = $(wildcard src/*.c)
 LIB_SRC  = $(filter-out src/main.c,$(SRC))
 TEST_SRC = $(wildcard tests/test_*.c)
+TEST_LIB = $(wildcard tests/testlib*.c)
 
 OBJ       = $(SRC:src/%.c=build/%.o)
 LIB_OBJ   = $(LIB_SRC:src/%.c=build/%.o)
@@ -38,7 +39,7 @@ ASAN_LIB  = $(LIB_SRC:src/%.c=build-asan/%.o)
 TESTS     = $(TEST_SRC:tests/%.c=build/tests/%)
 ASAN_TESTS = $(TEST_SRC:tests/%.c=build-asan/tests/%)
 
-.PHONY: all deps demo test check check-asan fuzz bench install uninstall clean
+.PHONY: all deps demo test check check-asan fuzz bench install uninstall clean print-pkgs
 all: sprecher
 
 deps:
@@ -61,13 +62,13 @@ build-asan/%.o: src/%.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(SAN) -c -o $@ $<
 
-build/tests/%: tests/%.c tests/testlib.c $(LIB_OBJ) tests/testutil.h
+build/tests/%: tests/%.c $(TEST_LIB) $(LIB_OBJ) tests/testutil.h
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Isrc -o $@ $< tests/testlib.c $(LIB_OBJ) $(CMOCKA_LIBS) $(LIBS)
+	$(CC) $(ALL_CFLAGS) -Isrc -o $@ $< $(TEST_LIB) $(LIB_OBJ) $(CMOCKA_LIBS) $(LIBS)
 
-build-asan/tests/%: tests/%.c tests/testlib.c $(ASAN_LIB) tests/testutil.h
+build-asan/tests/%: tests/%.c $(TEST_LIB) $(ASAN_LIB) tests/testutil.h
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(SAN) -Isrc -o $@ $< tests/testlib.c $(ASAN_LIB) $(CMOCKA_LIBS) $(LIBS)
+	$(CC) $(ALL_CFLAGS) $(SAN) -Isrc -o $@ $< $(TEST_LIB) $(ASAN_LIB) $(CMOCKA_LIBS) $(LIBS)
 
 # The resampler figures of make bench (speed and difference to `best` per quality).
 build/rs-bench: bench/rs_bench.c $(LIB_OBJ)
@@ -88,6 +89,10 @@ check: sprecher build-asan/sprecher $(TESTS) $(ASAN_TESTS)
 FUZZ_SECONDS ?= 60
 fuzz: deps
 	@FUZZ_KEEP=1 scripts/fuzz.sh $(FUZZ_SECONDS)
+
+# the pkg-config names of the libraries, for scripts/fuzz.sh (one list to edit)
+print-pkgs:
+	@echo $(PKGS)
 
 bench: deps
 	@$(MAKE) --no-print-directory sprecher

@@ -20,7 +20,8 @@ if ! command -v "$CLANG" >/dev/null 2>&1; then
 	echo "fuzz: $CLANG not found; install clang and libclang-rt-14-dev (scripts/install-deps.sh)" >&2
 	exit 1
 fi
-PKGS="espeak-ng sndfile samplerate soxr libebur128 inih nettle"
+# the libraries: the Makefile's PKGS, the one list
+PKGS=$(MAKEFLAGS= make -s --no-print-directory print-pkgs)
 PKG_CFLAGS=$(pkg-config --cflags $PKGS)
 PKG_LIBS=$(pkg-config --libs $PKGS)
 FLAGS="-std=c11 -g -O1 -D_DEFAULT_SOURCE -D_GNU_SOURCE -DSPRECHER_VERSION=\"fuzz\" \

@@ -5,7 +5,7 @@ set -eu
 
 PKGS="build-essential time python3 pkg-config libespeak-ng-dev espeak-ng-data libsndfile1-dev \
 libsamplerate0-dev libsoxr-dev libebur128-dev libcmocka-dev libinih-dev nettle-dev clang libclang-rt-14-dev \
-wngerman wamerican wbritish espeak-ng"
+wngerman wamerican wbritish espeak-ng valgrind"
 if [ "${1:-}" = "--dev" ]; then
 	PKGS="$PKGS espeak-ng sox ffmpeg"
 fi

@@ -236,15 +236,17 @@ static const struct afile_format_info formats[] = {
 	  .bits = PCM_BITS | AF_BITMASK(AF_BITS_32F),
 	  .carries = AF_CARRIES_BEXT | AF_CARRIES_CUE | AF_CARRIES_CART | AF_CARRIES_INFO },
 	{ .format = AF_FLAC, .ext = "flac", .sf_major = SF_FORMAT_FLAC, .bits = PCM_BITS,
-	  .takes_quality = 1, .carries = AF_CARRIES_VORBIS },
+	  .takes_quality = 1, .carries = AF_CARRIES_VORBIS, .gain_tags = AF_GAIN_REPLAYGAIN },
 	{ .format = AF_OGG, .ext = "ogg", .sf_major = SF_FORMAT_OGG, .sf_codec = SF_FORMAT_VORBIS,
-	  .takes_quality = 1, .lossy = 1, .carries = AF_CARRIES_VORBIS, .tp_margin_db = 0.6 },
+	  .takes_quality = 1, .lossy = 1, .carries = AF_CARRIES_VORBIS, .gain_tags = AF_GAIN_REPLAYGAIN,
+	  .tp_margin_db = 0.6 },
 	{ .format = AF_OPUS, .ext = "opus", .sf_major = SF_FORMAT_OGG, .sf_codec = SF_FORMAT_OPUS,
 	  .takes_quality = 1, .takes_bitrate = 1, .lossy = 1, .fixed_rate = 48000,
-	  .carries = AF_CARRIES_VORBIS, .tp_margin_db = 0.5 },
+	  .carries = AF_CARRIES_VORBIS, .gain_tags = AF_GAIN_R128, .tp_margin_db = 0.5 },
 	{ .format = AF_MP3, .ext = "mp3", .sf_major = SF_FORMAT_MPEG,
 	  .sf_codec = SF_FORMAT_MPEG_LAYER_III, .takes_quality = 1, .takes_bitrate = 1, .lossy = 1,
-	  .max_channels = 2, .carries = AF_CARRIES_ID3, .tp_margin_db = 0.2 },
+	  .max_channels = 2, .carries = AF_CARRIES_ID3, .gain_tags = AF_GAIN_REPLAYGAIN,
+	  .tp_margin_db = 0.2 },
 };
 
 static int ext_equal(const char *a, const char *b)
@@ -725,10 +727,13 @@ static uint32_t ogg_crc(const unsigned char *p, size_t n, uint32_t crc)
 	return crc;
 }
 
-static int ogg_fix_serial(int fd, uint32_t serial)
+/*
+ * Rewrites every page from `off` to the end: serial number `serial`, page
+ * sequence number moved by `seq_delta`, CRC computed again. 0 or -1.
+ */
+static int ogg_fix_pages(int fd, off_t off, uint32_t serial, int32_t seq_delta)
 {
 	unsigned char *page = xmalloc(27 + 255 + 255 * 255);
-	off_t off = 0;
 	int rc = -1;
 
 	for (;;) {
@@ -749,6 +754,7 @@ static int ogg_fix_serial(int fd, uint32_t serial)
 		if (pread(fd, page + 27 + nseg, body, off + 27 + (off_t)nseg) != (ssize_t)body)
 			goto out;
 		put32le(page + 14, serial);
+		put32le(page + 18, le32_at(page + 18) + (uint32_t)seq_delta);
 		memset(page + 22, 0, 4);
 		crc = ogg_crc(page, len, 0);
 		put32le(page + 22, crc);
@@ -760,6 +766,11 @@ static int ogg_fix_serial(int fd, uint32_t serial)
 out:
 	free(page);
 	return rc;
+}
+
+static int ogg_fix_serial(int fd, uint32_t serial)
+{
+	return ogg_fix_pages(fd, 0, serial, 0);
 }
 
 /* ---- opening ----------------------------------------------------------- */
@@ -1179,63 +1190,401 @@ static int shift_tail(int fd, off_t at, size_t by)
 	return 0;
 }
 
+/* ---- loudness tags (ReplayGain, R128) ----------------------------------- */
+
 /*
- * Adds REPLAYGAIN_TRACK_GAIN (to the ReplayGain 2 reference of -18 LUFS) and
- * REPLAYGAIN_TRACK_PEAK (the true peak, linear) to the VORBIS_COMMENT block
- * of the closed FLAC file, as players (foobar2000, mpd, VLC, Rockbox) read
- * them. The audio frames after the block move back by the added length.
+ * Moves the bytes of `fd` from `at` to the end so they start at `to`
+ * (either direction; the file shrinks when to < at). 0 or -1.
  */
-static int flac_add_replaygain(int fd, const struct loudness *l)
+static int move_tail(int fd, off_t at, off_t to)
 {
-	unsigned char h[4], *blk = NULL;
+	char buf[65536];
+	struct stat st;
+	off_t end;
+
+	if (to == at)
+		return 0;
+	if (to > at)
+		return shift_tail(fd, at, (size_t)(to - at));
+	if (fstat(fd, &st) < 0)
+		return -1;
+	for (off_t p = at; p < st.st_size;) {
+		size_t n = st.st_size - p < (off_t)sizeof(buf) ? (size_t)(st.st_size - p) : sizeof(buf);
+		if (pread(fd, buf, n, p) != (ssize_t)n || pwrite_all(fd, buf, n, p - (at - to)) < 0)
+			return -1;
+		p += (off_t)n;
+	}
+	end = st.st_size - (at - to);
+	return ftruncate(fd, end);
+}
+
+/* A Vorbis comment "KEY=value" list entry: length (LE32) and text. */
+static void add_comment(struct sb *b, const char *c)
+{
+	unsigned char n[4];
+
+	put32le(n, (uint32_t)strlen(c));
+	sb_add(b, (char *)n, 4);
+	sb_adds(b, c);
+}
+
+/*
+ * Adds the comments c[0..n) to a Vorbis comment list that starts at
+ * pk->buf[at] (vendor length, vendor, count, comments), in place. `pad_ok`:
+ * zero bytes after the list are padding (OpusTags) that the new comments may
+ * use up, so the packet keeps its size when they fit. 0, or -1 when the list
+ * is malformed.
+ */
+static int comments_insert(struct sb *pk, size_t at, const char *const *c, size_t n, int pad_ok)
+{
+	struct sb add, out;
+	size_t p = at, count_at, count, tail, rest, pad;
+
+	if (p + 4 > pk->len || le32_at((unsigned char *)pk->buf + p) > pk->len - p - 4)
+		return -1;
+	p += 4 + le32_at((unsigned char *)pk->buf + p);
+	if (p + 4 > pk->len)
+		return -1;
+	count_at = p;
+	count = le32_at((unsigned char *)pk->buf + p);
+	p += 4;
+	for (size_t i = 0; i < count; i++) {
+		if (p + 4 > pk->len || le32_at((unsigned char *)pk->buf + p) > pk->len - p - 4)
+			return -1;
+		p += 4 + le32_at((unsigned char *)pk->buf + p);
+	}
+	put32le((unsigned char *)pk->buf + count_at, (uint32_t)(count + n));
+	tail = p;
+	rest = pk->len - tail;
+	/* RFC 7845: data after the list whose first byte has the low bit clear may be dropped */
+	pad = pad_ok && rest > 0 && !(pk->buf[tail] & 1) ? rest : 0;
+	sb_init(&add);
+	for (size_t i = 0; i < n; i++)
+		add_comment(&add, c[i]);
+	sb_init(&out);
+	sb_add(&out, pk->buf, tail);
+	sb_add(&out, add.buf, add.len);
+	if (pad)
+		for (size_t i = add.len; i < pad; i++)
+			sb_addc(&out, '\0');                   /* what is left of the padding */
+	else
+		sb_add(&out, pk->buf + tail, rest);      /* framing bit, binary data */
+	sb_release(pk);
+	*pk = out;
+	sb_release(&add);
+	return 0;
+}
+
+/* One Ogg page with the packet data body[0..blen) laced by lacing[0..nseg). */
+static void ogg_page_add(struct sb *out, uint32_t serial, uint32_t seq, int flags, uint64_t granule,
+			 const unsigned char *lacing, size_t nseg, const char *body, size_t blen)
+{
+	unsigned char h[27];
+	size_t start = out->len;
+
+	memcpy(h, "OggS", 4);
+	h[4] = 0;
+	h[5] = (unsigned char)flags;
+	for (int i = 0; i < 8; i++)
+		h[6 + i] = (unsigned char)(granule >> (8 * i));
+	put32le(h + 14, serial);
+	put32le(h + 18, seq);
+	memset(h + 22, 0, 4);
+	h[26] = (unsigned char)nseg;
+	sb_add(out, (char *)h, 27);
+	sb_add(out, (const char *)lacing, nseg);
+	sb_add(out, body, blen);
+	put32le((unsigned char *)out->buf + start + 22,
+		ogg_crc((unsigned char *)out->buf + start, out->len - start, 0));
+}
+
+/*
+ * The header packets pk[0..npk) as Ogg pages, as libogg's flush lays them
+ * out: the first packet alone on the first page (beginning of stream), the
+ * others together on as few pages as the 255 lacing values allow; header
+ * pages have granule position 0 where a packet ends on them (-1 where none
+ * does). Returns the number of pages.
+ */
+static uint32_t ogg_paginate(struct sb *out, const struct sb *pk, size_t npk, uint32_t serial)
+{
+	unsigned char lacing[255];
+	struct sb body;
+	uint32_t seq = 0;
+	size_t nseg = 0;
+	int cont = 0, ended = 0;
+
+	sb_init(&body);
+	for (size_t k = 0; k < npk; k++) {
+		size_t left = pk[k].len, pos = 0;
+		for (;;) {
+			size_t seg = left < 255 ? left : 255;
+			lacing[nseg++] = (unsigned char)seg;
+			sb_add(&body, pk[k].buf + pos, seg);
+			pos += seg;
+			left -= seg;
+			if (seg < 255)
+				ended = 1;
+			if (nseg == 255 || (seg < 255 && (k == 0 || k + 1 == npk))) {
+				ogg_page_add(out, serial, seq, (k == 0 ? 0x02 : 0) | (cont ? 0x01 : 0),
+					     ended ? 0 : UINT64_MAX, lacing, nseg, body.buf, body.len);
+				seq++;
+				cont = seg == 255;
+				nseg = 0;
+				ended = 0;
+				sb_reset(&body);
+			}
+			if (seg < 255)
+				break;
+		}
+	}
+	sb_release(&body);
+	return seq;
+}
+
+/*
+ * Adds the comments c[0..n) to the comment header of the closed Ogg file
+ * (Vorbis: 3 header packets, the second "\x03vorbis" + comments + framing
+ * bit; Opus: 2, the second "OpusTags" + comments + padding, RFC 7845), lays
+ * the header pages out again, moves the audio pages and renumbers them when
+ * the page count changed. 0 or -1.
+ */
+static int ogg_add_comments(int fd, int opus, const char *const *c, size_t n)
+{
+	struct sb pk[3], out;
+	size_t npk = opus ? 2 : 3, k = 0;
+	unsigned char h[27 + 255];
+	off_t off = 0;
+	uint32_t serial = 0, old_pages = 0, new_pages;
+	int rc = -1;
+
+	for (size_t i = 0; i < 3; i++)
+		sb_init(&pk[i]);
+	sb_init(&out);
+	while (k < npk) {
+		size_t nseg, body = 0;
+		char *data;
+		if (pread(fd, h, 27, off) != 27 || memcmp(h, "OggS", 4))
+			goto out;
+		nseg = h[26];
+		serial = le32_at(h + 14);
+		if (pread(fd, h + 27, nseg, off + 27) != (ssize_t)nseg)
+			goto out;
+		for (size_t i = 0; i < nseg; i++)
+			body += h[27 + i];
+		data = xmalloc(body + 1);
+		if (pread(fd, data, body, off + 27 + (off_t)nseg) != (ssize_t)body) {
+			free(data);
+			goto out;
+		}
+		for (size_t i = 0, pos = 0; i < nseg; i++) {
+			if (k >= npk) {             /* audio on a header page: not what libogg writes */
+				free(data);
+				goto out;
+			}
+			sb_add(&pk[k], data + pos, h[27 + i]);
+			pos += h[27 + i];
+			if (h[27 + i] < 255)
+				k++;
+		}
+		free(data);
+		off += 27 + (off_t)nseg + (off_t)body;
+		old_pages++;
+	}
+	if (opus ? pk[1].len < 8 || memcmp(pk[1].buf, "OpusTags", 8)
+		 : pk[1].len < 7 || memcmp(pk[1].buf, "\x03vorbis", 7))
+		goto out;
+	if (comments_insert(&pk[1], opus ? 8 : 7, c, n, opus) < 0)
+		goto out;
+	new_pages = ogg_paginate(&out, pk, npk, serial);
+	if (move_tail(fd, off, (off_t)out.len) < 0 || pwrite_all(fd, out.buf, out.len, 0) < 0)
+		goto out;
+	if (new_pages != old_pages &&
+	    ogg_fix_pages(fd, (off_t)out.len, serial, (int32_t)(new_pages - old_pages)) < 0)
+		goto out;
+	rc = 0;
+out:
+	for (size_t i = 0; i < 3; i++)
+		sb_release(&pk[i]);
+	sb_release(&out);
+	return rc;
+}
+
+/*
+ * Adds the comments c[0..n) to the VORBIS_COMMENT block of the closed FLAC
+ * file; the audio frames after the block move back by the added length.
+ */
+static int flac_add_comments(int fd, const char *const *c, size_t n)
+{
+	unsigned char h[4];
 	off_t pos = 4;
-	char gain[64], peak[64];
+	struct sb blk;
 	int rc = -1;
 
 	if (pread(fd, h, 4, 0) != 4 || memcmp(h, "fLaC", 4))
 		return -1;
-	snprintf(gain, sizeof(gain), "REPLAYGAIN_TRACK_GAIN=%+.2f dB", -18.0 - l->integrated);
+	sb_init(&blk);
+	for (;;) {
+		size_t len;
+		if (pread(fd, h, 4, pos) != 4)
+			goto out;
+		len = (size_t)h[1] << 16 | (size_t)h[2] << 8 | h[3];
+		if ((h[0] & 0x7F) == 4)
+			break;
+		if (h[0] & 0x80)
+			goto out;               /* no comment block */
+		pos += 4 + (off_t)len;
+	}
+	{
+		size_t len = (size_t)h[1] << 16 | (size_t)h[2] << 8 | h[3], old = len;
+		char *b = xmalloc(len ? len : 1);
+		if (pread(fd, b, len, pos + 4) != (ssize_t)len) {
+			free(b);
+			goto out;
+		}
+		sb_add(&blk, b, len);
+		free(b);
+		if (comments_insert(&blk, 0, c, n, 0) < 0 || blk.len > 0xFFFFFF)
+			goto out;
+		len = blk.len;
+		if (move_tail(fd, pos + 4 + (off_t)old, pos + 4 + (off_t)len) < 0)
+			goto out;
+		h[1] = (unsigned char)(len >> 16);
+		h[2] = (unsigned char)(len >> 8);
+		h[3] = (unsigned char)len;
+		if (pwrite_all(fd, h, 4, pos) < 0 || pwrite_all(fd, blk.buf, len, pos + 4) < 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	sb_release(&blk);
+	return rc;
+}
+
+static uint32_t be32_at(const unsigned char *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static uint32_t syncsafe_at(const unsigned char *p)
+{
+	return (uint32_t)(p[0] & 0x7F) << 21 | (uint32_t)(p[1] & 0x7F) << 14 |
+	       (uint32_t)(p[2] & 0x7F) << 7 | (p[3] & 0x7F);
+}
+
+static void put_syncsafe(unsigned char *p, uint32_t v)
+{
+	p[0] = (unsigned char)((v >> 21) & 0x7F);
+	p[1] = (unsigned char)((v >> 14) & 0x7F);
+	p[2] = (unsigned char)((v >> 7) & 0x7F);
+	p[3] = (unsigned char)(v & 0x7F);
+}
+
+/*
+ * Adds a TXXX frame (ISO-8859-1 description and value) per "KEY=value" of
+ * c[0..n) to the ID3v2.3/2.4 tag at the start of the closed MP3 file (as
+ * LAME writes it; a new v2.3 tag when there is none): into its padding when
+ * it fits, else the tag grows and the audio moves back. 0 or -1.
+ */
+static int id3_add_txxx(int fd, const char *const *c, size_t n)
+{
+	unsigned char h[10], f[10];
+	struct sb frames;
+	uint32_t size = 0, end;
+	int ver = 3, rc = -1;
+	off_t p;
+
+	sb_init(&frames);
+	if (pread(fd, h, 10, 0) == 10 && !memcmp(h, "ID3", 3)) {
+		ver = h[3];
+		if ((ver != 3 && ver != 4) || (h[5] & 0x90))   /* unsynchronised or with footer */
+			goto out;
+		size = syncsafe_at(h + 6);
+	} else {
+		memcpy(h, "ID3\3\0\0", 6);
+		size = 0;
+		if (move_tail(fd, 0, 10) < 0)
+			goto out;
+	}
+	if (h[5] & 0x40)
+		goto out;                       /* an extended header: LAME writes none */
+	/* the end of the frames: the first padding byte or the tag's end */
+	end = 10 + size;
+	for (p = 10; p + 10 <= (off_t)end;) {
+		if (pread(fd, f, 10, p) != 10)
+			goto out;
+		if (f[0] == 0)
+			break;
+		p += 10 + (off_t)(ver == 4 ? syncsafe_at(f + 4) : be32_at(f + 4));
+	}
+	if (p > (off_t)end)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		const char *eq = strchr(c[i], '=');
+		uint32_t len = (uint32_t)(1 + strlen(c[i]));   /* encoding, key, NUL, value */
+		unsigned char fh[10];
+		if (!eq)
+			goto out;
+		memcpy(fh, "TXXX", 4);
+		if (ver == 4)
+			put_syncsafe(fh + 4, len);
+		else {
+			fh[4] = (unsigned char)(len >> 24);
+			fh[5] = (unsigned char)(len >> 16);
+			fh[6] = (unsigned char)(len >> 8);
+			fh[7] = (unsigned char)len;
+		}
+		fh[8] = fh[9] = 0;
+		sb_add(&frames, (char *)fh, 10);
+		sb_addc(&frames, '\0');                 /* ISO-8859-1 */
+		sb_add(&frames, c[i], (size_t)(eq - c[i]));
+		sb_addc(&frames, '\0');
+		sb_adds(&frames, eq + 1);
+	}
+	if ((off_t)frames.len > (off_t)end - p) {
+		uint32_t grow = (uint32_t)((off_t)frames.len - ((off_t)end - p));
+		if (move_tail(fd, (off_t)end, (off_t)end + grow) < 0)
+			goto out;
+		size += grow;
+		put_syncsafe(h + 6, size);
+		if (pwrite_all(fd, h, 10, 0) < 0)
+			goto out;
+	}
+	if (pwrite_all(fd, frames.buf, frames.len, p) < 0)
+		goto out;
+	rc = 0;
+out:
+	sb_release(&frames);
+	return rc;
+}
+
+/*
+ * Adds the loudness tags of the format's convention (the table's gain_tags)
+ * from w->measured to the closed file. 0 or -1 (errno set where a system
+ * call failed).
+ */
+static int add_gain_tags(struct afile_writer *w)
+{
+	const struct loudness *l = &w->measured;
+	char gain[64], peak[64];
+	const char *c[2] = { gain, peak };
+
+	if (w->fi->gain_tags == AF_GAIN_R128) {
+		double q = lrint((AF_R128_REF_LUFS - l->integrated) * 256.0);
+		q = q > 32767 ? 32767 : q < -32768 ? -32768 : q;
+		snprintf(gain, sizeof(gain), "R128_TRACK_GAIN=%d", (int)q);
+		return ogg_add_comments(w->fd, 1, c, 1);
+	}
+	snprintf(gain, sizeof(gain), "REPLAYGAIN_TRACK_GAIN=%+.2f dB",
+		 AF_REPLAYGAIN_REF_LUFS - l->integrated);
 	snprintf(peak, sizeof(peak), "REPLAYGAIN_TRACK_PEAK=%.6f",
 		 isfinite(l->true_peak) ? pow(10.0, l->true_peak / 20.0) : 0.0);
-	for (;;) {
-		size_t len, add, ncom_off, vlen;
-		if (pread(fd, h, 4, pos) != 4)
-			return -1;
-		len = (size_t)h[1] << 16 | (size_t)h[2] << 8 | h[3];
-		if ((h[0] & 0x7F) != 4) {
-			if (h[0] & 0x80)
-				return -1;          /* no comment block */
-			pos += 4 + (off_t)len;
-			continue;
-		}
-		add = 8 + strlen(gain) + strlen(peak);
-		if (len + add > 0xFFFFFF)
-			return -1;
-		blk = xmalloc(len + add);
-		if (pread(fd, blk, len, pos + 4) != (ssize_t)len || len < 8)
-			goto out;
-		vlen = le32_at(blk);
-		ncom_off = 4 + vlen;
-		if (ncom_off + 4 > len)
-			goto out;
-		put32le(blk + ncom_off, le32_at(blk + ncom_off) + 2);
-		put32le(blk + len, (uint32_t)strlen(gain));
-		memcpy(blk + len + 4, gain, strlen(gain));
-		put32le(blk + len + 4 + strlen(gain), (uint32_t)strlen(peak));
-		memcpy(blk + len + 8 + strlen(gain), peak, strlen(peak));
-		if (shift_tail(fd, pos + 4 + (off_t)len, add) < 0)
-			goto out;
-		h[1] = (unsigned char)((len + add) >> 16);
-		h[2] = (unsigned char)((len + add) >> 8);
-		h[3] = (unsigned char)(len + add);
-		if (pwrite_all(fd, h, 4, pos) < 0 || pwrite_all(fd, blk, len + add, pos + 4) < 0)
-			goto out;
-		rc = 0;
-		break;
-	}
-out:
-	free(blk);
-	return rc;
+	if (w->fi->carries & AF_CARRIES_ID3)
+		return id3_add_txxx(w->fd, c, 2);
+	if (w->fi->sf_major == SF_FORMAT_FLAC)
+		return flac_add_comments(w->fd, c, 2);
+	if (w->fi->sf_major == SF_FORMAT_OGG)
+		return ogg_add_comments(w->fd, 0, c, 2);
+	return 0;
 }
 
 void afile_set_measured(struct afile_writer *w, const struct loudness *l)
@@ -1263,8 +1612,6 @@ static int writer_finish(struct afile_writer *w, struct err *e)
 		return err_set(e, "%s: cannot write: damaged ogg stream", name);
 	if (w->ncues > 0 && append_cue_labels(w, 1) < 0)
 		return err_set(e, "%s: cannot write cue labels: %s", name, strerror(errno ? errno : EIO));
-	if (w->have_measured && w->fi->format == AF_FLAC && flac_add_replaygain(w->fd, &w->measured) < 0)
-		return err_set(e, "%s: cannot write the ReplayGain tags: %s", name, strerror(errno ? errno : EIO));
 	return 0;
 }
 
@@ -1324,6 +1671,12 @@ int afile_commit(struct afile_writer *w, struct err *e)
 {
 	if (writer_finish(w, e) < 0)
 		goto fail;
+	errno = 0;
+	if (w->have_measured && w->fi->gain_tags != AF_GAIN_NONE && add_gain_tags(w) < 0) {
+		err_set(e, "%s: cannot write the loudness tags: %s", writer_name(w),
+			errno ? strerror(errno) : "unexpected file layout");
+		goto fail;
+	}
 	if (w->to_stdout) {
 		if (copy_to_stdout(w->fd) < 0) {
 			err_set(e, "stdout: cannot write: %s", strerror(errno));

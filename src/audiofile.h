@@ -47,6 +47,22 @@ enum {
 };
 
 /*
+ * Loudness tags of a format (afile_format_info.gain_tags), from the loudness
+ * of the file as delivered (lossy: decoded and metered):
+ * AF_GAIN_REPLAYGAIN: REPLAYGAIN_TRACK_GAIN (dB to the ReplayGain 2 reference
+ *   of -18 LUFS, "+5.00 dB") and REPLAYGAIN_TRACK_PEAK (the true peak,
+ *   linear, "0.891251"): Vorbis comments in FLAC and Ogg Vorbis, ID3v2 TXXX
+ *   frames of those names in MP3;
+ * AF_GAIN_R128: Opus, RFC 7845: R128_TRACK_GAIN, the gain to -23 LUFS in
+ *   Q7.8 fixed point (1/256 dB, "-1792" = -7 dB) relative to the header's
+ *   output gain, which stays 0 dB (the file plays at the level it was
+ *   rendered to); no REPLAYGAIN_* tags in Opus, as the RFC asks.
+ */
+enum { AF_GAIN_NONE, AF_GAIN_REPLAYGAIN, AF_GAIN_R128 };
+#define AF_REPLAYGAIN_REF_LUFS (-18.0)
+#define AF_R128_REF_LUFS (-23.0)
+
+/*
  * The one table of output formats: everything sprecher knows per format.
  * Writer and option checks read it; nothing else tests `format ==`.
  */
@@ -62,6 +78,8 @@ struct afile_format_info {
 	int fixed_rate;            /* the only sample rate it takes; 0 = any */
 	int max_channels;          /* 0 = libsndfile's limit */
 	unsigned carries;          /* AF_CARRIES_* */
+	/* loudness tags written at commit from the delivered loudness (AF_GAIN_*) */
+	int gain_tags;
 	/* lossy: dB by which decoded true peaks typically pass the encoded
 	 * signal's (measured on speech at default quality); the render limits
 	 * this much lower first and then checks the decoded file */
@@ -198,10 +216,11 @@ int afile_is_lossy(const struct afile_writer *w);
 struct loudness;
 int afile_measure(struct afile_writer *w, int dual_mono, struct loudness *out, struct err *e);
 /*
- * The loudness of the finished programme, for tags written at commit: FLAC
- * gets REPLAYGAIN_TRACK_GAIN (to -18 LUFS) and REPLAYGAIN_TRACK_PEAK in its
- * Vorbis comments. (Ogg, Opus and MP3 carry no such tags yet: libsndfile
- * writes their comment headers itself.)
+ * The loudness of the finished programme as delivered, for the loudness tags
+ * written at commit (the table's gain_tags: ReplayGain in FLAC, Ogg Vorbis
+ * and MP3, R128_TRACK_GAIN in Opus). libsndfile cannot write these, so the
+ * closed file's comment header (Vorbis comments, OpusTags) or ID3v2 tag is
+ * rewritten in place and the audio after it moved.
  */
 void afile_set_measured(struct afile_writer *w, const struct loudness *l);
 /* Drops the temporary file and frees `w`; afile_abort(NULL) is fine. */

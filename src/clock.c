@@ -7,7 +7,21 @@
 
 uint64_t clock_ms_to_frames(int ms, int rate)
 {
-	return ((uint64_t)ms * (uint64_t)rate + 500) / 1000;
+	return ms > 0 ? ((uint64_t)ms * (uint64_t)rate + 500) / 1000 : 0;
+}
+
+struct clip clock_clip_at(const struct clock_opts *o, const struct clip *proto, uint64_t start)
+{
+	struct clip k = *proto;
+
+	k.start = start;
+	k.layer = k.kind == CLIP_JINGLE ? LAYER_JINGLE : k.kind == CLIP_BED ? LAYER_BED : LAYER_SPEECH;
+	if (k.kind == CLIP_SPEECH) {
+		k.fade_in = clock_ms_to_frames(o->speech_fade_in_ms, o->rate);
+		k.fade_out = clock_ms_to_frames(o->speech_fade_out_ms, o->rate);
+		k.ducks = 1;
+	}
+	return k;
 }
 
 void clock_init(struct clock *c, const struct clock_opts *o, struct timeline *tl)
@@ -19,14 +33,8 @@ void clock_init(struct clock *c, const struct clock_opts *o, struct timeline *tl
 
 const struct clip *clock_place(struct clock *c, const struct clip *proto)
 {
-	struct clip k = *proto;
+	struct clip k = clock_clip_at(&c->o, proto, c->cursor);
 
-	k.start = c->cursor;
-	k.layer = k.kind == CLIP_JINGLE ? LAYER_JINGLE : k.kind == CLIP_BED ? LAYER_BED : LAYER_SPEECH;
-	if (k.kind == CLIP_SPEECH) {
-		k.fade_in = clock_ms_to_frames(c->o.speech_fade_in_ms, c->o.rate);
-		k.fade_out = clock_ms_to_frames(c->o.speech_fade_out_ms, c->o.rate);
-	}
 	c->cursor += k.frames;
 	return timeline_add(c->tl, &k);
 }

@@ -8,6 +8,12 @@
  * caller gives each clip's length in frames (a sentence's length is known once
  * it is synthesized and resampled, so placement runs clip by clip) and then
  * hands the placed clip to the mixer.
+ *
+ * THE CLIP RULES (clock_clip_at) hold for every programme, a single article
+ * and a show alike (show.c lays a show out with showplan.h and places each
+ * clip through clock_clip_at): a clip's layer follows its kind; a speech clip
+ * gets the sentence edge fades of the options and ducks the other layers
+ * (beds) while it plays.
  */
 #ifndef SPRECHER_CLOCK_H
 #define SPRECHER_CLOCK_H
@@ -34,8 +40,14 @@ struct clock {
 	uint64_t cursor;          /* frame where the next clip starts */
 };
 
-/* Milliseconds to frames at `rate`, rounded to the nearest frame. */
+/* Milliseconds to frames at `rate`, rounded to the nearest frame (0 when ms <= 0). */
 uint64_t clock_ms_to_frames(int ms, int rate);
+
+/*
+ * `proto` placed at `start` by the clip rules above: its layer from its kind;
+ * a speech clip's fades from `o` and ducks set. Everything else is kept.
+ */
+struct clip clock_clip_at(const struct clock_opts *o, const struct clip *proto, uint64_t start);
 
 /* Starts an empty programme on `tl` (timeline_init'ed by the caller). */
 void clock_init(struct clock *c, const struct clock_opts *o, struct timeline *tl);

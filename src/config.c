@@ -125,3 +125,65 @@ int config_load(const char *path, struct config *c, struct err *e)
 	fclose(f);
 	return rc;
 }
+
+/* ==== applying an entry ================================================== */
+
+/* Options the configuration file may set (by their long names), plus output-dir. */
+static const char *const config_keys[] = {
+	"voice", "speed", "lexicon", "keep-footer", "rate", "mono", "resample", "loudness",
+	"true-peak", "bits", "quality", "bitrate", "intro", "outro", "stinger", "no-jingles",
+	"talkup", "artist", "format", "player",
+};
+/* Keys whose value is a file or directory: relative ones are taken from the file's directory. */
+static const char *const config_path_keys[] = { "lexicon", "intro", "outro", "stinger", "output-dir" };
+
+static int is_one_of(const char *s, const char *const *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(s, v[i]))
+			return 1;
+	return 0;
+}
+
+/* Makes a relative path value relative to the configuration file's directory (in place). */
+static void resolve_path(struct config_entry *en, const char *cfgpath)
+{
+	const char *slash = strrchr(cfgpath, '/');
+	struct sb b;
+
+	if (en->value[0] == '/' || !en->value[0] || !slash)
+		return;
+	sb_init(&b);
+	sb_addf(&b, "%.*s/%s", (int)(slash - cfgpath), cfgpath, en->value);
+	free(en->value);
+	en->value = b.buf;
+}
+
+int config_option(struct config *c, size_t i, int (*takes_value)(const char *key), const char **value,
+		  struct err *e)
+{
+	struct config_entry *en = &c->v[i];
+
+	*value = NULL;
+	if (strcmp(en->section, "render"))
+		return err_set(e, "%s:%d: '%s' outside the [render] section", c->path, en->line, en->key);
+	if (is_one_of(en->key, config_path_keys, ARRAY_LEN(config_path_keys)) ||
+	    (!strcmp(en->key, "voice") && (strchr(en->value, '/') || strstr(en->value, ".ini"))))
+		resolve_path(en, c->path);
+	if (!strcmp(en->key, "output-dir")) {
+		*value = en->value;
+		return 0;
+	}
+	if (!is_one_of(en->key, config_keys, ARRAY_LEN(config_keys)))
+		return err_set(e, "%s:%d: unknown key '%s' (see sprecher help config)", c->path, en->line,
+			       en->key);
+	if (takes_value(en->key)) {
+		*value = en->value;
+		return 0;
+	}
+	if (!strcmp(en->value, "no") || !strcmp(en->value, "false") || !strcmp(en->value, "0"))
+		return 1;
+	if (strcmp(en->value, "yes") && strcmp(en->value, "true") && strcmp(en->value, "1"))
+		return err_set(e, "%s:%d: %s must be yes or no: %s", c->path, en->line, en->key, en->value);
+	return 0;
+}

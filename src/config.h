@@ -11,8 +11,9 @@
  *     output-dir = /srv/sendung
  *     mono      = yes           ; options without a value: yes or no
  *
- * This module only reads the file into (section, key, value, line) entries;
- * main decides what each key means, and command-line options win over it.
+ * This module reads the file into (section, key, value, line) entries and
+ * checks each (config_option); main applies them as options, and
+ * command-line options win over them.
  */
 #ifndef SPRECHER_CONFIG_H
 #define SPRECHER_CONFIG_H
@@ -52,5 +53,17 @@ int config_load(const char *path, struct config *c, struct err *e);
 
 /* As config_load, from an open stream; `name` is the file name for messages. */
 int config_load_stream(FILE *f, const char *name, struct config *c, struct err *e);
+
+/*
+ * Entry `i` of `c` as an option: its section must be [render] and its key
+ * one the configuration may set (or output-dir); a relative path value
+ * (lexicon, jingles, output-dir, a voice file) is made relative to the
+ * file's directory, in place. `takes_value(key)` says whether the option
+ * takes a value; one that does not takes yes/true/1 or no/false/0. Returns
+ * 0 with *value the value (NULL for a "yes" flag, pointing into `c`), 1 for
+ * a "no" flag (nothing to apply), or -1 with "FILE:LINE: ..." in `e`.
+ */
+int config_option(struct config *c, size_t i, int (*takes_value)(const char *key), const char **value,
+		  struct err *e);
 
 #endif

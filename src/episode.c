@@ -12,6 +12,7 @@
 
 #include "datetime.h"
 #include "fmpath.h"
+#include "loudness.h"
 #include "voice.h"
 
 int episode_load_lexicons(const char *const *paths, int n, struct lexicon *lex, struct err *e)
@@ -147,6 +148,38 @@ void episode_render_opts(const struct episode *ep, struct render_opts *r)
 	r->meta.date = episode_date(ep);
 	if (!r->meta.artist)
 		r->meta.artist = ep->doc.meta.author;
+}
+
+int episode_front_matter_opts(const struct episode *ep, const char *article, const struct episode_given *given,
+			      struct render_opts *r, struct warns *w, struct err *e)
+{
+	const struct doc_meta *m = &ep->doc.meta;
+
+	for (size_t i = 0; i < m->nother; i++) {
+		const struct doc_meta_other *x = &m->other[i];
+		double d;
+		if (!strcmp(x->key, "talkup")) {
+			if (parse_double_in(x->value, 0, 60000, &d))
+				return err_set(e, "%s:%d: front matter talkup: must be milliseconds from 0 to "
+					       "60000: %.40s", article, x->line, x->value);
+			if (!given->talkup)
+				r->place.talkup_ms = (int)d;
+		} else if (!strcmp(x->key, "speed")) {
+			continue;   /* episode_load applied it */
+		} else if (!strcmp(x->key, "loudness")) {
+			double lufs;
+			if (loudness_target_parse(x->value, &lufs))
+				return err_set(e, "%s:%d: front matter loudness: must be LUFS (-70..0), ebu, "
+					       "podcast or atsc: %.40s", article, x->line, x->value);
+			if (!given->loudness)
+				r->master.target_lufs = lufs;
+		} else {
+			warns_add(w, "%s:%d: front matter: unknown key '%.40s' ignored (known: title, author, "
+				  "date, voice, intro, outro, stinger, talkup, loudness, speed)", article, x->line,
+				  x->key);
+		}
+	}
+	return 0;
 }
 
 void episode_release(struct episode *ep)

@@ -68,6 +68,21 @@ const char *episode_date(const struct episode *ep);
  */
 void episode_render_opts(const struct episode *ep, struct render_opts *r);
 
+/* Options given on the command line itself: the front matter does not override them. */
+struct episode_given {
+	int loudness, talkup;
+};
+
+/*
+ * The front-matter keys beyond title, author, date, voice and the jingles:
+ * `talkup:` and `loudness:` set r->place.talkup_ms and r->master.target_lufs
+ * unless `given` says the command line set them (`speed:` is episode_load's);
+ * any other key is a warning naming its line. Returns 0, or -1 with
+ * "ARTICLE:LINE: ..." for a bad value (`article`: the path for messages).
+ */
+int episode_front_matter_opts(const struct episode *ep, const char *article, const struct episode_given *given,
+			      struct render_opts *r, struct warns *w, struct err *e);
+
 void episode_release(struct episode *ep);
 
 #endif

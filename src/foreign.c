@@ -138,7 +138,7 @@ struct foreign {
 
 const char *foreign_lang_name(enum flang l)
 {
-	static const char *const names[FL__COUNT] = { "de", "en", "tr", "pl", "cs", "hu", "uk" };
+	static const char *const names[FL__COUNT] = { "de", "en", "fr", "tr", "pl", "cs", "hu", "uk", "vi", "es", "zh" };
 	return l < FL__COUNT ? names[l] : "?";
 }
 
@@ -257,31 +257,94 @@ int foreign_is_english(const struct foreign *fx, const char *word, size_t len)
 
 /* ---- language of a word -------------------------------------------------- */
 
+/* A Vietnamese letter: ơ ư, or a tone-marked vowel of U+1EA0..U+1EF9 ("ễ", "ạ"). */
+static int vi_letter(uint32_t cp)
+{
+	return cp == 0x1A0 || cp == 0x1A1 || cp == 0x1AF || cp == 0x1B0 || (cp >= 0x1EA0 && cp <= 0x1EF9);
+}
+
+static int illegal_onset_any(const char *w, size_t n);
+
+/*
+ * One written syllable with a letter Vietnamese uses and a European name of one syllable
+ * hardly has: a grave or tilde ("Hà", "Võ", "Đà"), "â", "ê", "ô" or "đ"; "ã" is left to
+ * Portuguese ("João"), a word with any other mark to its language.
+ */
+static int vi_syllable(const char *w, size_t n)
+{
+	int mark = 0, groups = 0, in_vowel = 0;
+	for (size_t i = 0; i < n;) {
+		uint32_t cp;
+		int k = utf8_decode(w + i, n - i, &cp);
+		if (k <= 0)
+			return 0;
+		i += (size_t)k;
+		cp = cp_tolower(cp);
+		int v = cp < 0x80 ? strchr("aeiouy", (int)cp) != NULL && cp : 0;
+		switch (cp) {
+		case 0xE0: case 0xE8: case 0xEC: case 0xF2: case 0xF9: case 0xF5: case 0x129: case 0x169:
+		case 0xE2: case 0xEA: case 0xF4: case 0x103:
+			mark = 1;
+			v = 1;
+			break;
+		case 0x111:
+			mark = 1;
+			break;
+		default:
+			if (cp >= 0x80)
+				return 0;
+		}
+		groups += v && !in_vowel;
+		in_vowel = v;
+	}
+	return mark && groups == 1;
+}
+
 static enum flang by_letters(const char *w, size_t n)
 {
-	int tr = 0, pl = 0, cs = 0, slav = 0, hu = 0, fr = 0;
+	int tr = 0, pl = 0, cs = 0, slav = 0, hu = 0, fr = 0, fr_acute = 0, rom = 0, vi = 0, ced = 0;
 	for (size_t i = 0; i < n;) {
 		uint32_t cp;
 		int k = utf8_decode(w + i, n - i, &cp);
 		if (k <= 0)
 			return FL_DE;
+		if (cp == 0xC7 && i == 0)
+			tr += 2;                                             /* "Çelik": French never starts so */
 		i += (size_t)k;
 		cp = cp_tolower(cp);
+		vi += vi_letter(cp);
 		switch (cp) {
 		case 0x15F: case 0x11F: case 0x131: case 0x130: tr += 2; break;   /* ş ğ ı İ */
-		case 0xE7: tr++; break;                                      /* ç (also French) */
+		case 0xE7: ced++; break;                                     /* ç: Turkish or French */
 		case 0x142: case 0x15B: case 0x17A: case 0x17C: case 0x105: case 0x119: case 0x144:
 			pl += 2; break;                                      /* ł ś ź ż ą ę ń */
-		case 0xF3: pl++; break;                                      /* ó */
+		case 0xF3: pl++; rom++; break;                               /* ó */
 		case 0x159: case 0x11B: case 0x16F: case 0x148: case 0x165: case 0x10F:
 			cs += 2; break;                                      /* ř ě ů ň ť ď */
 		case 0x10D: case 0x161: case 0x17E: case 0x107: case 0x111:
 			slav++; break;                                       /* č š ž ć đ */
 		case 0x151: case 0x171: hu += 2; break;                      /* ő ű */
-		case 0xE9: case 0xE8: case 0xEA: case 0xE0: case 0xEE: case 0xF4: fr++; break;
+		case 0xE8: case 0xEA: case 0xEB: case 0xEE: case 0xEF: case 0xF4: case 0xFB: case 0xF9:
+		case 0x153: case 0xE0:
+			fr++; break;                                         /* è ê ë î ï ô û ù œ à */
+		case 0xE9: fr_acute++; break;                                /* é */
+		case 0xFD: cs += 2; break;                                   /* ý: Czech, Slovak */
+		case 0xE1: case 0xED: case 0xFA: case 0xF1: case 0xE3: case 0xF5:
+			rom++; break;                                        /* á í ú ñ ã õ */
 		default: break;
 		}
 	}
+	if (vi || vi_syllable(w, n))
+		return FL_VI;
+	/* Czech and Slovak women's names: "-ová", "-ská", "-cká" */
+	if (n > 5 && (!memcmp(w + n - 4, "ov\xC3\xA1", 4) || !memcmp(w + n - 4, "sk\xC3\xA1", 4) ||
+		      !memcmp(w + n - 4, "ck\xC3\xA1", 4)))
+		return FL_CS;
+	/* "François", "Besançon": French; "Gülçin", "Koç": Turkish */
+	if (ced && (fr || fr_acute || memmem(w, n, "\xC3\xA7o", 3) || memmem(w, n, "\xC3\xA7" "ai", 4)))
+		fr++;
+	else
+		tr += ced;
 	int hu_acc = 0;   /* á é í ó ö ú ü: Hungarian beside "sz", "cs", "gy", "zs" */
 	for (size_t i = 0; i + 1 < n; i++)
 		hu_acc |= (unsigned char)w[i] == 0xC3 && strchr("\xA1\xA9\xAD\xB3\xB6\xBA\xBC", w[i + 1]);
@@ -289,17 +352,30 @@ static enum flang by_letters(const char *w, size_t n)
 		return FL_TR;
 	if (pl && n > 3 && !memcmp(w + n - 3, "\xC3\xB3w", 3))   /* "-ów": Kraków */
 		return FL_PL;
-	if (pl <= 1 && !cs && hu_acc && !memmem(w, n, "rz", 2) && !memmem(w, n, "cz", 2) && (memmem(w, n, "sz", 2) || memmem(w, n, "Sz", 2) || memmem(w, n, "gy", 2) ||
-				     memmem(w, n, "zs", 2) || memmem(w, n, "cs", 2)))
+	if (pl <= 1 && !cs && hu_acc && !memmem(w, n, "rz", 2) && !memmem(w, n, "cz", 2) &&
+	    (memmem(w, n, "sz", 2) || memmem(w, n, "Sz", 2) || memmem(w, n, "gy", 2) ||
+	     memmem(w, n, "zs", 2) || memmem(w, n, "cs", 2)))
 		return FL_HU;
-	if (pl && n > 3 && !memcmp(w + n - 3, "\xC3\xB3w", 3))   /* "-ów": Kraków */
-		return FL_PL;
 	if (pl >= 2 || (pl && (memmem(w, n, "sz", 2) || memmem(w, n, "rz", 2) || memmem(w, n, "cz", 2))))
 		return FL_PL;
 	if (cs || slav)
 		return FL_CS;
 	if (hu)
 		return FL_HU;
+	/* é alone (no Spanish or Portuguese accents beside it): "Mélenchon", "Élysée" */
+	/* Spanish or Portuguese accents; a lone "ó" beside w, k, j is Polish ("Górski", "Wójcik") */
+	if (pl == 1 && rom == 1 && (memchr(w, 'w', n) || memchr(w, 'W', n) || memchr(w, 'k', n) || memchr(w, 'j', n)))
+		return FL_PL;
+	if (rom && !tr && !cs && !hu && pl <= 1) {
+		int hu_d = memmem(w, n, "sz", 2) || memmem(w, n, "Sz", 2) || memmem(w, n, "gy", 2) ||
+			   memmem(w, n, "zs", 2) || memmem(w, n, "cs", 2) || memmem(w, n, "ny", 2);
+		if (!hu_d && !fr)
+			return illegal_onset_any(w, n) ? FL_CS : FL_ES;   /* "Mladá": a Czech onset */
+	}
+	int hu_dig = memmem(w, n, "sz", 2) || memmem(w, n, "Sz", 2) || memmem(w, n, "gy", 2) ||
+		     memmem(w, n, "zs", 2) || memmem(w, n, "cs", 2);
+	if (fr || (fr_acute && !rom && !hu_dig))
+		return FL_FR;
 	return FL_DE;
 }
 
@@ -340,6 +416,18 @@ static int illegal_onset(const char *w, size_t n)
 	return 1;
 }
 
+/* illegal_onset on any case ("Mladá" -> "ml"). */
+static int illegal_onset_any(const char *w, size_t n)
+{
+	char t[8];
+	size_t k = 0;
+	while (k < n && k < sizeof t && (unsigned char)w[k] < 0x80) {
+		t[k] = (char)a_tolower(w[k]);
+		k++;
+	}
+	return illegal_onset(t, k);
+}
+
 /* German transliterations of Ukrainian and Russian names, by their shape (ASCII lowercase `w`). */
 static int looks_east_slavic(const char *w, size_t n)
 {
@@ -364,6 +452,16 @@ static int looks_east_slavic(const char *w, size_t n)
 	return 0;
 }
 
+/* A Polish noun or name ending: -ka, -ki, -ko, -ek, -ik, -ak, -wa, -wo, -ny, -na, -ów. */
+static int polish_ending(const char *w, size_t n)
+{
+	static const char *const e[] = { "ka", "ki", "ko", "ek", "ik", "ak", "wa", "wo", "ny", "na", "ow", NULL };
+	for (const char *const *p = e; *p; p++)
+		if (ends_with(w, n, *p))
+			return 1;
+	return 0;
+}
+
 /* Polish spellings German lacks ("szcz", "cz", "sz", initial "rz"/"prz", "cie"), lowercase ASCII `w`. */
 static int looks_polish(const char *w, size_t n)
 {
@@ -378,7 +476,79 @@ static int looks_polish(const char *w, size_t n)
 	for (size_t i = 1; i + 2 < n; i++)
 		if (!is_vowel_letter(w[i - 1]) && w[i] == 'c' && w[i + 1] == 'i' && is_vowel_letter(w[i + 2]))
 			return 1;
+	/*
+	 * "si", "zi" before a vowel inside the word ("Jasionka", "Kościuszko" written without
+	 * accents), but not the Latin "-sion"/"-sia" ending ("Mission", "Asia") nor a doubled "ss"
+	 */
+	for (size_t i = 1; i + 3 < n; i++)
+		if ((w[i] == 's' || w[i] == 'z') && w[i - 1] != 's' && w[i + 1] == 'i' &&
+		    strchr("aou", w[i + 2]) && !is_vowel_letter(w[i + 3]) && i + 4 < n &&
+		    !(w[i + 3] == 'n' && (i + 4 == n || w[i + 4] == 's' || w[i + 4] == 'e')) && polish_ending(w, n))
+			return 1;
 	return 0;
+}
+
+/*
+ * French spelling of a name neither list knows ("Bordeaux", "Renault", "Juliette", "Marseille"),
+ * lowercase ASCII `w`.
+ */
+static int looks_french(const char *w, size_t n)
+{
+	static const char *const endings[] = { "eau", "eaux", "aux", "oux", "ois", "oise", "ault", "ier",
+					       "iers", "ette", "ettes", "eille", "aille", "aire", "oir", "oire",
+					       "ais", "aise", "ieu", "ieux", "eux", "enne", "ennes", "annes",
+					       "oche", "ppe", "vre", "gne", "ique", "cques", "elle", NULL };
+	if (n < 5)
+		return 0;
+	for (const char *const *e = endings; *e; e++)
+		if (ends_with(w, n, *e))
+			return 1;
+	return 0;
+}
+
+/*
+ * French endings no German reading has ("Bordeaux", "Marseille", "Renault", "Milieu"): French
+ * even for a word in the German list, whose "-ette", "-ier", "-aille" are read German
+ * ("Toilette", "Medaille").
+ */
+static int french_loan(const char *w, size_t n)
+{
+	static const char *const endings[] = { "eau", "eaux", "aux", "ault", "eille", "oux", "ieu", NULL };
+	for (const char *const *e = endings; *e; e++)
+		if (ends_with(w, n, *e))
+			return 1;
+	return 0;
+}
+
+/*
+ * A word with ö or ü shaped like Turkish, not German ("Öztürk", "Özdemir", "Yücel", "Tütüncü"):
+ * "öz"/"üz"/"üm"/"ün" at the start, "c" or "y" beside a vowel, a final ö/ü, or ö/ü in two
+ * syllables; German spellings ("sch", "ck", "tz", "h" after a vowel, "ä", "ß") rule it out.
+ */
+static int looks_turkish(const char *w, size_t n)
+{
+	static const char *const german[] = { "sch", "ck", "tz", "pf", "dt", "th", "\xC3\xA4", "\xC3\x9F",
+					      "ah", "eh", "ih", "oh", "uh", "\xC3\xB6h", "\xC3\xBCh", "ei",
+					      "au", "eu", "ie", "qu", NULL };
+	int uml = 0, cue = 0;
+	for (const char *const *g = german; *g; g++)
+		if (memmem(w, n, *g, strlen(*g)))
+			return 0;
+	for (size_t i = 0; i + 1 < n; i++) {
+		if ((unsigned char)w[i] != 0xC3 || (w[i + 1] != '\xB6' && w[i + 1] != '\xBC'))
+			continue;
+		uml++;
+		if (i == 0 && i + 2 < n && strchr("zmnl", w[i + 2]) && i + 3 < n && w[i + 3] != w[i + 2])
+			cue = 1;
+		if (i + 2 == n)
+			cue = 1;
+	}
+	if (!uml)
+		return 0;
+	for (size_t i = 0; i + 1 < n; i++)
+		if ((w[i] == 'c' || w[i] == 'y') && ((unsigned char)w[i + 1] >= 0x80 || is_vowel_letter(w[i + 1])))
+			cue = 1;
+	return cue || uml >= 2;
 }
 
 /* A Czech or Slovak syllabic r/l between consonants ("Brno", "Vltava", "Plzen"). */
@@ -456,6 +626,26 @@ static int german_compound(const struct foreign *fx, const char *w, size_t n)
 	return r;
 }
 
+static int looks_pinyin(const char *w, size_t n);
+
+/*
+ * Vietnamese written without its marks (lowercase ASCII): one syllable ending in "nh"
+ * ("Minh", "Thanh"), or "ng" before a vowel at the start with "uy" or one syllable
+ * ("Nguyen", "Ngo"); "Ngozi" is not.
+ */
+static int looks_vietnamese(const char *w, size_t n)
+{
+	int groups = 0, in_vowel = 0;
+	for (size_t i = 0; i < n; i++) {
+		int v = is_vowel_letter(w[i]);
+		groups += v && !in_vowel;
+		in_vowel = v;
+	}
+	if (groups == 1 && n >= 3 && !memcmp(w + n - 2, "nh", 2))
+		return 1;
+	return n >= 3 && !memcmp(w, "ng", 2) && is_vowel_letter(w[2]) && (groups == 1 || memmem(w, n, "uy", 2));
+}
+
 enum flang foreign_lang(const struct foreign *fx, const char *word, size_t len)
 {
 	enum flang l = by_letters(word, len);
@@ -468,8 +658,12 @@ enum flang foreign_lang(const struct foreign *fx, const char *word, size_t len)
 	for (size_t i = 0; i < t.len; i++)
 		ascii &= (unsigned char)t.buf[i] < 0x80;
 	if (!ascii) {
+		/* ö, ü (the only other letters by_letters lets through as German): Turkish by shape */
+		if (!foreign_is_german(fx, word, len) && !german_compound(fx, word, len) &&
+		    looks_turkish(t.buf, t.len))
+			l = FL_TR;
 		sb_release(&t);
-		return FL_DE;
+		return l;
 	}
 	if (foreign_is_german(fx, word, len)) {
 		/*
@@ -479,14 +673,24 @@ enum flang foreign_lang(const struct foreign *fx, const char *word, size_t len)
 		 */
 		if (english_compound(fx, t.buf, t.len))
 			l = FL_EN;
+		else if (french_loan(t.buf, t.len))
+			l = FL_FR;   /* "Bordeaux", "Marseille": the German list has them, eSpeak reads them German */
 	} else if (german_compound(fx, word, len)) {
 		l = FL_DE;
+	} else if (wset_has(&fx->en, t.buf, t.len) && !wset_has(&fx->de, word, len)) {
+		l = FL_EN;   /* a common English word ("science", "squeeze"): before the shapes below */
 	} else if (looks_polish(t.buf, t.len)) {
 		l = FL_PL;
+	} else if (looks_vietnamese(t.buf, t.len)) {
+		l = FL_VI;
+	} else if (looks_pinyin(t.buf, t.len)) {
+		l = FL_ZH;
 	} else if (syllabic_liquid(t.buf, t.len)) {
 		l = FL_CS;
 	} else if (looks_east_slavic(t.buf, t.len)) {
 		l = FL_UK;
+	} else if (looks_french(t.buf, t.len)) {
+		l = FL_FR;
 	} else if (wset_has(&fx->en, t.buf, t.len) || english_compound(fx, t.buf, t.len)) {
 		l = FL_EN;   /* an English common word ("how", "social") */
 	} else if (foreign_is_english(fx, word, len) && english_name(t.buf, t.len)) {
@@ -515,7 +719,10 @@ static const struct gr gr_pl[] = {
 	{ "szcz", "StS", 0 }, { "sz", "S", 0 }, { "cz", "tS", 0 }, { "rz", "Z", 0 }, { "ch", "x", 0 },
 	{ "dż", "dZ", 0 }, { "dź", "dZ", 0 }, { "dz", "dz", 0 }, { "cie", "tSE", 1 }, { "sie", "SE", 1 },
 	{ "zie", "ZE", 1 }, { "nie", "njE", 1 }, { "ci", "tSI", 1 }, { "si", "SI", 1 }, { "zi", "ZI", 1 },
-	{ "ie", "jE", 1 }, { "ż", "Z", 0 }, { "ź", "Z", 0 }, { "ś", "S", 0 }, { "ć", "tS", 0 },
+	{ "sia", "Sa", 1 }, { "sio", "SO", 1 }, { "siu", "SU", 1 }, { "zia", "Za", 1 }, { "zio", "ZO", 1 },
+	{ "ziu", "ZU", 1 }, { "cia", "tSa", 1 }, { "cio", "tSO", 1 }, { "ciu", "tSU", 1 }, { "nia", "nja", 1 },
+	{ "nio", "njO", 1 }, { "ią", "jOn", 1 }, { "ię", "jEn", 1 }, { "ia", "ja", 1 }, { "io", "jO", 1 },
+	{ "iu", "jU", 1 }, { "ie", "jE", 1 }, { "ż", "Z", 0 }, { "ź", "Z", 0 }, { "ś", "S", 0 }, { "ć", "tS", 0 },
 	{ "ń", "nj", 0 }, { "ł", "w", 0 }, { "w", "v", 0 }, { "ó", "U", 1 }, { "ą", "On", 1 },
 	{ "ę", "En", 1 }, { "c", "ts", 0 }, { "h", "x", 0 }, { "j", "j", 0 }, { "y", "I", 1 },
 	{ "z", "z", 0 }, { "s", "s", 0 }, { "v", "v", 0 },
@@ -547,6 +754,19 @@ static const struct gr gr_uk[] = {
 	{ "j", "j", 0 }, { "x", "ks", 0 }, { "c", "ts", 0 },
 	{ NULL, NULL, 0 }
 };
+/* Spanish, with Portuguese "ç", "lh", "nh", "ão"; vowels tense, the accented one stressed */
+static const struct gr gr_es[] = {
+	{ "ll", "j", 0 }, { "ñ", "nj", 0 }, { "ch", "tS", 0 }, { "qu", "k", 0 }, { "gue", "ge", 1 },
+	{ "gui", "gi", 1 }, { "ce", "se", 1 }, { "ci", "si", 1 }, { "cé", "se", 1 }, { "cí", "si", 1 },
+	{ "ge", "xe", 1 }, { "gi", "xi", 1 }, { "gé", "xe", 1 }, { "gí", "xi", 1 }, { "z", "s", 0 },
+	{ "j", "x", 0 }, { "h", "", 0 }, { "v", "b", 0 }, { "y", "j", 0 }, { "ç", "s", 0 }, { "lh", "lj", 0 },
+	{ "nh", "nj", 0 }, { "s", "s", 0 }, { "ão", "aU", 1 }, { "ã", "a", 1 }, { "a", "a", 1 }, { "e", "e", 1 },
+	{ "i", "i", 1 }, { "o", "o", 1 }, { "u", "u", 1 }, { "á", "a", 1 }, { "é", "e", 1 }, { "í", "i", 1 },
+	{ "ó", "o", 1 }, { "ú", "u", 1 }, { "ia", "ja", 1 }, { "io", "jo", 1 }, { "ie", "je", 1 },
+	{ "ua", "wa", 1 }, { "ue", "we", 1 }, { "cia", "sja", 1 }, { "cio", "sjo", 1 }, { "gia", "xja", 1 },
+	{ "gio", "xjo", 1 }, { "ció", "sjo", 1 }, { "gió", "xjo", 1 },
+	{ NULL, NULL, 0 }
+};
 /* what every table falls back to */
 static const struct gr gr_base[] = {
 	{ "a", "a", 1 }, { "e", "E", 1 }, { "i", "I", 1 }, { "o", "O", 1 }, { "u", "U", 1 },
@@ -575,7 +795,7 @@ static const char *long_vowel(const char *ph)
 {
 	static const char *const map[][2] = {
 		{ "a", "A:" }, { "E", "e:" }, { "I", "i:" }, { "O", "o:" }, { "U", "u:" },
-		{ "W", "Y:" }, { "y", "y:" },
+		{ "W", "Y:" }, { "y", "y:" }, { "e", "e:" }, { "i", "i:" }, { "o", "o:" }, { "u", "u:" },
 	};
 	for (size_t i = 0; i < ARRAY_LEN(map); i++)
 		if (!strcmp(ph, map[i][0]))
@@ -584,11 +804,20 @@ static const char *long_vowel(const char *ph)
 }
 
 /* The syllable (index among vowels) that carries the stress, by the language's rule. */
-static size_t stressed(enum flang l, const struct unit *u, size_t n, size_t nv)
+/*
+ * `acc`: the vowel with a written accent (SIZE_MAX: none); `penult`: a Spanish word ending
+ * in a vowel, "n" or "s" (stressed on the penultimate when no accent says otherwise).
+ */
+static size_t stressed(enum flang l, const struct unit *u, size_t n, size_t nv, size_t acc, int penult)
 {
 	if (nv <= 1)
 		return 0;
 	switch (l) {
+	case FL_ES:
+		/* the written accent; else the penultimate after a vowel, n, s, the last after others */
+		if (acc < nv)
+			return acc;
+		return penult ? nv - 2 : nv - 1;
 	case FL_PL:
 		return nv - 2;
 	case FL_UK: {
@@ -603,10 +832,230 @@ static size_t stressed(enum flang l, const struct unit *u, size_t n, size_t nv)
 	}
 }
 
+/*
+ * Vietnamese letters reduced to one ASCII byte each: tone marks dropped, the vowel qualities
+ * kept as a A B (a â ă), e E (e ê), o O P (o ô ơ), u U (u ư), i y, and D for đ.
+ * Writes lowercase bytes to `t` (reset first).
+ */
+static void vi_fold(const char *w, size_t n, struct sb *t)
+{
+	/* U+1EA0..U+1EF9 in pairs: ạ ả ấ ầ ẩ ẫ ậ ắ ằ ẳ ẵ ặ ẹ ẻ ẽ ế ... ỹ */
+	static const char add[] = "aaAAAAABBBBBeeeEEEEEiiooOOOOOPPPPPuuUUUUUyyyy";
+	sb_reset(t);
+	for (size_t i = 0; i < n;) {
+		uint32_t cp;
+		int k = utf8_decode(w + i, n - i, &cp);
+		if (k <= 0)
+			break;
+		i += (size_t)k;
+		cp = cp_tolower(cp);
+		char c = 0;
+		if (cp < 0x80)
+			c = (char)a_tolower((int)cp);
+		else if (cp >= 0x1EA0 && cp <= 0x1EF9)
+			c = add[(cp - 0x1EA0) / 2];
+		else if (cp >= 0xE0 && cp <= 0xE3)
+			c = cp == 0xE2 ? 'A' : 'a';
+		else if (cp >= 0xE8 && cp <= 0xEA)
+			c = cp == 0xEA ? 'E' : 'e';
+		else if (cp == 0xEC || cp == 0xED || cp == 0x129)
+			c = 'i';
+		else if (cp >= 0xF2 && cp <= 0xF5)
+			c = cp == 0xF4 ? 'O' : 'o';
+		else if (cp == 0xF9 || cp == 0xFA || cp == 0x169)
+			c = 'u';
+		else if (cp == 0xFD)
+			c = 'y';
+		else if (cp == 0x103)
+			c = 'B';
+		else if (cp == 0x111)
+			c = 'D';
+		else if (cp == 0x1A1)
+			c = 'P';
+		else if (cp == 0x1B0)
+			c = 'U';
+		if (c)
+			sb_addc(t, c);
+	}
+}
+
+static int vi_vowel(char c) { return c && strchr("aABeEiyoOPuU", c); }
+
+/* Longest entry of `tab` (pairs, NULL-ended) that starts s[i..n); its length, or 0. */
+static size_t vi_match(const char *const (*tab)[2], const char *s, size_t i, size_t n, const char **ph)
+{
+	size_t best = 0;
+	for (size_t k = 0; tab[k][0]; k++) {
+		size_t gl = strlen(tab[k][0]);
+		if (gl > best && i + gl <= n && !memcmp(s + i, tab[k][0], gl)) {
+			best = gl;
+			*ph = tab[k][1];
+		}
+	}
+	return best;
+}
+
+/* Vietnamese, as German newsreaders approximate it (see foreign.h); `t` is the folded word. */
+static void respell_vi(const char *s, size_t n, struct sb *out)
+{
+	static const char *const onset[][2] = {
+		{ "ngh", "N" }, { "ng", "N" }, { "nh", "nj" }, { "ch", "tS" }, { "tr", "tS" }, { "th", "t" },
+		{ "kh", "x" }, { "ph", "f" }, { "gh", "g" }, { "gi", "z" }, { "qu", "kv" }, { "D", "d" },
+		{ "d", "z" }, { "x", "s" }, { "c", "k" }, { "k", "k" }, { "b", "b" }, { "g", "g" }, { "h", "h" },
+		{ "l", "l" }, { "m", "m" }, { "n", "n" }, { "p", "p" }, { "r", "r" }, { "s", "s" }, { "t", "t" },
+		{ "v", "v" }, { NULL, NULL }
+	};
+	/* open-syllable forms; a closed syllable shortens a single vowel (see below) */
+	static const char *const nucleus[][2] = {
+		{ "uyE", "u:jE" }, { "uye", "u:jE" }, { "iE", "jE" }, { "yE", "jE" }, { "ye", "jE" }, { "uO", "u:@" }, { "UP", "y:@" }, { "Ua", "y:@" },
+		{ "ia", "i:@" }, { "ai", "aI" }, { "ay", "aI" }, { "Ay", "aI" }, { "ao", "aU" }, { "au", "aU" },
+		{ "Au", "aU" }, { "oi", "OY" }, { "Oi", "OY" }, { "Pi", "Y:I" }, { "ui", "u:I" }, { "uy", "u:i:" },
+		{ "oa", "va" }, { "oB", "va" }, { "oe", "vE" }, { "eo", "Eo" }, { "iu", "i:u" }, { "Eu", "e:u" },
+		{ "a", "A:" }, { "A", "a" }, { "B", "a" }, { "e", "E:" }, { "E", "e:" }, { "i", "i:" }, { "y", "i:" },
+		{ "o", "o:" }, { "O", "o:" }, { "P", "Y:" }, { "u", "u:" }, { "U", "y:" }, { NULL, NULL }
+	};
+	static const char *const coda[][2] = {
+		{ "nh", "n" }, { "ch", "k" }, { "ng", "N" }, { "c", "k" }, { "t", "t" }, { "p", "p" }, { "m", "m" },
+		{ "n", "n" }, { "i", "I" }, { "y", "I" }, { "o", "U" }, { "u", "U" }, { NULL, NULL }
+	};
+	static const char *const shortv[][2] = {
+		{ "A:", "a" }, { "E:", "E" }, { "e:", "E" }, { "i:", "I" }, { "o:", "O" }, { "u:", "U" },
+		{ "Y:", "W" }, { "y:", "Y" },
+	};
+	for (size_t i = 0; i < n;) {
+		const char *ph = NULL;
+		size_t k;
+		sb_addc(out, '\'');   /* every written syllable is stressed */
+		if (!vi_vowel(s[i]) && (k = vi_match(onset, s, i, n, &ph))) {
+			sb_adds(out, ph);
+			i += k;
+		}
+		if (i < n && !vi_vowel(s[i])) {   /* a letter without rule */
+			i++;
+			continue;
+		}
+		const char *nu = NULL;
+		k = vi_match(nucleus, s, i, n, &nu);
+		if (!k)
+			break;
+		i += k;
+		const char *co = NULL;
+		size_t kc = i < n ? vi_match(coda, s, i, n, &co) : 0;
+		/* a coda only when no vowel follows (else it is the next syllable's onset) */
+		if (kc && i + kc < n && vi_vowel(s[i + kc]))
+			kc = 0;
+		if (kc && !vi_vowel(co[0]) && strchr(co, 'I') == NULL && co[0] != 'U') {
+			for (size_t m = 0; m < ARRAY_LEN(shortv); m++)
+				if (!strcmp(nu, shortv[m][0]))
+					nu = shortv[m][1];
+		}
+		sb_adds(out, nu);
+		if (kc) {
+			sb_adds(out, co);
+			i += kc;
+		}
+	}
+}
+
+/* ---- Chinese pinyin -------------------------------------------------------- */
+
+/* pinyin initials and finals with German phonemes (as German newsreaders say "Xi Jinping") */
+static const char *const zh_initial[][2] = {
+	{ "zh", "dZ" }, { "ch", "tS" }, { "sh", "S" }, { "b", "b" }, { "p", "p" }, { "m", "m" }, { "f", "f" },
+	{ "d", "d" }, { "t", "t" }, { "n", "n" }, { "l", "l" }, { "g", "g" }, { "k", "k" }, { "h", "x" },
+	{ "j", "dZ" }, { "q", "tS" }, { "x", "S" }, { "r", "Z" }, { "z", "ts" }, { "c", "ts" }, { "s", "s" },
+	{ "y", "j" }, { "w", "v" }, { NULL, NULL }
+};
+static const char *const zh_final[][2] = {
+	{ "iang", "jaN" }, { "iong", "jUN" }, { "uang", "waN" }, { "ang", "aN" }, { "eng", "EN" },
+	{ "ing", "IN" }, { "ong", "UN" }, { "iao", "jaU" }, { "ian", "jEn" }, { "uai", "waI" },
+	{ "uan", "wan" }, { "ai", "aI" }, { "ao", "aU" }, { "an", "an" }, { "ei", "eI" }, { "en", "@n" },
+	{ "er", "@r" }, { "ia", "ja" }, { "ie", "jE" }, { "in", "In" }, { "iu", "jo:" }, { "ou", "o:" },
+	{ "ua", "wa" }, { "ui", "weI" }, { "un", "Un" }, { "uo", "wO" }, { "a", "a" }, { "e", "@" },
+	{ "i", "i:" }, { "o", "O" }, { "u", "u:" }, { NULL, NULL }
+};
+
+/*
+ * Splits lowercase ASCII s[i..n) into pinyin syllables; appends their phonemes to `out`
+ * (when not NULL) and returns 1 when the whole rest splits. j, q, x and y take only
+ * finals beginning with i or u; a syllable without initial begins with a, e or o and
+ * only the word.
+ */
+static int zh_split(const char *s, size_t i, size_t n, struct sb *out, int depth)
+{
+	if (i == n)
+		return 1;
+	if (depth > 8)
+		return 0;
+	for (int withinit = 1; withinit >= 0; withinit--) {
+		for (size_t a = 0; withinit ? zh_initial[a][0] != NULL : a == 0; a++) {
+			size_t il = withinit ? strlen(zh_initial[a][0]) : 0;
+			if (withinit && (i + il > n || memcmp(s + i, zh_initial[a][0], il)))
+				continue;
+			for (size_t f = 0; zh_final[f][0]; f++) {
+				const char *fi = zh_final[f][0];
+				size_t fl = strlen(fi);
+				if (i + il + fl > n || memcmp(s + i + il, fi, fl))
+					continue;
+				if (withinit && strchr("jqxy", zh_initial[a][0][0]) && fi[0] != 'i' && fi[0] != 'u' &&
+				    !(zh_initial[a][0][0] == 'y' && fi[0] != 'e'))
+					continue;
+				if (!withinit && (!strchr("aeo", fi[0]) || depth > 0))
+					continue;   /* inside a word pinyin writes "Xi'an" */
+				/* "-n"/"-ng" before a vowel belongs to the next syllable: try that split too */
+				size_t mark = out ? out->len : 0;
+				if (out) {
+					sb_addc(out, depth == 0 ? '\'' : ',');
+					if (withinit)
+						sb_adds(out, zh_initial[a][1]);
+					/* after j, q, x "u" is "ü"; after zh, ch, sh, r, z, c, s "i" is short */
+					const char *ph = zh_final[f][1];
+					if (withinit && strchr("jqx", zh_initial[a][0][0]) && fi[0] == 'u')
+						ph = !strcmp(fi, "u") ? "y:" : !strcmp(fi, "uan") ? "yEn" : !strcmp(fi, "un") ? "yn" : ph;
+					sb_adds(out, ph);
+				}
+				if (zh_split(s, i + il + fl, n, out, depth + 1))
+					return 1;
+				if (out)
+					out->len = mark, out->buf[mark] = '\0';
+			}
+		}
+	}
+	return 0;
+}
+
+/* A pinyin name: splits whole and has a mark of pinyin German words lack ("zh", "x", "q", "-uan"). */
+static int looks_pinyin(const char *w, size_t n)
+{
+	static const char *const marks[] = { "zh", "x", "q", "uan", "iao", "iang", "iong", "uai", "ui", NULL };
+	if (n < 3)
+		return 0;
+	int mark = 0;
+	for (const char *const *m = marks; *m; m++)
+		mark |= memmem(w, n, *m, strlen(*m)) != NULL;
+	return mark && zh_split(w, 0, n, NULL, 0);
+}
+
 int foreign_respell(enum flang l, const char *word, size_t len, struct sb *out)
 {
+	if (l == FL_ZH) {
+		struct sb t;
+		sb_init(&t);
+		lowercase(word, len, &t);
+		int ok = zh_split(t.buf ? t.buf : "", 0, t.len, out, 0);
+		sb_release(&t);
+		return ok ? 0 : -1;
+	}
+	if (l == FL_VI) {
+		struct sb t;
+		sb_init(&t);
+		vi_fold(word, len, &t);
+		respell_vi(t.buf ? t.buf : "", t.len, out);
+		sb_release(&t);
+		return 0;
+	}
 	const struct gr *tab = l == FL_TR ? gr_tr : l == FL_PL ? gr_pl : l == FL_CS ? gr_cs :
-			       l == FL_HU ? gr_hu : l == FL_UK ? gr_uk : NULL;
+			       l == FL_HU ? gr_hu : l == FL_UK ? gr_uk : l == FL_ES ? gr_es : NULL;
 	if (!tab)
 		return -1;
 	struct sb t;
@@ -614,7 +1063,7 @@ int foreign_respell(enum flang l, const char *word, size_t len, struct sb *out)
 	lowercase(word, len, &t);
 	/* at most one unit per byte, plus one inserted vowel per byte (syllabic r/l) */
 	struct unit *u = xmalloc((2 * t.len + 2) * sizeof *u);
-	size_t n = 0, nv = 0;
+	size_t n = 0, nv = 0, acc = SIZE_MAX;
 	for (size_t i = 0; i < t.len;) {
 		const struct gr *hit = NULL;
 		size_t hl = 0;
@@ -651,18 +1100,23 @@ int foreign_respell(enum flang l, const char *word, size_t len, struct sb *out)
 			continue;
 		}
 		u[n++] = (struct unit){ hit->ph, hit->vowel };
+		/* an acute accent in the grapheme ("á", "cí"): the stressed vowel (Spanish) */
+		for (size_t b = 0; hit->vowel && b + 1 < hl; b++)
+			if ((unsigned char)t.buf[i + b] == 0xC3 && strchr("\xA1\xA9\xAD\xB3\xBA", t.buf[i + b + 1]))
+				acc = nv;
 		nv += hit->vowel;
 		i += hl;
 	}
 	/* final devoicing, as German (and Polish, Czech, Russian) speakers do */
-	if (n && !u[n - 1].vowel && l != FL_TR && l != FL_HU) {
+	if (n && !u[n - 1].vowel && l != FL_TR && l != FL_HU && l != FL_ES) {
 		static const char *const dv[][2] = { { "v", "f" }, { "d", "t" }, { "g", "k" }, { "b", "p" },
 						     { "z", "s" }, { "Z", "S" } };
 		for (size_t k = 0; k < ARRAY_LEN(dv); k++)
 			if (!strcmp(u[n - 1].ph, dv[k][0]))
 				u[n - 1].ph = dv[k][1];
 	}
-	size_t sv = stressed(l, u, n, nv), vi = 0;
+	int penult = t.len && (is_vowel_letter(t.buf[t.len - 1]) || t.buf[t.len - 1] == 'n' || t.buf[t.len - 1] == 's');
+	size_t sv = stressed(l, u, n, nv, acc, penult), vi = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (u[i].vowel && vi++ == sv) {
 			/* the stress mark goes before the syllable's first consonant */
@@ -686,7 +1140,7 @@ int foreign_respell(enum flang l, const char *word, size_t len, struct sb *out)
 				   (i + 2 < n && !u[i + 1].vowel && starts_vowel(u[i + 2])) ||
 				   (nv == 1 && i + 2 == n && l == FL_UK);   /* "Lwiw": one syllable, one final consonant */
 			const char *ph = u[i].ph;
-			if (open && strlen(ph) == 1 && (l == FL_TR || l == FL_UK))   /* Polish, Czech, Hungarian: length is written */
+			if (open && strlen(ph) == 1 && (l == FL_TR || l == FL_UK || l == FL_ES))   /* Polish, Czech, Hungarian: length is written */
 				ph = long_vowel(ph);
 			sb_adds(out, ph);
 			continue;
@@ -747,6 +1201,62 @@ void foreign_map_english(const char *ph, size_t len, struct sb *out)
 		}
 	}
 	devoice_end(out, from);
+}
+
+/*
+ * eSpeak French phonemes onto German ones: nasal "E~"/"9~" -> "W~" (German "Teint"),
+ * "Y" (French eu) -> "Y:", uvular "R"; a stressed tense vowel is long ("bOrd'o" -> "bOrd'o:"),
+ * and a stressed final "a" too ("frA~sw'a" -> "frA~sw'A:").
+ */
+void foreign_map_french(const char *ph, size_t len, struct sb *out)
+{
+	static const char *const map[][2] = {
+		{ "E~", "W~" }, { "9~", "W~" }, { "A~", "A~" }, { "O~", "O~" }, { "n^", "nj" }, { "r", "R" },
+		{ "_|", "" }, { "_!", "" }, { "_", "" }, { ":", "" }, { "Y", "Y:" }, { "H", "y" }, { "9", "W" },
+		{ "A", "a" },
+	};
+	static const char *const lng[][2] = {
+		{ "i", "i:" }, { "u", "u:" }, { "y", "y:" }, { "e", "e:" }, { "o", "o:" },
+	};
+	int stressed = 0;
+	for (size_t i = 0; i < len;) {
+		if (ph[i] == '\'') {
+			stressed = 1;
+			sb_addc(out, '\'');
+			i++;
+			continue;
+		}
+		size_t hl = 0;
+		const char *to = NULL;
+		for (size_t k = 0; k < ARRAY_LEN(map); k++) {
+			size_t gl = strlen(map[k][0]);
+			if (gl > hl && i + gl <= len && !memcmp(ph + i, map[k][0], gl)) {
+				hl = gl;
+				to = map[k][1];
+			}
+		}
+		if (!to && stressed) {
+			for (size_t k = 0; k < ARRAY_LEN(lng); k++)
+				if (ph[i] == lng[k][0][0] && (i + 1 >= len || ph[i + 1] != '~')) {
+					to = lng[k][1];
+					hl = 1;
+				}
+			if (!to && ph[i] == 'a' && i + 1 == len) {
+				to = "A:";
+				hl = 1;
+			}
+		}
+		if (to) {
+			sb_adds(out, to);
+			i += hl;
+		} else {
+			if (ph[i] != ' ')
+				sb_addc(out, ph[i]);
+			i++;
+		}
+		if (to && strchr("aeiouyEOW@", to[0]))
+			stressed = 0;   /* the stressed syllable's vowel is past */
+	}
 }
 
 /* ---- the word's German-voice phonemes ------------------------------------ */
@@ -829,13 +1339,14 @@ static void compute(struct foreign *fx, const char *word, size_t len, struct sb 
 	struct sb t;
 	sb_init(&t);
 	sb_add(&t, word, len);
-	if (l != FL_DE && l != FL_EN) {
+	if (l != FL_DE && l != FL_EN && l != FL_FR) {
 		foreign_respell(l, word, len, ph);
-	} else if (l == FL_EN && fx->fn) {
+	} else if ((l == FL_EN || l == FL_FR) && fx->fn) {
 		struct sb e;
 		sb_init(&e);
-		if (!fx->fn(fx->ctx, "en", t.buf, &e) && e.len)
-			foreign_map_english(e.buf, e.len, ph);
+		/* a "(xx)" switch inside the French answer ("Sarkozy" -> English): leave the word German */
+		if (!fx->fn(fx->ctx, foreign_lang_name(l), t.buf, &e) && e.len && !strchr(e.buf, '('))
+			(l == FL_EN ? foreign_map_english : foreign_map_french)(e.buf, e.len, ph);
 		sb_release(&e);
 	} else if (fx->fn) {
 		/* German: only when eSpeak's German voice would switch to another one */

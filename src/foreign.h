@@ -4,13 +4,25 @@
  *
  * Knowledge used, in this order:
  *  1. letters that mark a language: ş ç ğ ı -> Turkish, ł ś ź ż ą ę ń -> Polish,
- *     ř ě ů -> Czech (č š ž without those: the same Slavic rules), ő ű -> Hungarian;
+ *     ř ě ů -> Czech (č š ž without those: the same Slavic rules), ő ű -> Hungarian,
+ *     è ê ë î ô û œ (or é alone, "çois") -> French, ơ ư and the tone-marked
+ *     vowels of U+1EA0..U+1EF9 ("ễ") -> Vietnamese, á í ó ú ñ ã (no Slavic or
+ *     Hungarian cue beside them) -> Spanish/Portuguese, stressed where the
+ *     accent is ("Almodóvar"); ö ü in a word German does
+ *     not know, shaped like Turkish ("Öztürk": "öz-" at the start, "c"/"y"
+ *     beside a vowel, ö/ü in two syllables) -> Turkish;
  *  2. Debian's word lists (wngerman: "is this German?", wamerican/wbritish:
  *     "is this English?"), found at run time in $SPRECHER_DICT_DIR or
  *     /usr/share/dict; without them only rules 1 and 3 apply (foreign_new says so);
  *  3. the shape of German transliterations of Ukrainian and Russian names
  *     (onsets German has not: "Lw", "Dn", "Hr"; "y" between consonants;
- *     endings -enko, -tschuk, -yj; a final cluster like "-ndr");
+ *     endings -enko, -tschuk, -yj; a final cluster like "-ndr"), of Polish
+ *     ("sz", "cz", "rz", "si"/"zi"/"ci" before a vowel: "Jasionka"), and
+ *     French spelling (endings -eau, -aux, -ois, -ault, -ier, -ette, -eille,
+ *     -aire, -enne ...), of Chinese pinyin (the whole word splits into pinyin
+ *     syllables and has "zh", "x", "q" or a final like "-uan", "-iang":
+ *     "Chuanfu", "Xiaoping"), each for a word neither list knows; a common English
+ *     word ("science") is English before any of these shapes;
  *  4. eSpeak NG itself, through an optional phonemizer callback: English words
  *     get eSpeak's English phonemes mapped onto German ones, and a word for
  *     which eSpeak's German dictionary would switch to another voice
@@ -25,7 +37,8 @@
 #include <stddef.h>
 #include "util.h"
 
-enum flang { FL_DE, FL_EN, FL_TR, FL_PL, FL_CS, FL_HU, FL_UK, FL__COUNT };
+/* FL_TR ... FL_VI have letter rules (foreign_respell); FL_EN and FL_FR take eSpeak's own phonemes */
+enum flang { FL_DE, FL_EN, FL_FR, FL_TR, FL_PL, FL_CS, FL_HU, FL_UK, FL_VI, FL_ES, FL_ZH, FL__COUNT };
 
 /* "de", "en", "tr", ... */
 const char *foreign_lang_name(enum flang l);
@@ -69,12 +82,18 @@ int foreign_say(struct foreign *fx, const char *word, size_t len, struct sb *out
 
 /*
  * Respells word[0..len) with the letter rules of language `l` (FL_TR ...
- * FL_UK) into German eSpeak phonemes (no brackets) appended to `out`.
- * Returns 0, or -1 for FL_DE/FL_EN (no letter rules).
+ * FL_ZH) into German eSpeak phonemes (no brackets) appended to `out`.
+ * Vietnamese is said the way German newsreaders approximate it: tones
+ * dropped, one stressed syllable per written syllable ("Nguyễn" -> "'Nu:jEn").
+ * Returns 0, or -1 for FL_DE/FL_EN/FL_FR (no letter rules) and for FL_ZH when
+ * the word does not split into pinyin syllables (nothing appended then).
  */
 int foreign_respell(enum flang l, const char *word, size_t len, struct sb *out);
 
 /* Maps eSpeak English phonemes onto German ones (the way a German speaker approximates them). */
 void foreign_map_english(const char *ph, size_t len, struct sb *out);
+
+/* The same for eSpeak French phonemes ("frA~sw'a" -> "frA~sw'A:"). */
+void foreign_map_french(const char *ph, size_t len, struct sb *out);
 
 #endif

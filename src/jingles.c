@@ -64,58 +64,50 @@ static struct source *jingle_source(const struct jingles *jg, int i, struct err 
 	return s;
 }
 
-/*
- * Streams file jingle `i` through its fades (as the mixer will) into a meter
- * of loudness and true peak: one decode of the file, a block of memory.
- */
-static int measure_stream(const struct jingles *jg, int i, struct loudness *l, struct err *e)
+int jingles_level_source(struct source *s, uint64_t fade_in, uint64_t fade_out, double level_db,
+			 double *gain_db, double *tp, struct err *e)
 {
-	struct source *s = jingle_source(jg, i, e);
-	struct meter *m = s ? meter_new(s->channels, s->rate, 1, s->channels == 1, e) : NULL;
-	float *buf = NULL;
-	size_t ch, got = 1;
+	struct meter *m = meter_new(s->channels, s->rate, 1, s->channels == 1, e);
+	size_t ch = (size_t)s->channels, got = 1;
+	float *buf = xmalloc(BLOCK_FRAMES * ch * sizeof(float));
+	struct loudness l;
 	uint64_t f = 0;
 	int rc = -1;
 
 	if (!m)
 		goto out;
-	ch = (size_t)s->channels;
-	buf = xmalloc(BLOCK_FRAMES * ch * sizeof(float));
 	while (got) {
 		if (source_read(s, buf, BLOCK_FRAMES, &got, e))
 			goto out;
 		for (size_t k = 0; k < got; k++, f++) {
-			float fg = mix_fade_gain(f, s->frames, jg->fade_in[i], jg->fade_out[i]);
+			float fg = mix_fade_gain(f, s->frames, fade_in, fade_out);
 			for (size_t c = 0; c < ch; c++)
 				buf[k * ch + c] *= fg;
 		}
 		if (got && meter_add(m, buf, got, e))
 			goto out;
 	}
-	rc = meter_result(m, l, e);
+	if (meter_result(m, &l, e))
+		goto out;
+	*tp = isfinite(l.true_peak) ? pow(10.0, l.true_peak / 20.0) : 0.0;
+	*gain_db = jingles_level_gain(s->frames, s->rate, l.integrated, *tp, level_db);
+	*tp *= pow(10.0, *gain_db / 20.0);     /* the true peak of a scaled signal is the scaled true peak */
+	rc = 0;
 out:
 	free(buf);
 	meter_free(m);
-	source_free(s);
 	return rc;
 }
 
-/*
- * Level gain and true peak (after that gain) of a file jingle, from one
- * streaming pass: the true peak of a scaled signal is the scaled true peak.
- */
+/* Level gain and true peak (after that gain) of file jingle `i`, from one streaming pass. */
 static int level_file(struct jingles *jg, int i, struct err *e)
 {
-	struct loudness l;
-	double tp;
+	struct source *s = jingle_source(jg, i, e);
+	int rc = s ? jingles_level_source(s, jg->fade_in[i], jg->fade_out[i], jg->level_db[i],
+					  &jg->gain_db[i], &jg->tp[i], e) : -1;
 
-	if (measure_stream(jg, i, &l, e))
-		return -1;
-	tp = isfinite(l.true_peak) ? pow(10.0, l.true_peak / 20.0) : 0.0;
-	jg->gain_db[i] = jingles_level_gain(jg->frames[i], jg->o->fmt.rate, l.integrated, tp,
-					    jg->level_db[i]);
-	jg->tp[i] = tp * pow(10.0, jg->gain_db[i] / 20.0);
-	return 0;
+	source_free(s);
+	return rc;
 }
 
 /* 1 when every frame has the same value on both channels. */

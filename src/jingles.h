@@ -17,6 +17,11 @@
  * push it up) is measured by its true peak: the peak goes to the target plus
  * JINGLES_PLR_DB (10 dB, the peak-to-loudness ratio of the built-in jingles),
  * -10 dBTP at the default level. The programme gain moves all of it alike.
+ *
+ * A show's jingles follow the rule at the default level, its beds at
+ * JINGLES_BED_LEVEL_DB (-8.5: -26 LUFS, about 8 LU under the speech before
+ * ducking); an item's `gain` in the rundown moves it from there. Files are
+ * measured by jingles_level_source, through the fades the mixer applies.
  */
 #ifndef SPRECHER_JINGLES_H
 #define SPRECHER_JINGLES_H
@@ -33,6 +38,7 @@ enum { J_INTRO, J_STINGER, J_OUTRO, J__COUNT };
 #define JINGLES_PLR_DB        10.0   /* short jingles: true peak above their loudness target */
 #define JINGLES_SHORT_S        1.0   /* shorter jingles are measured by their peak */
 #define JINGLES_LONG_S        60.0   /* longer file jingles are a warning */
+#define JINGLES_BED_LEVEL_DB  -8.5   /* a show's music bed, dB relative to the speech */
 
 struct jingles {
 	const struct render_opts *o;
@@ -54,6 +60,16 @@ struct jingles {
  * relative to the speech (0 when nothing can be measured).
  */
 double jingles_level_gain(uint64_t frames, int rate, double lufs, double tp, double level_db);
+
+/*
+ * The level rule for a file: streams `s` from where it is to its end through
+ * linear fades of `fade_in`/`fade_out` frames (as the mixer applies them)
+ * into a meter, and sets *gain_db (the rule's gain at `level_db`) and *tp
+ * (the linear true peak after that gain). `s` is read, not rewound or freed.
+ * 0, or -1 with the source's or the meter's error.
+ */
+int jingles_level_source(struct source *s, uint64_t fade_in, uint64_t fade_out, double level_db,
+			 double *gain_db, double *tp, struct err *e);
 
 /*
  * Probes o->intro/stinger/outro (NULL: built in), measures their gains and

@@ -94,14 +94,17 @@ static int run_spool(struct chain *c, const struct master *p2, struct err *e)
 	size_t bch = (size_t)p2->bus_ch;
 	uint64_t left = p2->frames;
 
+	errno = 0;
 	if (fflush(p2->spool) || ferror(p2->spool))
-		return err_set(e, "cannot write the temporary spool file: %s", strerror(errno ? errno : EIO));
+		return spool_failed("write", "spool", e);
 	rewind(p2->spool);
 	while (left) {
 		size_t n = left < BLOCK_FRAMES ? (size_t)left : BLOCK_FRAMES;
-		if (fread(chain_buffer(c), bch * sizeof(float), n, p2->spool) != n)
-			return err_set(e, "cannot read the temporary spool file back: %s",
-				       ferror(p2->spool) ? strerror(errno ? errno : EIO) : "it is too short");
+		if (fread(chain_buffer(c), bch * sizeof(float), n, p2->spool) != n) {
+			if (!ferror(p2->spool))
+				errno = EIO;   /* too short */
+			return spool_failed("read", "spool", e);
+		}
 		if (chain_flow(c, n, e))
 			return -1;
 		left -= n;

@@ -72,36 +72,8 @@ static int to_spool(void *ctx, const float *frames, size_t n, struct err *e)
 		done += m;
 	}
 	if (fwrite(frames, sizeof(float) * (size_t)k->ch, n, k->f) != n)
-		return err_set(e, "cannot write the temporary spool file (disk full?)");
+		return spool_failed("write", "spool", e);
 	return 0;
-}
-
-/*
- * An anonymous temporary file in $TMPDIR (or /tmp) for the mixed frames; it
- * is unlinked at once, so it disappears with the process whatever happens.
- */
-static FILE *spool_open(struct err *e)
-{
-	const char *dir = getenv("TMPDIR");
-	char path[4096];
-	FILE *f;
-	int fd;
-
-	snprintf(path, sizeof(path), "%s/sprecher-spool-XXXXXX", dir && *dir ? dir : "/tmp");
-	fd = mkstemp(path);
-	if (fd < 0) {
-		err_set(e, "%s: cannot create the temporary spool file: %s", path, strerror(errno));
-		return NULL;
-	}
-	unlink(path);
-	f = fdopen(fd, "w+b");
-	if (!f) {
-		close(fd);
-		err_set(e, "cannot open the temporary spool file: %s", strerror(errno));
-		return NULL;
-	}
-	setvbuf(f, NULL, _IOFBF, 1 << 20);     /* fewer, larger writes and reads */
-	return f;
 }
 
 /* ==== pass 1: placement and mix ========================================== */
@@ -153,15 +125,6 @@ static int mix_jingle(struct pass1 *p, int i, const struct clip *c, struct err *
 	return 0;
 }
 
-/* The written byte offset of the token spoken at byte `spos` of the sentence's spoken text. */
-static size_t written_at(const struct script_sentence *s, size_t spos)
-{
-	size_t w = 0;
-	for (size_t i = 0; i < s->nanchors && s->anchors[i].spoken <= spos; i++)
-		w = s->anchors[i].written;
-	return w;
-}
-
 /* The speech queue's callback: places one sentence (after its stinger) and mixes it. */
 static int place_speech(void *ctx, void *tag, struct speech *sp, struct err *e)
 {
@@ -184,7 +147,7 @@ static int place_speech(void *ctx, void *tag, struct speech *sp, struct err *e)
 	}
 	for (size_t i = 0; i < sp->nwords; i++)
 		words[i] = (struct clip_word){ .frame = sp->words[i].frame,
-					       .written = written_at(it->sent, sp->words[i].spoken) };
+					       .written = script_written_at(it->sent, sp->words[i].spoken) };
 	k = (struct clip){ .kind = CLIP_SPEECH, .frames = sp->nframes, .segment = it->seg->number,
 			   .role = it->seg->role, .voice = (char *)it->seg->voice->name,
 			   .written = it->sent->written, .spoken = it->sent->spoken,

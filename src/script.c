@@ -262,3 +262,12 @@ int script_parse_range(const char *arg, size_t nseg, int *first, int *last, stru
 	*last = (int)b;
 	return 0;
 }
+
+size_t script_written_at(const struct script_sentence *s, size_t spos)
+{
+	size_t w = 0;
+
+	for (size_t i = 0; i < s->nanchors && s->anchors[i].spoken <= spos; i++)
+		w = s->anchors[i].written;
+	return w;
+}

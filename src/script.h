@@ -79,4 +79,10 @@ void script_print(const struct script *s, struct sb *out);
  */
 int script_parse_range(const char *arg, size_t nseg, int *first, int *last, struct err *e);
 
+/*
+ * The byte offset in `s->written` of the token spoken at byte `spos` of
+ * `s->spoken` (from the verbalizer's anchors; 0 before the first).
+ */
+size_t script_written_at(const struct script_sentence *s, size_t spos);
+
 #endif

@@ -321,31 +321,25 @@ static int only_bullets_before(const char *t, size_t from, size_t at)
 	return 1;
 }
 
+/* What follows a candidate boundary. */
+struct after {
+	uint32_t first;     /* the first character after white space */
+	uint32_t next;      /* the first character after that and any openers (0 at the end) */
+	size_t word_at;     /* where `next` stands */
+};
+
 /*
- * Whether the candidate ends a sentence: decided by the terminators, the
- * character and word after them, and for a single period by the token
- * before it (see the rules in sentences.h).
+ * Fills `a` with what follows the candidate's closers. Returns 0 when only
+ * white space follows (the text ends there), 1 otherwise.
  */
-static int is_boundary(const struct cand *k)
+static int read_after(const struct cand *k, struct after *a)
 {
 	const char *t = k->t;
-	size_t len = k->len, i;
-	uint32_t c, next = 0, first_next = 0;
-	int excl = 0, dots = 0, ell = 0, detached, closers = k->end > k->run_end;
+	size_t len = k->len, i = k->end;
+	uint32_t c;
 
-	if (k->end >= len)
-		return 1;
-	for (i = k->run; i < k->run_end;) {
-		i += utf8_step(t, len, i, &c);
-		if (c == '.')
-			dots++;
-		else if (c == 0x2026)
-			ell++;
-		else
-			excl++;
-	}
-	/* the word after: skip space, remember the first character, skip openers */
-	i = k->end;
+	a->first = a->next = 0;
+	/* skip space, remember the first character, skip openers */
 	while (i < len) {
 		size_t n = utf8_step(t, len, i, &c);
 		if (!is_space(c))
@@ -353,8 +347,8 @@ static int is_boundary(const struct cand *k)
 		i += n;
 	}
 	if (i >= len)
-		return 1;
-	utf8_step(t, len, i, &first_next);
+		return 0;
+	utf8_step(t, len, i, &a->first);
 	while (i < len) {
 		size_t n = utf8_step(t, len, i, &c);
 		if (!is_opener(c))
@@ -362,35 +356,118 @@ static int is_boundary(const struct cand *k)
 		i += n;
 	}
 	if (i < len)
-		utf8_step(t, len, i, &next);
-	size_t word_at = i;
+		utf8_step(t, len, i, &a->next);
+	a->word_at = i;
+	return 1;
+}
 
-	/* a comma or semicolon cannot start a sentence */
-	if (first_next == ',' || first_next == ';' || first_next == ':')
-		return 0;
-	uint32_t before = 0;
-	if (k->run > k->unit)
-		utf8_step(t, len, prev_start(t, k->run), &before);
-	/* "ein(!) Satz": a parenthetical interjection */
-	if (before == '(' || before == '[')
-		return 0;
-	detached = k->run == k->unit || is_space(before);
-	int lower_next = cp_islower(next);
+/*
+ * What the abbreviation table (abbrev.h) and the shapes of abbreviations
+ * ("Dipl.-Ing.", "Hauptstr. 12") say of the token tok[0..tn) before a single
+ * period: 1 (a boundary), 0 (none), or -1 when they say nothing.
+ */
+static int abbrev_verdict(const struct cand *k, const char *tok, size_t tn, const struct after *a)
+{
+	uint32_t next = a->next;
 
-	if (excl)
-		return !lower_next;
-	if (ell && !dots && detached)
+	if (a_isdigit((unsigned char)tok[0]) || tn >= 12)
+		return -1;
+	int cls = abbrev_end_class(tok, tn);   /* the shared table, abbrev.h */
+	if (cls == AB_END_FINAL)
+		return cp_isupper(next) || next == 0;
+	if (cls == AB_END_SCALE)
+		return next_word_in(k->t, k->len, a->word_at, starters, ARRAY_LEN(starters));
+	if (cls == AB_END_NEVER)
 		return 0;
-	if (lower_next)
+	if (cls == AB_END_BEFORE_NUM && a_isdigit((int)next))
+		return 0;     /* "Art. 5", "12. Jan. 2025" */
+	/* the last part of a compound: "Dipl.-Ing.", "Reg.-Bez." */
+	size_t cut = tn;
+	while (cut > 0 && tok[cut - 1] != '-' && tok[cut - 1] != '/')
+		cut--;
+	if (cut > 0 && cut < tn && abbrev_end_class(tok + cut, tn - cut) == AB_END_NEVER)
 		return 0;
-	if (ell || dots > 1)
-		return 1;
-	if (closers)
-		return 1;
+	/* "Hauptstr. 12": a street name */
+	if (tn > 3 && (!memcmp(tok + tn - 3, "str", 3) || !memcmp(tok + tn - 2, "pl", 2)) &&
+	    a_isdigit((int)next))
+		return 0;   /* ..."Rathauspl. 3" too */
+	return -1;
+}
 
-	/* a single period: look at the token before it */
+/*
+ * The word before the token that starts at byte ts, without opening quotes
+ * and brackets: a pointer into the text with its length in *pn, or NULL and
+ * *pn = 0 when the token starts the sentence.
+ */
+static const char *word_before(const struct cand *k, size_t ts, size_t *pn)
+{
+	const char *t = k->t;
+	uint32_t c;
+
+	*pn = 0;
+	if (ts <= k->unit)
+		return NULL;
+	size_t pe = ts;
+	while (pe > k->unit) {
+		size_t p = prev_start(t, pe);
+		utf8_step(t, k->len, p, &c);
+		if (!is_space(c))
+			break;
+		pe = p;
+	}
+	size_t ps = token_start(t, k->unit, pe);
+	while (ps < pe) {
+		size_t n = utf8_step(t, pe, ps, &c);
+		if (!is_opener(c))
+			break;
+		ps += n;
+	}
+	*pn = pe - ps;
+	return t + ps;
+}
+
+/*
+ * A number tok[0..tn) (starting at byte ts) before a single period: 0 when
+ * it is an enumerator or an ordinal ("am 12. Februar", "im 19. Jahrhundert",
+ * "in der 1. Bundesliga"), 1 otherwise. pw[0..pn) is the word before it.
+ */
+static int number_verdict(const struct cand *k, const char *tok, size_t tn, size_t ts,
+			  const char *pw, size_t pn, const struct after *a)
+{
+	const char *t = k->t;
+	size_t len = k->len, word_at = a->word_at;
+	uint32_t c, next = a->next;
+
+	if (only_bullets_before(t, k->unit, ts))
+		return 0;         /* "1. Punkt" at the start: an enumerator */
+	size_t we = word_at;
+	while (we < len && we - word_at < TOKEN_MAX) {
+		size_t n = utf8_step(t, len, we, &c);
+		if (!cp_isalpha(c))
+			break;
+		we += n;
+	}
+	if (in_table(months, ARRAY_LEN(months), t + word_at, we - word_at))
+		return 0;         /* "am 12. Februar" */
+	if (is_ordinal_noun(t + word_at, we - word_at))
+		return 0;         /* "im 19. Jahrhundert" */
+	if ((a_isdigit((int)next) && tn <= 2) || next == '-' || next == 0x2013)
+		return 0;         /* "1. -3. Jahrhundert", "3. 4. Mai" */
+	if (tn <= 3 || is_day_month(tok, tn)) {
+		if (pn > 0 && in_table_cap(ordinal_before, ARRAY_LEN(ordinal_before), pw, pn))
+			return 0; /* "in der 1. Bundesliga" */
+	}
+	return 1;
+}
+
+/* A single period, followed by `a`: decided by the token before it. */
+static int single_period(const struct cand *k, const struct after *a)
+{
+	const char *t = k->t;
+	uint32_t c;
 	size_t ts = token_start(t, k->unit, k->run);
 	size_t te = k->run;
+
 	while (ts < te) {               /* strip opening quotes and brackets */
 		size_t n = utf8_step(t, te, ts, &c);
 		if (!is_opener(c))
@@ -401,58 +478,20 @@ static int is_boundary(const struct cand *k)
 	size_t tn = te - ts;
 	if (tn == 0)
 		return 1;
-	if (!a_isdigit((unsigned char)tok[0]) && tn < 12) {
-		int cls = abbrev_end_class(tok, tn);   /* the shared table, abbrev.h */
-		if (cls == AB_END_FINAL)
-			return cp_isupper(next) || next == 0;
-		if (cls == AB_END_SCALE)
-			return next_word_in(t, len, word_at, starters, ARRAY_LEN(starters));
-		if (cls == AB_END_NEVER)
-			return 0;
-		if (cls == AB_END_BEFORE_NUM && a_isdigit((int)next))
-			return 0;     /* "Art. 5", "12. Jan. 2025" */
-		/* the last part of a compound: "Dipl.-Ing.", "Reg.-Bez." */
-		size_t cut = tn;
-		while (cut > 0 && tok[cut - 1] != '-' && tok[cut - 1] != '/')
-			cut--;
-		if (cut > 0 && cut < tn && abbrev_end_class(tok + cut, tn - cut) == AB_END_NEVER)
-			return 0;
-		/* "Hauptstr. 12": a street name */
-		if (tn > 3 && (!memcmp(tok + tn - 3, "str", 3) || !memcmp(tok + tn - 2, "pl", 2)) &&
-		    a_isdigit((int)next))
-			return 0;   /* ..."Rathauspl. 3" too */
-	}
+	int v = abbrev_verdict(k, tok, tn, a);
+	if (v >= 0)
+		return v;
 	size_t other, letters = count_letters(tok, tn, &other);
 	if (letters == 1 && other == 0) {
 		/* an initial or "z.", "S."; "Plan B. Die ..." ends a sentence */
 		uint32_t l0;
 		utf8_step(tok, tn, 0, &l0);
-		return cp_isupper(l0) && next_word_in(t, len, word_at, starters, ARRAY_LEN(starters));
+		return cp_isupper(l0) && next_word_in(t, k->len, a->word_at, starters, ARRAY_LEN(starters));
 	}
 	if (is_initials(tok, tn))
 		return 0;
-	/* the word before the token */
-	const char *pw = NULL;
-	size_t pn = 0;
-	if (ts > k->unit) {
-		size_t pe = ts;
-		while (pe > k->unit) {
-			size_t p = prev_start(t, pe);
-			utf8_step(t, len, p, &c);
-			if (!is_space(c))
-				break;
-			pe = p;
-		}
-		size_t ps = token_start(t, k->unit, pe);
-		while (ps < pe) {
-			size_t n = utf8_step(t, pe, ps, &c);
-			if (!is_opener(c))
-				break;
-			ps += n;
-		}
-		pw = t + ps;
-		pn = pe - ps;
-	}
+	size_t pn;
+	const char *pw = word_before(k, ts, &pn);
 	if (is_roman(tok, tn) && pn > 0) {
 		uint32_t pc;
 		utf8_step(pw, pn, 0, &pc);
@@ -469,29 +508,61 @@ static int is_boundary(const struct cand *k)
 		tn -= 3;
 		ts += 3;
 	}
-	if (is_number(tok, tn)) {
-		if (only_bullets_before(t, k->unit, ts))
-			return 0;         /* "1. Punkt" at the start: an enumerator */
-		size_t we = word_at;
-		while (we < len && we - word_at < TOKEN_MAX) {
-			size_t n = utf8_step(t, len, we, &c);
-			if (!cp_isalpha(c))
-				break;
-			we += n;
-		}
-		if (in_table(months, ARRAY_LEN(months), t + word_at, we - word_at))
-			return 0;         /* "am 12. Februar" */
-		if (is_ordinal_noun(t + word_at, we - word_at))
-			return 0;         /* "im 19. Jahrhundert" */
-		if ((a_isdigit((int)next) && tn <= 2) || next == '-' || next == 0x2013)
-			return 0;         /* "1. -3. Jahrhundert", "3. 4. Mai" */
-		if (tn <= 3 || is_day_month(tok, tn)) {
-			if (pn > 0 && in_table_cap(ordinal_before, ARRAY_LEN(ordinal_before), pw, pn))
-				return 0; /* "in der 1. Bundesliga" */
-		}
-		return 1;
-	}
+	if (is_number(tok, tn))
+		return number_verdict(k, tok, tn, ts, pw, pn, a);
 	return 1;
+}
+
+/*
+ * Whether the candidate ends a sentence: decided by the terminators, the
+ * character and word after them, and for a single period by the token
+ * before it (see the rules in sentences.h).
+ */
+static int is_boundary(const struct cand *k)
+{
+	const char *t = k->t;
+	size_t len = k->len, i;
+	uint32_t c;
+	int excl = 0, dots = 0, ell = 0, detached, closers = k->end > k->run_end;
+	struct after a;
+
+	if (k->end >= len)
+		return 1;
+	for (i = k->run; i < k->run_end;) {
+		i += utf8_step(t, len, i, &c);
+		if (c == '.')
+			dots++;
+		else if (c == 0x2026)
+			ell++;
+		else
+			excl++;
+	}
+	if (!read_after(k, &a))
+		return 1;
+
+	/* a comma or semicolon cannot start a sentence */
+	if (a.first == ',' || a.first == ';' || a.first == ':')
+		return 0;
+	uint32_t before = 0;
+	if (k->run > k->unit)
+		utf8_step(t, len, prev_start(t, k->run), &before);
+	/* "ein(!) Satz": a parenthetical interjection */
+	if (before == '(' || before == '[')
+		return 0;
+	detached = k->run == k->unit || is_space(before);
+	int lower_next = cp_islower(a.next);
+
+	if (excl)
+		return !lower_next;
+	if (ell && !dots && detached)
+		return 0;
+	if (lower_next)
+		return 0;
+	if (ell || dots > 1)
+		return 1;
+	if (closers)
+		return 1;
+	return single_period(k, &a);
 }
 
 /* ---- splitting --------------------------------------------------------- */

@@ -9,6 +9,7 @@
  *   master     the spool -> loudness, true-peak limiter, encoder (master.h)
  */
 #include "show.h"
+#include "clock.h"
 #include "jingles.h"
 
 #include <errno.h>
@@ -17,7 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "duck.h"
 #include "episode.h"
@@ -33,10 +33,7 @@
 #include "speechq.h"
 #include "voice.h"
 
-#define JINGLE_LUFS  -20.0    /* jingles before the programme gain, as jingles.c: speech is near -17.6 */
-#define BED_LUFS     -26.0    /* beds: well below speech before ducking (see README) */
 #define NWORKERS     2
-#define BLOCK_FRAMES 16384
 #define LOOP_MEM_SECONDS 60   /* a bed this short that loops is resampled once and kept */
 
 /* One rundown item with what rendering needs. */
@@ -81,6 +78,7 @@ struct show {
 	uint64_t spooled;
 	size_t placed;                /* sentences received from the queue */
 	int bus_ch;
+	struct clock_opts clk;        /* the clip rules (clock.h): speech edge fades */
 	char date[32];
 	uint64_t slot;
 	char **names;                 /* item names, for the timeline */
@@ -91,31 +89,6 @@ int show_is_rundown(const char *path)
 	size_t n = strlen(path);
 
 	return n > 8 && !strcmp(path + n - 8, ".rundown");
-}
-
-/* An anonymous temporary file in $TMPDIR (or /tmp), unlinked at once. */
-static FILE *temp_spool(struct err *e)
-{
-	const char *dir = getenv("TMPDIR");
-	char path[4096];
-	FILE *f;
-	int fd;
-
-	snprintf(path, sizeof(path), "%s/sprecher-show-XXXXXX", dir && *dir ? dir : "/tmp");
-	fd = mkstemp(path);
-	if (fd < 0) {
-		err_set(e, "%s: cannot create a temporary file: %s", path, strerror(errno));
-		return NULL;
-	}
-	unlink(path);
-	f = fdopen(fd, "w+b");
-	if (!f) {
-		close(fd);
-		err_set(e, "cannot open a temporary file: %s", strerror(errno));
-		return NULL;
-	}
-	setvbuf(f, NULL, _IOFBF, 1 << 20);
-	return f;
 }
 
 /* ==== assemble ============================================================ */
@@ -189,33 +162,16 @@ static int at_line(const struct show *sh, int line, struct err *e)
 	return err_set(e, "%s:%d: %s", sh->rd.path, line, msg);
 }
 
-/* Streams `s` once through a meter: integrated loudness and true peak (dBTP). */
-static int measure(struct source *s, struct loudness *l, struct err *e)
-{
-	struct meter *m = meter_new(s->channels, s->rate, 1, s->channels == 1, e);
-	float *buf = xmalloc(BLOCK_FRAMES * (size_t)s->channels * sizeof(float));
-	size_t got = 1;
-	int rc = -1;
-
-	if (!m)
-		goto out;
-	while (got) {
-		if (source_read(s, buf, BLOCK_FRAMES, &got, e) || (got && meter_add(m, buf, got, e)))
-			goto out;
-	}
-	rc = meter_result(m, l, e) || source_rewind(s, e) ? -1 : 0;
-out:
-	free(buf);
-	meter_free(m);
-	return rc;
-}
-
-/* A jingle or bed file: its length, whether it is centred, its level gain and peak. */
+/*
+ * A jingle or bed file: its length, whether it is centred, and its level by
+ * the jingle level rule (jingles.h), measured through the click-free fades
+ * every file clip gets (audio_clip).
+ */
 static int load_audio(struct show *sh, struct sitem *t, int *centred, struct err *e)
 {
 	const struct render_opts *o = sh->o;
-	struct loudness l;
-	double target = t->rd->kind == RD_BED ? BED_LUFS : JINGLE_LUFS;
+	double level = t->rd->kind == RD_BED ? JINGLES_BED_LEVEL_DB : VOICE_JINGLE_LEVEL_DB;
+	size_t fin, fout;
 
 	t->probe = source_file(t->rd->path, o->fmt.rate, o->fmt.channels, o->place.resample, e);
 	if (!t->probe)
@@ -224,15 +180,10 @@ static int load_audio(struct show *sh, struct sitem *t, int *centred, struct err
 	if (!t->frames)
 		return err_set(e, "%s:%d: %s: no audio in the file", sh->rd.path, t->rd->line, t->rd->path);
 	*centred &= source_file_centred(t->probe);
-	if (measure(t->probe, &l, e))
+	jingle_fade_frames(o->fmt.rate, &fin, &fout);
+	if (jingles_level_source(t->probe, fin, fout, level, &t->level_db, &t->tp, e) ||
+	    source_rewind(t->probe, e))
 		return at_line(sh, t->rd->line, e);
-	if (t->rd->kind == RD_JINGLE)   /* the jingle level rule (jingles.h): short ones by their peak */
-		t->level_db = jingles_level_gain(t->frames, o->fmt.rate, l.integrated,
-						 isfinite(l.true_peak) ? pow(10.0, l.true_peak / 20.0) : 0.0,
-						 JINGLE_LUFS - JINGLES_SPEECH_LUFS);
-	else
-		t->level_db = isfinite(l.integrated) ? target - l.integrated : 0.0;
-	t->tp = isfinite(l.true_peak) ? pow(10.0, (l.true_peak + t->level_db) / 20.0) : 0.0;
 	return 0;
 }
 
@@ -266,7 +217,7 @@ static int load_item(struct show *sh, struct sitem *t, int *centred, struct warn
 				       "or --date 'YYYY-MM-DD HH:MM'", sh->rd.path, r->line, r->name);
 		return load_text(sh, t, text, w, e);
 	case RD_SILENCE:
-		t->frames = (uint64_t)llround((double)r->length_ms * sh->o->fmt.rate / 1000.0);
+		t->frames = clock_ms_to_frames(r->length_ms, sh->o->fmt.rate);
 		return 0;
 	case RD_JINGLE:
 	case RD_BED:
@@ -309,7 +260,7 @@ static void list_sentences(struct show *sh)
 				s->item = i;
 				s->seg = sg;
 				s->sent = &sg->sent[j];
-				s->pause = (uint64_t)llround((double)sg->sent[j].pause_ms * rate / 1000.0);
+				s->pause = clock_ms_to_frames(sg->sent[j].pause_ms, rate);
 			}
 		}
 		t->ns = sh->ns - t->s0;
@@ -326,6 +277,9 @@ static int assemble(struct show *sh, struct warns *w, struct err *e)
 	if (rundown_load(sh->so->rundown, &sh->rd, e))
 		return -1;
 	pick_date(sh->so->date, sh->rd.date, sh->date, sizeof(sh->date));
+	sh->clk = (struct clock_opts){ .rate = sh->o->fmt.rate,
+				       .speech_fade_in_ms = CLOCK_SPEECH_FADE_IN_MS,
+				       .speech_fade_out_ms = CLOCK_SPEECH_FADE_OUT_MS };
 	sh->it = xcalloc(sh->rd.n, sizeof(*sh->it));
 	sh->names = xcalloc(sh->rd.n, sizeof(*sh->names));
 	sh->n = sh->rd.n;
@@ -366,15 +320,6 @@ static void release(struct show *sh)
 
 /* ==== speak =============================================================== */
 
-/* The written byte offset of the token spoken at byte `spos` of a sentence's spoken text. */
-static size_t written_at(const struct script_sentence *s, size_t spos)
-{
-	size_t w = 0;
-	for (size_t i = 0; i < s->nanchors && s->anchors[i].spoken <= spos; i++)
-		w = s->anchors[i].written;
-	return w;
-}
-
 /* The speech queue's callback: spools one sentence and keeps its length and words. */
 static int keep_speech(void *ctx, void *tag, struct speech *sp, struct err *e)
 {
@@ -390,9 +335,9 @@ static int keep_speech(void *ctx, void *tag, struct speech *sp, struct err *e)
 	s->nwords = sp->nwords;
 	for (size_t i = 0; i < sp->nwords; i++)
 		s->words[i] = (struct clip_word){ .frame = sp->words[i].frame,
-						  .written = written_at(s->sent, sp->words[i].spoken) };
+						  .written = script_written_at(s->sent, sp->words[i].spoken) };
 	if (sp->nframes && fwrite(sp->frames, sizeof(float), sp->nframes, sh->speech) != sp->nframes) {
-		err_set(e, "cannot write the temporary speech file (disk full?)");
+		spool_failed("write", "speech", e);
 		goto out;
 	}
 	sh->spooled += sp->nframes;
@@ -424,7 +369,7 @@ static int speak(struct show *sh, struct synth *syn, double factor, struct err *
 		fclose(sh->speech);
 	sh->spooled = 0;
 	sh->placed = 0;
-	sh->speech = temp_spool(e);
+	sh->speech = spool_open(e);
 	if (!sh->speech)
 		return -1;
 	q = speechq_new(syn, sh->o->fmt.rate, sh->o->place.resample, NWORKERS, keep_speech, sh, e);
@@ -443,12 +388,6 @@ static int speak(struct show *sh, struct synth *syn, double factor, struct err *
 }
 
 /* ==== fit and plan ======================================================== */
-
-/* Milliseconds to frames, rounded. */
-static uint64_t ms_frames(int ms, int rate)
-{
-	return ms > 0 ? (uint64_t)llround((double)ms * rate / 1000.0) : 0;
-}
 
 /* The layout's items (`keep`: only the items rendered; NULL: all). Arrays owned by the caller. */
 struct layout {
@@ -487,8 +426,8 @@ static void layout_build(const struct show *sh, const int *keep, struct layout *
 		p->sent = t->speech ? L->len + t->s0 : NULL;
 		p->sent_pause = t->speech ? L->pause + t->s0 : NULL;
 		p->nsent = t->speech ? t->ns : 0;
-		p->overlap = ms_frames(r->crossfade_ms ? r->crossfade_ms : r->overlap_ms, rate);
-		p->pause = ms_frames(r->pause_ms >= 0 ? r->pause_ms : sh->rd.pause_ms, rate);
+		p->overlap = clock_ms_to_frames(r->crossfade_ms ? r->crossfade_ms : r->overlap_ms, rate);
+		p->pause = clock_ms_to_frames(r->pause_ms >= 0 ? r->pause_ms : sh->rd.pause_ms, rate);
 		p->closer = r->closer;
 		p->until = r->until_index;
 		p->name = r->name;
@@ -659,31 +598,30 @@ static struct clip audio_clip(const struct show *sh, const struct layout *L, con
 	size_t fin, fout;
 	uint64_t in, out;
 	struct clip c = { .kind = bed ? CLIP_BED : r->kind == RD_SILENCE ? CLIP_SILENCE : CLIP_JINGLE,
-			  .layer = bed ? LAYER_BED : r->kind == RD_SILENCE ? LAYER_SPEECH : LAYER_JINGLE,
-			  .start = p->pos[k].start, .frames = p->pos[k].end - p->pos[k].start,
+			  .frames = p->pos[k].end - p->pos[k].start,
 			  .segment = bed ? 0 : (int)L->index[k] + 1, .role = ROLE_BODY,
 			  .source = r->path };
 
 	if (r->kind == RD_SILENCE)
-		return c;
+		return clock_clip_at(&sh->clk, &c, p->pos[k].start);
 	jingle_fade_frames(rate, &fin, &fout);   /* at least the click-free file fades */
-	in = ms_frames(r->fade_in_ms, rate);
-	out = ms_frames(r->fade_out_ms, rate);
-	if (r->crossfade_ms && ms_frames(r->crossfade_ms, rate) > in)
-		in = ms_frames(r->crossfade_ms, rate);
+	in = clock_ms_to_frames(r->fade_in_ms, rate);
+	out = clock_ms_to_frames(r->fade_out_ms, rate);
+	if (r->crossfade_ms && clock_ms_to_frames(r->crossfade_ms, rate) > in)
+		in = clock_ms_to_frames(r->crossfade_ms, rate);
 	/* the next item cross-fades into this one */
 	for (size_t j = k + 1; j < L->n; j++) {
 		const struct rd_item *nx = sh->it[L->index[j]].rd;
 		if (L->pi[j].is_bed)
 			continue;
-		if (!bed && nx->crossfade_ms && ms_frames(nx->crossfade_ms, rate) > out)
-			out = ms_frames(nx->crossfade_ms, rate);
+		if (!bed && nx->crossfade_ms && clock_ms_to_frames(nx->crossfade_ms, rate) > out)
+			out = clock_ms_to_frames(nx->crossfade_ms, rate);
 		break;
 	}
 	c.fade_in = in > fin ? in : fin;
 	c.fade_out = out > fout ? out : fout;
 	c.gain_db = t->level_db + r->gain_db;
-	return c;
+	return clock_clip_at(&sh->clk, &c, p->pos[k].start);
 }
 
 /* One clip of the plan with where its audio comes from. */
@@ -718,11 +656,11 @@ static int job_cmp(const void *a, const void *b)
 }
 
 /* The pause after layout item k up to the next item's start (or the show's end). */
-static void pause_after(const struct layout *L, const struct plan *p, size_t k, struct jobs *J)
+static void pause_after(const struct show *sh, const struct layout *L, const struct plan *p,
+			size_t k, struct jobs *J)
 {
 	uint64_t next = p->total;
-	struct clip c = { .kind = CLIP_SILENCE, .layer = LAYER_SPEECH, .start = p->pos[k].end,
-			  .segment = (int)L->index[k] + 1, .role = ROLE_BODY };
+	struct clip c = { .kind = CLIP_SILENCE, .segment = (int)L->index[k] + 1, .role = ROLE_BODY };
 
 	for (size_t j = k + 1; j < L->n; j++)
 		if (!L->pi[j].is_bed) {
@@ -731,6 +669,7 @@ static void pause_after(const struct layout *L, const struct plan *p, size_t k, 
 		}
 	if (next > p->pos[k].end) {
 		c.frames = next - p->pos[k].end;
+		c = clock_clip_at(&sh->clk, &c, p->pos[k].end);
 		job_add(J, &c, L->index[k], 0);
 	}
 }
@@ -752,22 +691,22 @@ static void make_jobs(const struct show *sh, const struct layout *L, const struc
 		}
 		for (size_t j = 0; t->speech && j < t->ns; j++) {
 			const struct ssent *s = &sh->s[t->s0 + j];
-			struct clip c = { .kind = CLIP_SPEECH, .layer = LAYER_SPEECH,
-					  .start = p->pos[k].sent_start[j], .frames = s->frames,
-					  .gain_db = speech_gain(sh, t), .ducks = 1, .segment = seg,
+			struct clip c = { .kind = CLIP_SPEECH, .frames = s->frames,
+					  .gain_db = speech_gain(sh, t), .segment = seg,
 					  .role = s->seg->role, .voice = (char *)s->seg->voice->name,
 					  .written = s->sent->written, .spoken = s->sent->spoken,
 					  .words = s->words, .nwords = s->nwords };
+			c = clock_clip_at(&sh->clk, &c, p->pos[k].sent_start[j]);
 			job_add(J, &c, L->index[k], t->s0 + j);
 			if (j + 1 < t->ns) {
-				struct clip q = { .kind = CLIP_SILENCE, .layer = LAYER_SPEECH,
-						  .start = c.start + c.frames, .segment = seg, .role = s->seg->role,
+				struct clip q = { .kind = CLIP_SILENCE, .segment = seg, .role = s->seg->role,
 						  .frames = p->pos[k].sent_start[j + 1] - c.start - c.frames };
+				q = clock_clip_at(&sh->clk, &q, c.start + c.frames);
 				job_add(J, &q, L->index[k], 0);
 			}
 		}
 		if (!L->pi[k].is_bed)
-			pause_after(L, p, k, J);
+			pause_after(sh, L, p, k, J);
 	}
 	qsort(J->v, J->n, sizeof(*J->v), job_cmp);
 	for (size_t i = 0; i < J->n; i++)
@@ -790,7 +729,7 @@ static int to_spool(void *ctx, const float *frames, size_t n, struct err *e)
 	if (meter_add(k->meter, frames, n, e))
 		return -1;
 	if (fwrite(frames, sizeof(float) * (size_t)k->ch, n, k->f) != n)
-		return err_set(e, "cannot write the temporary spool file (disk full?)");
+		return spool_failed("write", "spool", e);
 	return 0;
 }
 
@@ -806,7 +745,9 @@ static int mix_speech(struct show *sh, struct mix *m, const struct clip *c, cons
 	if (fseeko(sh->speech, (off_t)(s->off * sizeof(float)), SEEK_SET) ||
 	    fread(buf, sizeof(float), c->frames, sh->speech) != c->frames) {
 		free(buf);
-		return err_set(e, "cannot read the temporary speech file back");
+		if (!ferror(sh->speech))
+			errno = EIO;        /* too short */
+		return spool_failed(ferror(sh->speech) ? "write" : "read", "speech", e);
 	}
 	return mix_add_frames(m, c, buf, 1, 1, e);
 }
@@ -815,8 +756,10 @@ static int mix_speech(struct show *sh, struct mix *m, const struct clip *c, cons
 static void bed_envelope(const struct rd_item *r, const struct timeline *tl, const struct clip *c,
 			 int rate, struct duck_env *env)
 {
-	struct duck_opts o = { .depth_db = r->duck.depth_db, .down = ms_frames(r->duck.down_ms, rate),
-			       .hold = ms_frames(r->duck.hold_ms, rate), .up = ms_frames(r->duck.up_ms, rate) };
+	struct duck_opts o = { .depth_db = r->duck.depth_db,
+			       .down = clock_ms_to_frames(r->duck.down_ms, rate),
+			       .hold = clock_ms_to_frames(r->duck.hold_ms, rate),
+			       .up = clock_ms_to_frames(r->duck.up_ms, rate) };
 	struct duck_span *sp = xcalloc(tl->n ? tl->n : 1, sizeof(*sp));
 	size_t n = 0;
 
@@ -865,7 +808,7 @@ static struct source *file_source(struct show *sh, struct sitem *t, const struct
 		}
 		s = source_memory(m->loop_mem, n, (int)ch, sh->o->fmt.rate, 0);
 	}
-	s = source_loop(s, c->frames, ms_frames(t->rd->loop_crossfade_ms, sh->o->fmt.rate), e);
+	s = source_loop(s, c->frames, clock_ms_to_frames(t->rd->loop_crossfade_ms, sh->o->fmt.rate), e);
 	if (!s)
 		return NULL;
 	bed_envelope(t->rd, tl, c, sh->o->fmt.rate, &env);
@@ -947,7 +890,7 @@ static int mix_and_master(struct show *sh, const struct jobs *J, struct timeline
 	double tp = 0;
 	int rc = -1;
 
-	k.f = temp_spool(e);
+	k.f = spool_open(e);
 	if (!k.f)
 		return -1;
 	k.meter = meter_new(k.ch, o->fmt.rate, 0, k.ch == 1, e);
@@ -1001,7 +944,7 @@ int show_render(const struct show_opts *so, struct render_opts *o, struct synth 
 		o->meta.artist = res->artist;
 	if (!so->only_item) {
 		int ms = so->fit_ms > 0 ? so->fit_ms : sh.rd.length_ms;
-		sh.slot = ms > 0 ? ms_frames(ms, o->fmt.rate) : 0;
+		sh.slot = ms > 0 ? clock_ms_to_frames(ms, o->fmt.rate) : 0;
 	}
 	if (!(keep = pick_items(&sh, e)))
 		goto out;
@@ -1094,7 +1037,7 @@ int show_script(const struct show_opts *so, const struct render_opts *o, struct 
 	if (plan_layout(L.pi, L.n, NULL, 0, sh.rd.path, rate, &p, e))
 		goto out;
 	ms = so->fit_ms > 0 ? so->fit_ms : sh.rd.length_ms;
-	slot = ms > 0 ? ms_frames(ms, rate) : 0;
+	slot = ms > 0 ? clock_ms_to_frames(ms, rate) : 0;
 	sb_addf(out, "%s\n", sh.rd.title[0] ? sh.rd.title : sh.rd.path);
 	sb_adds(out, "  #  start     length    kind     item\n");
 	for (size_t k = 0; k < L.n; k++)

@@ -17,6 +17,7 @@
 #define CAP_LINE_MAX 42   /* code points per caption line */
 #define LABEL_MAX 40      /* code points of text in an Audacity label */
 #define CUE_TITLE_MAX 80  /* code points in a CUE sheet TITLE */
+#define CUE_TRACKS_MAX 99 /* tracks in a CUE sheet, and index points per track */
 
 /* ==== atomic file writing: util's outfile ================================ */
 
@@ -804,8 +805,43 @@ static const char *cue_file_type(const char *name)
 	return "WAVE";
 }
 
+/*
+ * The TRACK lines of a CUE sheet, which holds tracks 01..99 and index points
+ * 01..99 per track: chapters 1..98 are tracks; beyond 99 chapters, track 99
+ * starts at chapter 99 and the later chapters are its INDEX 02..99 points,
+ * each after a REM line with its title; what is still left is dropped. Both
+ * cases add a warning.
+ */
+static void add_cue_tracks(struct sb *out, const struct timeline *tl, const struct chapter *ch,
+			   size_t n, const char *path, struct warns *w)
+{
+	size_t tracks = n < CUE_TRACKS_MAX ? n : CUE_TRACKS_MAX;
+
+	for (size_t i = 0; i < tracks; i++) {
+		sb_addf(out, "  TRACK %02zu AUDIO\n    TITLE ", i + 1);
+		add_cue_str(out, ch[i].title);
+		sb_adds(out, "\n    INDEX 01 ");
+		add_cue_index(out, tl, ch[i].start);
+		sb_addc(out, '\n');
+	}
+	for (size_t i = tracks, k = 2; i < n && k <= CUE_TRACKS_MAX; i++, k++) {
+		sb_adds(out, "    REM CHAPTER ");
+		add_cue_str(out, ch[i].title);
+		sb_addf(out, "\n    INDEX %02zu ", k);
+		add_cue_index(out, tl, ch[i].start);
+		sb_addc(out, '\n');
+	}
+	if (n > CUE_TRACKS_MAX + CUE_TRACKS_MAX - 1)
+		warns_add(w, "%s: %zu chapters, a CUE sheet holds 99 tracks of 99 index points: chapters "
+			  "99 to 197 are index points of track 99, the last %zu are left out", path, n,
+			  n - (CUE_TRACKS_MAX + CUE_TRACKS_MAX - 1));
+	else if (n > CUE_TRACKS_MAX)
+		warns_add(w, "%s: %zu chapters, a CUE sheet holds 99 tracks: chapters 99 to %zu are index "
+			  "points of track 99", path, n, n);
+}
+
 int sidecar_chapters(const char *path, const struct timeline *tl, const char *title,
-		     const char *audio_name, struct err *e)
+		     const char *audio_name, struct warns *w, struct err *e)
 {
 	struct chapter *ch;
 	size_t n = chapters_collect(tl, title, &ch);
@@ -822,13 +858,7 @@ int sidecar_chapters(const char *path, const struct timeline *tl, const char *ti
 		sb_adds(&out, "FILE ");
 		add_cue_str(&out, audio_name ? audio_name : "");
 		sb_addf(&out, " %s\n", cue_file_type(audio_name ? audio_name : ""));
-		for (size_t i = 0; i < n; i++) {
-			sb_addf(&out, "  TRACK %02zu AUDIO\n    TITLE ", i + 1);
-			add_cue_str(&out, ch[i].title);
-			sb_adds(&out, "\n    INDEX 01 ");
-			add_cue_index(&out, tl, ch[i].start);
-			sb_addc(&out, '\n');
-		}
+		add_cue_tracks(&out, tl, ch, n, path, w);
 	} else {
 		sb_adds(&out, ";FFMETADATA1\n");
 		if (title && *title) {

@@ -68,9 +68,12 @@ int sidecar_labels(const char *path, const struct timeline *tl, struct err *e);
  * - `path` ending in .cue: a CUE sheet (TITLE, FILE "audio_name" WAVE|MP3|AIFF,
  *   TRACK nn AUDIO, TITLE, INDEX 01 mm:ss:ff at 75 frames per second, rounded
  *   to nearest); '"' in names becomes '\'', titles are cut to 80 code points.
+ *   A CUE sheet holds 99 tracks: beyond 99 chapters the rest become INDEX
+ *   02..99 points of track 99 (each after "REM CHAPTER title"), with a warning
+ *   in `w`; beyond 197 the rest are left out (warned).
  */
 int sidecar_chapters(const char *path, const struct timeline *tl, const char *title,
-		     const char *audio_name, struct err *e);
+		     const char *audio_name, struct warns *w, struct err *e);
 
 /*
  * Checks before rendering that a sidecar can be written at `path` ("-" is

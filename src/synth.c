@@ -114,6 +114,7 @@ static int on_synth(short *wav, int n, espeak_EVENT *ev)
 			continue;
 		XGROW(a->ev, a->evcap, a->nev + 1);
 		se = &a->ev[a->nev++];
+		memset(se, 0, sizeof(*se));     /* the padding goes down a pipe too */
 		se->type = ev->type == espeakEVENT_WORD ? SYNTH_WORD : SYNTH_SENTENCE;
 		se->sample = ev->sample > 0 ? (size_t)ev->sample : 0;
 		se->text_pos = char_to_byte(s->text, ev->text_position);
@@ -229,26 +230,34 @@ static void send_error(int fd, const struct err *e)
 	       fd_write_full(fd, e->msg, len));
 }
 
-/* A sentence spoken by a fork of a voice process; the response goes straight to the caller. */
-static void speak_child(struct synth *s, const char *text, int fd)
+/*
+ * A sentence spoken by a fork of a voice process; the response goes straight
+ * to the caller. Frees `text` (malloc'd) and what it allocated before it
+ * exits, so a memory checker sees nothing lost in the child.
+ */
+static void speak_child(struct synth *s, char *text, int fd)
 {
 	struct synth_audio a;
 	struct err e;
 	int32_t st = 0;
 	uint64_t n, nev;
+	int rc;
 
 	synth_audio_init(&a);
-	if (local_say(s, text, &a, &e)) {
+	rc = local_say(s, text, &a, &e);
+	free(text);
+	if (rc) {
 		send_error(fd, &e);
+		synth_audio_release(&a);
 		_exit(0);
 	}
 	n = a.n;
 	nev = a.nev;
-	if (fd_write_full(fd, &st, sizeof(st)) || fd_write_full(fd, &n, sizeof(n)) ||
-	    fd_write_full(fd, &nev, sizeof(nev)) || fd_write_full(fd, a.samples, a.n * sizeof(float)) ||
-	    fd_write_full(fd, a.ev, a.nev * sizeof(*a.ev)))
-		_exit(1);
-	_exit(0);
+	rc = fd_write_full(fd, &st, sizeof(st)) || fd_write_full(fd, &n, sizeof(n)) ||
+	     fd_write_full(fd, &nev, sizeof(nev)) || fd_write_full(fd, a.samples, a.n * sizeof(float)) ||
+	     fd_write_full(fd, a.ev, a.nev * sizeof(*a.ev));
+	synth_audio_release(&a);
+	_exit(rc ? 1 : 0);
 }
 
 /*
@@ -415,10 +424,9 @@ static void engine_main(struct synth *s, int req, int resp)
 	}
 	while (fd_read_full(req, &kind, 1) == 0 && fd_read_full(req, &v, sizeof(v)) == 0 &&
 	       fd_read_full(req, &len, sizeof(len)) == 0) {
-		char *text = malloc(len + 1);
+		char *text;
 		size_t i;
-		if (!text || fd_read_full(req, text, len))
-			_exit(1);
+		int started = 1;
 		for (i = 0; i < nproc && memcmp(&procs[i].v, &v, sizeof(v)); i++)
 			;
 		if (i == nproc) {
@@ -427,11 +435,16 @@ static void engine_main(struct synth *s, int req, int resp)
 				memmove(procs, procs + 1, --nproc * sizeof(*procs));
 				i--;
 			}
-			if (voice_proc_start(s, procs, nproc, &v, resp, &procs[nproc])) {
-				free(text);
-				continue;
-			}
-			nproc++;
+			/* before the text is read: the voice process would inherit it */
+			started = !voice_proc_start(s, procs, nproc, &v, resp, &procs[nproc]);
+			nproc += started;
+		}
+		text = malloc(len + 1);
+		if (!text || fd_read_full(req, text, len))
+			_exit(1);
+		if (!started) {
+			free(text);
+			continue;
 		}
 		if (fd_write_full(procs[i].fd, &kind, 1) || fd_write_full(procs[i].fd, &len, sizeof(len)) ||
 		    fd_write_full(procs[i].fd, text, len)) {

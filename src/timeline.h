@@ -39,7 +39,7 @@ struct clip {
 	uint64_t start, frames;
 	double gain_db;          /* applied by the mixer: 0 = as produced */
 	uint64_t fade_in, fade_out;   /* linear fade lengths in frames (mix_fade_gain) */
-	int ducks;               /* 1: lowers the other layers while it plays (not used yet) */
+	int ducks;               /* 1: lowers the beds while it plays (speech: clock_clip_at) */
 	int segment;
 	enum role role;
 	char *voice;

@@ -439,6 +439,10 @@ static int ext_a_upper(uint32_t c)
 	return (c & 1) == 0;
 }
 
+/* Latin Extended Additional (Vietnamese "ễ", Welsh "ŵ"): pairs, capital even; U+1E96..U+1E9F are small. */
+static int ext_add_letter(uint32_t c) { return c >= 0x1E00 && c <= 0x1EFF && c != 0x1E9E; }
+static int ext_add_upper(uint32_t c) { return ext_add_letter(c) && !(c >= 0x1E96 && c <= 0x1E9F) && !(c & 1); }
+
 int cp_isupper(uint32_t c)
 {
 	if (c < 0x80)
@@ -447,7 +451,7 @@ int cp_isupper(uint32_t c)
 		return 1;
 	if (c >= 0x100 && c <= 0x17F)
 		return ext_a_upper(c);
-	return c == 0x1E9E;
+	return c == 0x1E9E || ext_add_upper(c);
 }
 
 int cp_islower(uint32_t c)
@@ -458,7 +462,7 @@ int cp_islower(uint32_t c)
 		return 1;
 	if (c >= 0x100 && c <= 0x17F)
 		return !ext_a_upper(c);
-	return 0;
+	return ext_add_letter(c) && !ext_add_upper(c);
 }
 
 int cp_isalpha(uint32_t c)
@@ -479,6 +483,8 @@ uint32_t cp_tolower(uint32_t c)
 		return c + 1;
 	if (c == 0x1E9E)
 		return 0xDF;
+	if (ext_add_upper(c))
+		return c + 1;
 	return c;
 }
 
@@ -491,6 +497,8 @@ uint32_t cp_toupper(uint32_t c)
 	if (c == 0xFF)
 		return 0x178;
 	if (c >= 0x100 && c <= 0x17F && !ext_a_upper(c) && c != 0x138 && c != 0x149 && c != 0x17F)
+		return c - 1;
+	if (ext_add_letter(c) && !ext_add_upper(c) && !(c >= 0x1E96 && c <= 0x1E9F))
 		return c - 1;
 	return c;
 }
@@ -948,10 +956,15 @@ int outfile_check(const char *path, struct err *e)
 	return 0;
 }
 
-int outfile_anon(struct err *e)
+const char *tmp_dir(void)
 {
 	const char *td = getenv("TMPDIR");
-	const char *dir = td && *td ? td : "/tmp";
+	return td && *td ? td : "/tmp";
+}
+
+int outfile_anon(struct err *e)
+{
+	const char *dir = tmp_dir();
 	char *t;
 	int fd = open(dir, O_TMPFILE | O_RDWR | O_EXCL | O_CLOEXEC, 0600);
 
@@ -965,6 +978,30 @@ int outfile_anon(struct err *e)
 		unlink(t);
 	free(t);
 	return fd;
+}
+
+FILE *spool_open(struct err *e)
+{
+	int fd = outfile_anon(e);
+	FILE *f;
+
+	if (fd < 0)
+		return NULL;
+	f = fdopen(fd, "w+b");
+	if (!f) {
+		err_set(e, "%s: cannot create a temporary file: %s", tmp_dir(), strerror(errno));
+		close(fd);
+		return NULL;
+	}
+	setvbuf(f, NULL, _IOFBF, 1 << 20);     /* fewer, larger writes and reads */
+	return f;
+}
+
+int spool_failed(const char *verb, const char *what, struct err *e)
+{
+	int en = errno ? errno : EIO;
+	return err_set(e, "%s: cannot %s the temporary %s file: %s", tmp_dir(), verb, what,
+		       strerror(en));
 }
 
 /* ---- outputs that are inputs ------------------------------------------- */
@@ -1035,4 +1072,32 @@ int fd_write_full(int fd, const void *p, size_t n)
 		n -= (size_t)k;
 	}
 	return 0;
+}
+
+int parse_double_in(const char *s, double lo, double hi, double *out)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (end == s || *end || errno || !(v >= lo && v <= hi))
+		return -1;
+	*out = v;
+	return 0;
+}
+
+void path_default_output(const char *article, const char *dir, const char *ext, char *out, size_t n)
+{
+	const char *base = strrchr(article, '/');
+	const char *dot;
+	int len;
+
+	base = base ? base + 1 : article;
+	dot = strrchr(base, '.');
+	len = (int)(dot && dot != base ? dot - base : (long)strlen(base));
+	if (dir)
+		snprintf(out, n, "%s%s%.*s.%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", len, base, ext);
+	else
+		snprintf(out, n, "%.*s.%s", len, base, ext);
 }

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdarg.h>
+#include <stdio.h>
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -140,6 +141,21 @@ void outfile_note(const char *path);
  * process. Returns the descriptor, or -1 with "DIR: cannot create a temporary file: REASON".
  */
 int outfile_anon(struct err *e);
+/* The directory of temporary files: $TMPDIR when set and not empty, else /tmp. */
+const char *tmp_dir(void);
+/*
+ * A spool for audio between passes: an unnamed temporary file in tmp_dir()
+ * (outfile_anon) as a "w+b" stream with a 1 MiB buffer, gone with the
+ * process whatever ends it (SIGKILL too). The caller fcloses it. NULL with
+ * "DIR: cannot create a temporary file: REASON".
+ */
+FILE *spool_open(struct err *e);
+/*
+ * For a spool that cannot grow or be read back (a full disk, a file size
+ * limit): fills `e` with "DIR: cannot write the temporary WHAT file: REASON"
+ * (REASON from errno; `verb` "write" or "read") and returns -1.
+ */
+int spool_failed(const char *verb, const char *what, struct err *e);
 /* Async-signal-safe: unlinks the named temporary files of open writers and of tmpreg_add. */
 void outfile_cleanup(void);
 /* Registers another named temporary file for outfile_cleanup; returns a slot or -1. */
@@ -219,5 +235,15 @@ int fd_read_full(int fd, void *p, size_t n);
 
 /* Writes all `n` bytes of `p` to `fd` (retrying on EINTR); returns 0 or -1. */
 int fd_write_full(int fd, const void *p, size_t n);
+
+/* A number from lo to hi (inclusive) in all of `s` (strtod's forms): 0 and *out set, or -1. */
+int parse_double_in(const char *s, double lo, double hi, double *out);
+
+/*
+ * The default output name of `article`: its base name without the last
+ * extension, plus "." `ext`, in `dir` (NULL: the current directory), into
+ * `out` (`n` bytes, truncated to fit).
+ */
+void path_default_output(const char *article, const char *dir, const char *ext, char *out, size_t n);
 
 #endif

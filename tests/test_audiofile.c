@@ -4,7 +4,6 @@
  */
 #include "testutil.h"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <math.h>
 #include <pthread.h>
@@ -19,17 +18,7 @@
 
 
 /* Number of hidden (temporary) files left in the test directory. */
-static int hidden_files(void)
-{
-	DIR *d = opendir(test_dir);
-	struct dirent *de;
-	int n = 0;
-	while ((de = readdir(d)))
-		if (de->d_name[0] == '.' && strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
-			n++;
-	closedir(d);
-	return n;
-}
+#define hidden_files() test_hidden_entries(test_dir)
 
 static float *tone(size_t n, int ch, int rate, double amp)
 {
@@ -567,47 +556,6 @@ static void test_read(void **state)
 
 /* ---- BWF chunks --------------------------------------------------------- */
 
-struct chunk {
-	char id[5];
-	uint32_t size;
-	long off;        /* offset of the chunk body */
-};
-
-static uint32_t le32(const unsigned char *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-/* A small RIFF reader independent of libsndfile: lists top-level chunks. */
-static int riff_chunks(const unsigned char *buf, size_t len, struct chunk *out, int max)
-{
-	size_t pos = 12;
-	int n = 0;
-	if (len < 12 || memcmp(buf, "RIFF", 4) || memcmp(buf + 8, "WAVE", 4))
-		return -1;
-	if (le32(buf + 4) != len - 8)
-		return -2;
-	while (pos + 8 <= len && n < max) {
-		memcpy(out[n].id, buf + pos, 4);
-		out[n].id[4] = 0;
-		out[n].size = le32(buf + pos + 4);
-		out[n].off = (long)(pos + 8);
-		if (pos + 8 + out[n].size > len)
-			return -3;
-		pos += 8 + out[n].size + (out[n].size & 1);
-		n++;
-	}
-	return pos == len ? n : -4;
-}
-
-static const struct chunk *find_chunk(const struct chunk *c, int n, const char *id)
-{
-	for (int i = 0; i < n; i++)
-		if (memcmp(c[i].id, id, 4) == 0)
-			return &c[i];
-	return NULL;
-}
-
 /* A WAV whose header announces more audio than the file holds is an error, not silently short. */
 static void test_truncated_wav(void **state)
 {
@@ -684,11 +632,11 @@ static void test_bwf_chunks(void **state)
 	struct err e;
 	struct afile_writer *w;
 	float *p = tone(150000, 2, 48000, 0.2);
-	unsigned char *buf;
+	char *buf;
 	size_t len;
-	struct chunk c[32];
-	int n;
-	const struct chunk *ch;
+	struct test_chunk c[32];
+	size_t n;
+	const struct test_chunk *ch;
 	SF_INFO info = { 0 };
 	SNDFILE *sf;
 	SF_BROADCAST_INFO bi;
@@ -713,35 +661,35 @@ static void test_bwf_chunks(void **state)
 	free(p);
 
 	/* independent reader */
-	assert_int_equal(read_file(test_path("bwf.wav"), (char **)&buf, &len, &e), 0);
-	n = riff_chunks(buf, len, c, 32);
+	assert_int_equal(read_file(test_path("bwf.wav"), &buf, &len, &e), 0);
+	n = test_riff_chunks(buf, len, c, 32);
 	assert_true(n > 0);
-	assert_non_null(find_chunk(c, n, "fmt "));
-	assert_non_null(find_chunk(c, n, "data"));
-	assert_non_null(ch = find_chunk(c, n, "bext"));
+	assert_non_null(test_find_chunk(buf, c, n, "fmt ", NULL));
+	assert_non_null(test_find_chunk(buf, c, n, "data", NULL));
+	assert_non_null(ch = test_find_chunk(buf, c, n, "bext", NULL));
 	assert_memory_equal(buf + ch->off, "Nachrichten am Morgen", 22);
 	assert_memory_equal(buf + ch->off + 256, "sprecher", 9);
 	assert_memory_equal(buf + ch->off + 320, "2026-11-2506:30:00", 18);
-	assert_int_equal(buf[ch->off + 346] | buf[ch->off + 347] << 8, 2);   /* version */
-	assert_int_equal((int16_t)(buf[ch->off + 412] | buf[ch->off + 413] << 8), -2304);
-	assert_int_equal((int16_t)(buf[ch->off + 414] | buf[ch->off + 415] << 8), 550);
-	assert_int_equal((int16_t)(buf[ch->off + 416] | buf[ch->off + 417] << 8), -123);
-	assert_non_null(ch = find_chunk(c, n, "cue "));
-	assert_int_equal(le32(buf + ch->off), 3);
-	assert_int_equal(le32(buf + ch->off + 4 + 24 * 2 + 20), 96001);
-	assert_non_null(ch = find_chunk(c, n, "LIST"));
+	assert_int_equal(test_le16s(buf + ch->off + 346), 2);   /* version */
+	assert_int_equal(test_le16s(buf + ch->off + 412), -2304);
+	assert_int_equal(test_le16s(buf + ch->off + 414), 550);
+	assert_int_equal(test_le16s(buf + ch->off + 416), -123);
+	assert_non_null(ch = test_find_chunk(buf, c, n, "cue ", NULL));
+	assert_int_equal(test_le32(buf + ch->off), 3);
+	assert_int_equal(test_le32(buf + ch->off + 4 + 24 * 2 + 20), 96001);
+	assert_non_null(ch = test_find_chunk(buf, c, n, "LIST", NULL));
 	{
 		/* the adtl list (there may be an INFO list as well) */
 		int found = 0;
-		for (int i = 0; i < n; i++) {
+		for (size_t i = 0; i < n; i++) {
 			if (memcmp(c[i].id, "LIST", 4) || memcmp(buf + c[i].off, "adtl", 4))
 				continue;
 			size_t pos = (size_t)c[i].off + 4, end = (size_t)c[i].off + c[i].size;
 			int k = 0;
 			while (pos + 8 <= end) {
-				uint32_t sz = le32(buf + pos + 4);
+				uint32_t sz = test_le32(buf + pos + 4);
 				assert_memory_equal(buf + pos, "labl", 4);
-				assert_int_equal(le32(buf + pos + 8), (uint32_t)k + 1);
+				assert_int_equal(test_le32(buf + pos + 8), (uint32_t)k + 1);
 				assert_string_equal((char *)buf + pos + 12, cues[k].label);
 				pos += 8 + sz + (sz & 1);
 				k++;
@@ -751,7 +699,7 @@ static void test_bwf_chunks(void **state)
 		}
 		assert_true(found);
 	}
-	assert_non_null(find_chunk(c, n, "cart"));
+	assert_non_null(test_find_chunk(buf, c, n, "cart", NULL));
 	free(buf);
 
 	/* libsndfile reads the same */
@@ -791,11 +739,11 @@ static void test_many_cues(void **state)
 	struct err e;
 	struct afile_writer *w;
 	float *p = tone(250 * 100, 1, 48000, 0.2);
-	unsigned char *buf;
+	char *buf;
 	size_t len;
-	struct chunk c[32];
-	const struct chunk *ch;
-	int n;
+	struct test_chunk c[32];
+	const struct test_chunk *ch;
+	size_t n;
 	(void)state;
 	for (int i = 0; i < 250; i++) {
 		cues[i].frame = (uint64_t)i * 100;
@@ -807,12 +755,12 @@ static void test_many_cues(void **state)
 	assert_non_null(w);
 	assert_int_equal(afile_write(w, p, 250 * 100, &e), 0);
 	assert_int_equal(afile_commit(w, &e), 0);
-	assert_int_equal(read_file(test_path("many.wav"), (char **)&buf, &len, &e), 0);
-	n = riff_chunks(buf, len, c, 32);
+	assert_int_equal(read_file(test_path("many.wav"), &buf, &len, &e), 0);
+	n = test_riff_chunks(buf, len, c, 32);
 	assert_true(n > 0);
-	assert_non_null(ch = find_chunk(c, n, "cue "));
-	assert_int_equal(le32(buf + ch->off), 250);
-	assert_int_equal(le32(buf + ch->off + 4 + 24 * 249 + 4), 24900);
+	assert_non_null(ch = test_find_chunk(buf, c, n, "cue ", NULL));
+	assert_int_equal(test_le32(buf + ch->off), 250);
+	assert_int_equal(test_le32(buf + ch->off + 4 + 24 * 249 + 4), 24900);
 	free(buf);
 	free(p);
 }
@@ -828,11 +776,11 @@ static void test_rf64_downgrade(void **state)
 	struct err e;
 	struct afile_writer *w;
 	float *p = tone(1000, 2, 48000, 0.2);
-	unsigned char *buf;
+	char *buf;
 	size_t len;
-	struct chunk c[32];
-	int n;
-	const struct chunk *ch;
+	struct test_chunk c[32];
+	size_t n;
+	const struct test_chunk *ch;
 	(void)state;
 	m.cues = cues;
 	m.ncues = 2;
@@ -843,15 +791,15 @@ static void test_rf64_downgrade(void **state)
 	assert_int_equal(afile_write(w, p, 1000, &e), 0);
 	assert_int_equal(afile_commit(w, &e), 0);
 	check_file(test_path("big.wav"), SF_FORMAT_WAVEX, SF_FORMAT_PCM_24, 48000, 2, 1000, 0, 1);
-	assert_int_equal(read_file(test_path("big.wav"), (char **)&buf, &len, &e), 0);
-	n = riff_chunks(buf, len, c, 32);
+	assert_int_equal(read_file(test_path("big.wav"), &buf, &len, &e), 0);
+	n = test_riff_chunks(buf, len, c, 32);
 	assert_true(n > 0);
-	assert_non_null(ch = find_chunk(c, n, "bext"));
+	assert_non_null(ch = test_find_chunk(buf, c, n, "bext", NULL));
 	assert_int_equal(buf[ch->off + 346], 2);
-	assert_int_equal((int16_t)(buf[ch->off + 412] | buf[ch->off + 413] << 8), -1600);
-	assert_non_null(find_chunk(c, n, "cart"));
-	assert_non_null(ch = find_chunk(c, n, "cue "));
-	assert_int_equal(le32(buf + ch->off), 2);
+	assert_int_equal(test_le16s(buf + ch->off + 412), -1600);
+	assert_non_null(test_find_chunk(buf, c, n, "cart", NULL));
+	assert_non_null(ch = test_find_chunk(buf, c, n, "cue ", NULL));
+	assert_int_equal(test_le32(buf + ch->off), 2);
 	free(buf);
 	free(p);
 }

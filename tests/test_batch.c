@@ -30,32 +30,17 @@ static const char *bin;
  */
 static pid_t start(const char *in, int group, const char *const *args)
 {
-	const char *av[64];
-	int n = 0;
-	pid_t pid;
+	char inp[600], out[600], err[600], tmpdir[700];
+	const char *env[] = { tmpdir, NULL };
+	struct test_proc p = { .in = inp, .out = out, .err = err, .epoch = "1767225600", .env = env,
+			       .group = group };
 
-	av[n++] = bin;
-	for (; args[n - 1] && n < 63; n++)
-		av[n] = args[n - 1];
-	av[n] = NULL;
+	snprintf(inp, sizeof(inp), "%s", in ? in : "/dev/null");
+	snprintf(out, sizeof(out), "%s", test_path("out.txt"));
+	snprintf(err, sizeof(err), "%s", test_path("err.txt"));
+	snprintf(tmpdir, sizeof(tmpdir), "TMPDIR=%s", test_path("tmp"));
 	mkdir(test_path("tmp"), 0755);
-	pid = fork();
-	if (pid == 0) {
-		int fi = open(in ? in : "/dev/null", O_RDONLY);
-		int fo = open(test_path("out.txt"), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-		int fe = open(test_path("err.txt"), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-		if (group)
-			setpgid(0, 0);
-		dup2(fi, 0);
-		dup2(fo, 1);
-		dup2(fe, 2);
-		setenv("SOURCE_DATE_EPOCH", "1767225600", 1);
-		setenv("TMPDIR", test_path("tmp"), 1);
-		execv(bin, (char *const *)av);
-		_exit(127);
-	}
-	assert_true(pid > 0);
-	return pid;
+	return (pid_t)test_spawn_proc(bin, args, &p);
 }
 
 static int finish(pid_t pid)
@@ -71,14 +56,6 @@ static int finish(pid_t pid)
 static char *err_text(void)
 {
 	return test_slurp(test_path("err.txt"), NULL);
-}
-
-static void write_text(const char *p, const char *s)
-{
-	FILE *f = fopen(p, "wb");
-	assert_non_null(f);
-	fputs(s, f);
-	fclose(f);
 }
 
 static void copy(const char *from, const char *to)
@@ -158,7 +135,7 @@ static void test_manifest(void **state)
 	struct err e;
 
 	(void)state;
-	write_text(test_path("m.txt"), "# the morning run\n  a.txt  \n\nsub dir/b.md\r\n#c.txt\nd.txt");
+	test_write_text(test_path("m.txt"), "# the morning run\n  a.txt  \n\nsub dir/b.md\r\n#c.txt\nd.txt");
 	batch_list_init(&l);
 	assert_int_equal(batch_read_manifest(&l, test_path("m.txt"), &e), 0);
 	assert_int_equal(l.n, 3);
@@ -360,7 +337,7 @@ static void test_manifest_and_shards(void **state)
 	mkdir(test_path("s1"), 0755);
 	mkdir(test_path("s2"), 0755);
 	snprintf(m, sizeof(m), "# a run\n%s\n\n%s\n", KURZ, LIEF);
-	write_text(test_path("list.txt"), m);
+	test_write_text(test_path("list.txt"), m);
 	assert_int_equal(RUN("render", "--from", test_path("list.txt"), "-o", test_path("m"), "-q"), 0);
 	assert_true(exists(test_path("m/kurz.wav")) && exists(test_path("m/lieferung.wav")));
 	assert_int_equal(count_entries(test_path("m"), 0), 2);
@@ -435,8 +412,8 @@ static void interrupt_batch(int group)
 	copy(KURZ, test_path("a.txt"));
 	copy(LIEF, test_path("c.txt"));
 	mkdir(test_path("out"), 0755);
-	write_text(test_path("out/b.wav"), "old b");
-	write_text(test_path("out/c.wav"), "old c");
+	test_write_text(test_path("out/b.wav"), "old b");
+	test_write_text(test_path("out/c.wav"), "old c");
 	pid = start(NULL, group, (const char *const[]){ "render", test_path("a.txt"), test_path("b.txt"),
 			test_path("c.txt"), "-o", test_path("out"), "--jobs", "1", "-q", NULL });
 	/* wait until a is done (its file appears whole, linked into place), then let b's render

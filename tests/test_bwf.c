@@ -25,30 +25,20 @@ static int teardown(void **state)
 	return test_dir_remove();
 }
 
-static uint32_t le32(const unsigned char *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
+#define le32(p) test_le32((const char *)(p))
 
 /* The body of the first top-level chunk `id` (or the LIST of type `list`), NULL when absent. */
 static const unsigned char *chunk(const unsigned char *b, size_t len, const char *id, const char *list,
 				  uint32_t *size)
 {
-	size_t pos = 12;
+	struct test_chunk v[32];
+	size_t n = test_riff_chunks((const char *)b, len, v, 32);
+	const struct test_chunk *c = test_find_chunk((const char *)b, v, n, id, list);
 
-	assert_true(len >= 12);
-	assert_memory_equal(b, "RIFF", 4);
-	assert_memory_equal(b + 8, "WAVE", 4);
-	while (pos + 8 <= len) {
-		uint32_t sz = le32(b + pos + 4);
-		assert_true(pos + 8 + sz <= len);
-		if (!memcmp(b + pos, id, 4) && (!list || !memcmp(b + pos + 8, list, 4))) {
-			*size = sz;
-			return b + pos + 8;
-		}
-		pos += 8 + sz + (sz & 1);
-	}
-	return NULL;
+	if (!c)
+		return NULL;
+	*size = (uint32_t)c->size;
+	return b + c->off;
 }
 
 /* Every byte of the fixed field is printable ASCII or NUL padding. */
@@ -95,7 +85,7 @@ static void test_bext_cart_ascii_utf8_info(void **state)
 				.orig_date = "2025-02-12", .orig_time = "06:30:00",
 				.out_cue = "schönen Tag noch" };
 	size_t len;
-	uint32_t sz;
+	uint32_t sz = 0;
 	unsigned char *b = write_wav("a.wav", &m, &len);
 	const unsigned char *c;
 	(void)state;
@@ -123,7 +113,7 @@ static void test_defaults_and_cut_id(void **state)
 {
 	struct afile_meta m = { .title = "Nachrichten" };
 	size_t len;
-	uint32_t sz;
+	uint32_t sz = 0;
 	unsigned char *b = write_wav("d.wav", &m, &len), *b2;
 	const unsigned char *c;
 	char id[65];
@@ -162,7 +152,7 @@ static void test_cart_timers(void **state)
 	struct clip outro = { .kind = CLIP_JINGLE, .start = 300000, .frames = 100000 };
 	struct afile_meta m = { .title = "T", .timeline = &tl };
 	size_t len;
-	uint32_t sz;
+	uint32_t sz = 0;
 	unsigned char *b;
 	const unsigned char *c, *t;
 	(void)state;

@@ -43,44 +43,22 @@ struct runenv {
  */
 static int run_env(struct runenv *re, const char *const *args)
 {
-	char errpath[300], outpath[300];
-	const char *av[64];
+	char errpath[300], outpath[300], xdg[700];
+	const char *env[10];
+	struct test_proc p = { .out = outpath, .err = errpath, .epoch = "1767225600", .env = env,
+			       .alarm_s = 120 };   /* a hang (a FIFO read, a stuck player) fails the test */
 	int n = 0, status = 0;
 	pid_t pid;
 
 	snprintf(errpath, sizeof(errpath), "%s/stderr.txt", test_dir);
 	snprintf(outpath, sizeof(outpath), "%s/stdout.txt", test_dir);
-	av[n++] = bin;
-	for (; args[n - 1] && n < 63; n++)
-		av[n] = args[n - 1];
-	av[n] = NULL;
-	pid = fork();
-	if (pid == 0) {
-		int fe = open(errpath, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-		int fo = open(outpath, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-		dup2(fe, 2);
-		dup2(fo, 1);
-		setenv("SOURCE_DATE_EPOCH", "1767225600", 1);
-		setenv("XDG_CONFIG_HOME", test_path("no-config"), 1);
-		for (int i = 0; re && i < 8 && re->env[i]; i++) {
-			const char *eq = strchr(re->env[i], '=');
-			if (eq) {
-				char name[64];
-				snprintf(name, sizeof(name), "%.*s", (int)(eq - re->env[i]), re->env[i]);
-				setenv(name, eq + 1, 1);
-			} else {
-				unsetenv(re->env[i]);
-			}
-		}
-		alarm(120);   /* a hang (a FIFO read, a stuck player) fails the test instead of stopping it */
-		if (re && re->fsize_limit) {
-			struct rlimit rl = { (rlim_t)re->fsize_limit, (rlim_t)re->fsize_limit };
-			setrlimit(RLIMIT_FSIZE, &rl);
-		}
-		execv(bin, (char *const *)av);
-		_exit(127);
-	}
-	assert_true(pid > 0);
+	snprintf(xdg, sizeof(xdg), "XDG_CONFIG_HOME=%s", test_path("no-config"));
+	env[n++] = xdg;
+	for (int i = 0; re && i < 8 && re->env[i]; i++)
+		env[n++] = re->env[i];
+	env[n] = NULL;
+	p.fsize_limit = re ? re->fsize_limit : 0;
+	pid = test_spawn_proc(bin, args, &p);
 	for (;;) {
 		pid_t w = waitpid(pid, &status, re && re->listen_fd >= 0 ? WNOHANG : 0);
 		if (w == pid)
@@ -113,14 +91,6 @@ static int run_env(struct runenv *re, const char *const *args)
 
 #define RUN(...) run_env(NULL, (const char *const[]){ __VA_ARGS__, NULL })
 #define RUN_ENV(re, ...) run_env(re, (const char *const[]){ __VA_ARGS__, NULL })
-
-static void write_text(const char *p, const char *s)
-{
-	FILE *f = fopen(p, "wb");
-	assert_non_null(f);
-	fputs(s, f);
-	fclose(f);
-}
 
 static int exists(const char *p)
 {
@@ -214,7 +184,7 @@ static void test_option_errors(void **state)
 	assert_false(exists(test_path("s.wav")));
 	/* a missing batch directory does not exist; a file is not a directory */
 	USAGE("does not exist", "render", ARTICLE, ARTICLE, "-o", test_path("nowhere"));
-	write_text(test_path("file"), "x");
+	test_write_text(test_path("file"), "x");
 	USAGE("not a directory", "render", ARTICLE, ARTICLE, "-o", test_path("file"));
 	USAGE("unknown command: renderr", "renderr");
 }
@@ -278,7 +248,7 @@ static void test_unused_options_warn(void **state)
 
 static void write_script(const char *path, const char *body)
 {
-	write_text(path, body);
+	test_write_text(path, body);
 	assert_int_equal(chmod(path, 0755), 0);
 }
 
@@ -343,7 +313,7 @@ static const char *write_config(const char *text)
 
 	mkdir(test_path("xdg"), 0755);
 	mkdir(test_path("xdg/sprecher"), 0755);
-	write_text(test_path("xdg/sprecher/config"), text);
+	test_write_text(test_path("xdg/sprecher/config"), text);
 	snprintf(env, sizeof(env), "XDG_CONFIG_HOME=%s", test_path("xdg"));
 	return env;
 }
@@ -391,7 +361,7 @@ static void test_config_defaults(void **state)
 	/* the station voice, unless the article's front matter chooses one */
 	assert_int_equal(RUN_ENV(&re, "script", ARTICLE), 0);
 	assert_non_null(strstr(outbuf, " sprecherin "));
-	write_text(test_path("fm.txt"), "---\nvoice: podcast\n---\nTitel\n\nEin Satz steht hier.\n");
+	test_write_text(test_path("fm.txt"), "---\nvoice: podcast\n---\nTitel\n\nEin Satz steht hier.\n");
 	assert_int_equal(RUN_ENV(&re, "script", test_path("fm.txt")), 0);
 	assert_non_null(strstr(outbuf, " podcast "));
 	assert_null(strstr(outbuf, " sprecherin "));
@@ -465,7 +435,7 @@ static void test_front_matter_keys(void **state)
 
 	(void)state;
 	snprintf(art, sizeof(art), "%s", test_path("fm.txt"));   /* test_path's buffers rotate */
-	write_text(art, "---\ntitle: Kurz\nloudness: podcast\ntalkup: 300\nfarbe: blau\n---\n"
+	test_write_text(art, "---\ntitle: Kurz\nloudness: podcast\ntalkup: 300\nfarbe: blau\n---\n"
 		   "Der Stadtrat hat am Dienstag einen neuen Fahrplan beschlossen.\n");
 	assert_int_equal(RUN("render", art, "-o", test_path("fm.wav")), 0);
 	assert_true(fabs(integrated(test_path("fm.wav")) - -16.0) < 0.6);
@@ -474,7 +444,7 @@ static void test_front_matter_keys(void **state)
 	assert_int_equal(RUN("render", art, "-o", test_path("fm2.wav"), "--loudness", "ebu", "-q"), 0);
 	assert_true(fabs(integrated(test_path("fm2.wav")) - -23.0) < 0.6);
 	/* speed: as --speed, which wins */
-	write_text(art, "---\nspeed: 200%\n---\nDer Stadtrat hat am Dienstag einen neuen Fahrplan beschlossen.\n");
+	test_write_text(art, "---\nspeed: 200%\n---\nDer Stadtrat hat am Dienstag einen neuen Fahrplan beschlossen.\n");
 	{
 		struct test_audio d;
 		sf_count_t fast, normal;
@@ -488,11 +458,11 @@ static void test_front_matter_keys(void **state)
 		free(d.frames);
 		assert_true(fast < normal * 0.75);
 	}
-	write_text(art, "---\nspeed: schnell\n---\nEin Satz steht hier.\n");
+	test_write_text(art, "---\nspeed: schnell\n---\nEin Satz steht hier.\n");
 	assert_int_equal(RUN("script", art), 1);
 	assert_non_null(strstr(errbuf, "fm.txt:2: front matter speed: must be"));
 	/* a bad value names the article's line */
-	write_text(art, "---\ntitle: Kurz\ntalkup: lange\n---\nEin Satz steht hier.\n");
+	test_write_text(art, "---\ntitle: Kurz\ntalkup: lange\n---\nEin Satz steht hier.\n");
 	assert_int_equal(RUN("render", art, "-o", test_path("fm3.wav")), 1);
 	assert_non_null(strstr(errbuf, "fm.txt:3: front matter talkup: must be milliseconds"));
 	assert_false(exists(test_path("fm3.wav")));
@@ -517,8 +487,8 @@ static void test_front_matter_paths(void **state)
 	snprintf(art, sizeof(art), "%s", test_path("art/a.txt"));
 
 	/* inside the article's tree, relative to the article (not to the working directory) */
-	write_text(art, "---\nintro: jingles/in.wav\nvoice: meine.ini\n---\nTitel\n\nEin Satz steht hier.\n");
-	write_text(test_path("art/meine.ini"), "[voice]\nrate = 200\n");
+	test_write_text(art, "---\nintro: jingles/in.wav\nvoice: meine.ini\n---\nTitel\n\nEin Satz steht hier.\n");
+	test_write_text(test_path("art/meine.ini"), "[voice]\nrate = 200\n");
 	assert_int_equal(RUN("render", art, "-o", test_path("ok.wav"), "-q"), 0);
 	assert_int_equal(RUN("script", art), 0);
 	assert_non_null(strstr(outbuf, " meine "));
@@ -526,15 +496,15 @@ static void test_front_matter_paths(void **state)
 	/* outside: ../, absolute, a symbolic link leading out */
 	jingle = test_path("in.wav");
 	snprintf(fm, sizeof(fm), "---\nintro: %s\n---\nEin Satz steht hier.\n", jingle);
-	write_text(art, fm);
+	test_write_text(art, fm);
 	assert_int_equal(RUN("render", art, "-o", test_path("x.wav")), 1);
 	assert_non_null(strstr(errbuf, "a.txt: front matter intro: "));
 	assert_non_null(strstr(errbuf, "outside the article's directory"));
-	write_text(art, "---\noutro: ../in.wav\n---\nEin Satz steht hier.\n");
+	test_write_text(art, "---\noutro: ../in.wav\n---\nEin Satz steht hier.\n");
 	assert_int_equal(RUN("render", art, "-o", test_path("x.wav")), 1);
 	assert_non_null(strstr(errbuf, "front matter outro: ../in.wav: outside"));
 	assert_int_equal(symlink("../in.wav", test_path("art/link.wav")), 0);
-	write_text(art, "---\nstinger: link.wav\n---\nEin Satz steht hier.\n\nNoch ein Satz.\n");
+	test_write_text(art, "---\nstinger: link.wav\n---\nEin Satz steht hier.\n\nNoch ein Satz.\n");
 	assert_int_equal(RUN("render", art, "-o", test_path("x.wav")), 1);
 	assert_non_null(strstr(errbuf, "outside"));
 	assert_false(exists(test_path("x.wav")));
@@ -543,20 +513,20 @@ static void test_front_matter_paths(void **state)
 
 	/* a FIFO is refused at once, not read forever */
 	assert_int_equal(mkfifo(test_path("art/jingles/fifo.wav"), 0600), 0);
-	write_text(art, "---\nintro: jingles/fifo.wav\n---\nEin Satz steht hier.\n");
+	test_write_text(art, "---\nintro: jingles/fifo.wav\n---\nEin Satz steht hier.\n");
 	assert_int_equal(RUN("render", art, "-o", test_path("x2.wav")), 1);
 	assert_non_null(strstr(errbuf, "jingles/fifo.wav: not a regular file"));
 
 	/* a voice file outside: refused; trusted, its content is still not echoed */
-	write_text(test_path("secret.ini"), "geheim:x:0:0:Kennwort\n");
-	write_text(art, "---\nvoice: ../secret.ini\n---\nEin Satz steht hier.\n");
+	test_write_text(test_path("secret.ini"), "geheim:x:0:0:Kennwort\n");
+	test_write_text(art, "---\nvoice: ../secret.ini\n---\nEin Satz steht hier.\n");
 	assert_int_equal(RUN_ENV(&re, "script", art), 1);
 	assert_non_null(strstr(errbuf, "front matter voice: ../secret.ini: outside"));
 	assert_int_equal(RUN_ENV(&re, "script", art, "--trust-front-matter"), 1);
 	assert_non_null(strstr(errbuf, "not a voice preset"));
 	assert_null(strstr(errbuf, "geheim"));
 	/* a preset name is looked up among the presets, as before */
-	write_text(art, "---\nvoice: sprecherin\n---\nEin Satz steht hier.\n");
+	test_write_text(art, "---\nvoice: sprecherin\n---\nEin Satz steht hier.\n");
 	assert_int_equal(RUN("script", art), 0);
 }
 

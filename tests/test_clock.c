@@ -189,6 +189,54 @@ static void test_speech_fades(void **state)
 	timeline_release(&tl);
 }
 
+/* clock_clip_at applies the clip rules at any start: what clock_place gives, plus ducking speech */
+static void test_clip_at(void **state)
+{
+	struct clock_opts o = opts48;
+	struct clip s = speech(96000, 2), j = jingle(48000, -3.0);
+	struct clip b = { .kind = CLIP_BED, .frames = 480000, .fade_in = 9600 };
+	struct clip q = { .kind = CLIP_SILENCE, .frames = 4800 };
+	struct clip k;
+	struct timeline tl;
+	struct clock c;
+
+	(void)state;
+	o.speech_fade_in_ms = CLOCK_SPEECH_FADE_IN_MS;
+	o.speech_fade_out_ms = CLOCK_SPEECH_FADE_OUT_MS;
+	k = clock_clip_at(&o, &s, 12345);
+	assert_int_equal(k.start, 12345);
+	assert_int_equal(k.layer, LAYER_SPEECH);
+	assert_int_equal(k.fade_in, CLOCK_SPEECH_FADE_IN_MS * 48);
+	assert_int_equal(k.fade_out, CLOCK_SPEECH_FADE_OUT_MS * 48);
+	assert_int_equal(k.ducks, 1);
+	assert_int_equal(k.segment, 2);
+	timeline_init(&tl, 48000);
+	clock_init(&c, &o, &tl);
+	c.cursor = 12345;
+	{
+		const struct clip *t = clock_place(&c, &s);
+		assert_int_equal(t->start, k.start);
+		assert_int_equal(t->layer, k.layer);
+		assert_int_equal(t->fade_in, k.fade_in);
+		assert_int_equal(t->fade_out, k.fade_out);
+		assert_int_equal(t->ducks, k.ducks);
+	}
+	timeline_release(&tl);
+	k = clock_clip_at(&o, &j, 7);
+	assert_int_equal(k.layer, LAYER_JINGLE);
+	assert_int_equal(k.fade_in, 480);
+	assert_int_equal(k.fade_out, 1440);
+	assert_int_equal(k.ducks, 0);
+	k = clock_clip_at(&o, &b, 0);
+	assert_int_equal(k.layer, LAYER_BED);
+	assert_int_equal(k.fade_in, 9600);
+	assert_int_equal(k.ducks, 0);
+	k = clock_clip_at(&o, &q, 99);
+	assert_int_equal(k.layer, LAYER_SPEECH);
+	assert_int_equal(k.fade_in + k.fade_out + (uint64_t)k.ducks, 0);
+	assert_int_equal(clock_ms_to_frames(-5, 48000), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -198,6 +246,7 @@ int main(void)
 		cmocka_unit_test(test_stinger_and_zero_pause),
 		cmocka_unit_test(test_preset_clock),
 		cmocka_unit_test(test_speech_fades),
+		cmocka_unit_test(test_clip_at),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

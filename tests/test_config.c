@@ -8,15 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static void write_file(const char *p, const char *s, size_t n)
-{
-	FILE *f = fopen(p, "wb");
-	assert_non_null(f);
-	fwrite(s, 1, n, f);
-	fclose(f);
-}
-
-#define WRITE(p, lit) write_file((p), (lit), sizeof(lit) - 1)
+#define WRITE(p, lit) test_write_file((p), (lit), sizeof(lit) - 1)
 
 static void test_entries(void **state)
 {
@@ -49,7 +41,7 @@ static void test_entries(void **state)
 		int k = snprintf(text, sizeof(text), "[render]\nartist = ");
 		memset(text + k, 'a', 600);
 		snprintf(text + k + 600, sizeof(text) - (size_t)k - 600, "\nvoice = x\n");
-		write_file(p, text, strlen(text));
+		test_write_text(p, text);
 		config_init(&c);
 		assert_int_equal(config_load(p, &c, &e), -1);
 		assert_non_null(strstr(e.msg, "config:2: line longer than"));
@@ -69,7 +61,7 @@ static void expect_error(const char *text, size_t n, const char *what)
 	struct err e;
 	const char *p = test_path("config");
 
-	write_file(p, text, n);
+	test_write_file(p, text, n);
 	config_init(&c);
 	assert_int_equal(config_load(p, &c, &e), -1);
 	if (!strstr(e.msg, what) || strncmp(e.msg, p, strlen(p))) {

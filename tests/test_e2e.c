@@ -47,14 +47,6 @@ static int exists(const char *p)
 	return stat(p, &st) == 0;
 }
 
-static void write_text(const char *p, const char *s)
-{
-	FILE *f = fopen(p, "wb");
-	assert_non_null(f);
-	fputs(s, f);
-	fclose(f);
-}
-
 /* No temporary files of ours left in the directory. */
 static void assert_no_temp(const char *dir)
 {
@@ -354,7 +346,7 @@ static void check_failure(const char *what, const char *expect, const char *cons
 	int rc;
 
 	if (out)
-		write_text(out, "OLD CONTENT");
+		test_write_text(out, "OLD CONTENT");
 	rc = run_to(NULL, args);
 	if (rc == 0)
 		fail_msg("%s: exit status 0", what);
@@ -410,7 +402,7 @@ static void test_bad_jingles_and_outputs(void **state)
 	mkdir(dirout, 0755);
 	check_failure("output is a directory", "ein-ordner.wav",
 		      (const char *const[]){ "render", ARTICLE, "-o", dirout, NULL }, NULL);
-	write_text(blocker, "x");
+	test_write_text(blocker, "x");
 	check_failure("unwritable directory", "datei/out.wav",
 		      (const char *const[]){ "render", ARTICLE, "-o", test_path("datei/out.wav"), NULL }, NULL);
 	check_failure("unknown voice", "gibtsnicht",
@@ -483,7 +475,7 @@ static void test_foreign_one_voice(void **state)
 	snprintf(art, sizeof art, "%s/fremd.txt", test_dir);
 	snprintf(scr, sizeof scr, "%s/fremd.script", test_dir);
 	snprintf(wav, sizeof wav, "%s/fremd.wav", test_dir);
-	write_text(art, "Neues Team\n\nAyşe Şahin leitet das Bürgerservice-Team.\n");
+	test_write_text(art, "Neues Team\n\nAyşe Şahin leitet das Bürgerservice-Team.\n");
 	assert_int_equal(run_to(scr, (const char *const[]){ "script", art, NULL }), 0);
 	char *out = test_slurp(scr, NULL);
 	assert_non_null(strstr(out, "[['aISE]] [['SA:hIn]] leitet das Bürgerservice-[[t'i:m]]."));

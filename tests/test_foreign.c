@@ -61,6 +61,26 @@ static void test_languages(void **state)
 		/* an onset German lacks: eSpeak would spell the word, the letter rules read it */
 		{ "Tbilisi", FL_UK }, { "Tkachenko", FL_UK }, { "Pflege", FL_DE }, { "Psychologe", FL_DE },
 		{ "Zbigniew", FL_PL }, { "Schwerin", FL_DE },
+		/* French by letters and by spelling, also in the German list ("Bordeaux") */
+		{ "François", FL_FR }, { "Mélenchon", FL_FR }, { "Citroën", FL_FR }, { "Hermès", FL_FR },
+		{ "Juliette", FL_FR }, { "Renault", FL_FR }, { "Bordeaux", FL_FR }, { "Marseille", FL_FR },
+		{ "Toilette", FL_DE }, { "Medaille", FL_DE }, { "Gülçin", FL_TR }, { "Koç", FL_TR },
+		/* Turkish with ö/ü only, by shape; German names with ö/ü stay German */
+		{ "Öztürk", FL_TR }, { "Özdemir", FL_TR }, { "Ümit", FL_TR }, { "Yücel", FL_TR },
+		{ "Jürgen", FL_DE }, { "Söder", FL_DE }, { "Röttgen", FL_DE }, { "Köln", FL_DE }, { "Wüst", FL_DE },
+		/* Vietnamese: its letters, one syllable with a grave/tilde/circumflex, or "Nguyen", "Minh" */
+		{ "Nguyễn", FL_VI }, { "Trọng", FL_VI }, { "Hà", FL_VI }, { "Võ", FL_VI }, { "Lâm", FL_VI },
+		{ "Nguyen", FL_VI }, { "Minh", FL_VI }, { "Ngozi", FL_UK }, { "Città", FL_FR },
+		/* Spanish accents; Czech "-ová" and onsets; a lone Polish "ó" beside w, k, j */
+		{ "Almodóvar", FL_ES }, { "Sofía", FL_ES }, { "Muñoz", FL_ES }, { "Siniaková", FL_CS },
+		{ "Mladá", FL_CS }, { "Wójcik", FL_PL }, { "Górski", FL_PL },
+		/* Polish "si"+vowel with a Polish ending; Latin "-sion" and Italian names are not */
+		{ "Jasionka", FL_PL }, { "Fabiola", FL_DE },
+		/* pinyin: splits whole and has a mark; "Quentin" splits only with a bare "en" inside */
+		{ "Chuanfu", FL_ZH }, { "Xiaoping", FL_ZH }, { "Zhang", FL_ZH }, { "Guangzhou", FL_ZH },
+		{ "Quentin", FL_DE },
+		/* a common English word before the Polish shape ("cie") */
+		{ "Science", FL_EN },
 		{ "Krankenhaus", FL_DE }, { "Bundesregierung", FL_DE }, { "Müller", FL_DE }, { "Schmidt", FL_DE },
 		{ "Berlin", FL_DE }, { "Merz", FL_DE }, { "Habeck", FL_DE }, { "Media", FL_DE }, { "Herzog", FL_DE },
 	};
@@ -102,15 +122,42 @@ static void test_respelling(void **state)
 	respell(FL_UK, "Oleksandr", "OlEk'sandr");
 	respell(FL_UK, "Hryzenko", "hrI'tsEnkO");
 	respell(FL_UK, "Hryhorij", "hrI'ho:ri:");
+	/* Turkish ö/ü: z voiced, first syllable */
+	respell(FL_TR, "Öztürk", "'Wztyrk");
+	respell(FL_TR, "Yücel", "'jy:dZEl");
+	/* Polish "si"/"ci"/"zi" and "i" before a vowel: one soft consonant, no extra syllable */
+	respell(FL_PL, "Jasionka", "ja'SOnka");
+	respell(FL_PL, "Świątek", "'SvjOntEk");
+	respell(FL_PL, "Wójcik", "'vUjtSIk");
+	/* Vietnamese: tones dropped, every written syllable stressed, "nh" final as n */
+	respell(FL_VI, "Nguyễn", "'Nu:jEn");
+	respell(FL_VI, "Trọng", "'tSON");
+	respell(FL_VI, "Minh", "'mIn");
+	respell(FL_VI, "Đà", "'dA:");
+	/* Spanish: stress where the accent is, else by the final letter; z, c(e/i) as s, j as ch */
+	respell(FL_ES, "Almodóvar", "almo'do:bar");
+	respell(FL_ES, "Sofía", "so'fi:a");
+	respell(FL_ES, "Muñoz", "mu'njos");
+	respell(FL_ES, "Peña", "'pe:nja");
+	/* pinyin: zh dsch, x sch, q tsch, uan after j/q/x as "üen" */
+	respell(FL_ZH, "Xiaoping", "'SjaU,pIN");
+	respell(FL_ZH, "Zhang", "'dZaN");
+	respell(FL_ZH, "Chuanfu", "'tSwan,fu:");
+	respell(FL_ZH, "Quanzhou", "'tSyEn,dZo:");
 	struct sb out;
 	sb_init(&out);
 	/* found by the fuzzer: a run of liquids must not outgrow the unit array */
-	for (int l = FL_TR; l < FL__COUNT; l++) {
+	for (int l = FL_TR; l < FL_ZH; l++) {
 		sb_reset(&out);
 		assert_int_equal(foreign_respell((enum flang)l, "lllllllllllllrrrrrrrrrrrUng", 27, &out), 0);
 	}
 	sb_reset(&out);
+	/* not pinyin: nothing */
+	assert_int_equal(foreign_respell(FL_ZH, "lllllllllllllrrrrrrrrrrrUng", 27, &out), -1);
+	assert_int_equal(foreign_respell(FL_ZH, "Quentin", 7, &out), -1);
+	assert_int_equal(out.len, 0);
 	assert_int_equal(foreign_respell(FL_DE, "Haus", 4, &out), -1);
+	assert_int_equal(foreign_respell(FL_FR, "Bordeaux", 8, &out), -1);
 	assert_int_equal(out.len, 0);
 	sb_release(&out);
 }
@@ -135,10 +182,36 @@ static void test_english_mapping(void **state)
 	sb_release(&out);
 }
 
+static void map_fr(const char *in, const char *want)
+{
+	struct sb out;
+	sb_init(&out);
+	foreign_map_french(in, strlen(in), &out);
+	if (strcmp(out.buf, want))
+		fail_msg("%s: %s, expected %s", in, out.buf, want);
+	sb_release(&out);
+}
+
+static void test_french_mapping(void **state)
+{
+	(void)state;
+	/* eSpeak's French "François", "Bordeaux", "Inter", "Richelieu", "Montagne", "Hollande" */
+	map_fr("frA~sw'a", "fRA~sw'A:");
+	map_fr("bOrd'o", "bORd'o:");
+	map_fr("E~t'Er", "W~t'ER");
+	map_fr("riSli'Y", "RiSli'Y:");
+	map_fr("mO~t'an^", "mO~t'anj");
+	map_fr("_|Ol'A~d", "Ol'A~d");
+	/* only the stressed vowel is long: "melA~S'O~" keeps its unstressed "e" */
+	map_fr("melA~S'O~", "melA~S'O~");
+}
+
 static int phonemizer(void *ctx, const char *voice, const char *text, struct sb *out)
 {
 	return synth_lang_phonemes(ctx, voice, text, out);
 }
+
+static void french_and_vietnamese(struct synth *s);
 
 /* The whole path with the real eSpeak NG: one German voice, no language switch, the intended phonemes. */
 static void test_one_voice(void **state)
@@ -191,7 +264,56 @@ static void test_one_voice(void **state)
 	sb_release(&ph);
 	verb_release(&v);
 	lex_free(lx);
+	/* one eSpeak NG per process: the French and Vietnamese checks share it */
+	french_and_vietnamese(s);
 	synth_free(s);
+}
+
+/*
+ * French names through eSpeak's own French dictionary, Vietnamese with its letters, a Turkish
+ * name with Ö, and hyphen parts decided one by one: all in the German voice, no switch.
+ */
+static void french_and_vietnamese(struct synth *s)
+{
+	struct lexicon *lx = lex_new();
+	lex_set_phonemizer(lx, phonemizer, s);
+	struct verb_opts vo = { .lex = lx };
+	struct verbalized v;
+	verb_init(&v);
+	const char *in = "François Mélenchon traf Nguyễn Văn Minh und Mesut Öztürk in Bordeaux, "
+			 "danach flog er über Rzeszów-Jasionka.";
+	verb_sentence(in, strlen(in), &vo, &v, NULL);
+	static const char *const want[] = {
+		"[[fRA~sw'A:]]", "[[melA~S'O~]]", "[['Nu:jEn]]", "[['mIn]]", "[['Wztyrk]]", "[[bORd'o:]]",
+		"[['ZESUf]]-[[ja'SOnka]]",
+	};
+	for (size_t i = 0; i < ARRAY_LEN(want); i++)
+		if (!strstr(v.spoken.buf, want[i]))
+			fail_msg("%s not in \"%s\"", want[i], v.spoken.buf);
+	/* "Nguyễn" is one word now: no letter of it is left for eSpeak to spell */
+	assert_null(strstr(v.spoken.buf, "Nguy"));
+	/* eSpeak's German voice keeps every inline phoneme: no "(fr)" switch, nasal as W~/A~/O~ */
+	struct sb ph;
+	sb_init(&ph);
+	char path[] = "/tmp/sprecher-fx-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, v.spoken.buf, v.spoken.len), (ssize_t)v.spoken.len);
+	close(fd);
+	char cmd[256], line[4096];
+	snprintf(cmd, sizeof cmd, "espeak-ng -q -x -v de -f %s", path);
+	FILE *p = popen(cmd, "r");
+	assert_non_null(p);
+	while (fgets(line, sizeof line, p))
+		sb_adds(&ph, line);
+	assert_int_equal(pclose(p), 0);
+	unlink(path);
+	assert_null(strchr(ph.buf, '('));
+	if (!strstr(ph.buf, "A~sw'A:") || !strstr(ph.buf, "N'u:jEn") || !strstr(ph.buf, "'Wztyrk"))
+		fail_msg("eSpeak: %s", ph.buf);
+	sb_release(&ph);
+	verb_release(&v);
+	lex_free(lx);
 }
 
 int main(void)
@@ -201,6 +323,7 @@ int main(void)
 		cmocka_unit_test(test_languages),
 		cmocka_unit_test(test_respelling),
 		cmocka_unit_test(test_english_mapping),
+		cmocka_unit_test(test_french_mapping),
 		cmocka_unit_test(test_one_voice),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -7,16 +7,10 @@
 
 #include "lexicon.h"
 
-/* Writes `text` to a new temporary file; returns its malloc'd path. */
+/* Writes `text` to a new temporary file; returns its malloc'd path (test_tmpfile_free). */
 static char *tmpfile_with(const char *text)
 {
-	char *path = xstrdup("/tmp/sprecher-lex-XXXXXX");
-	int fd = mkstemp(path);
-	assert_true(fd >= 0);
-	size_t n = strlen(text);
-	assert_int_equal(write(fd, text, n), (ssize_t)n);
-	close(fd);
-	return path;
+	return test_tmpfile(text, strlen(text));
 }
 
 static void test_add_lookup(void **state)
@@ -70,10 +64,8 @@ static void test_load(void **state)
 	assert_int_equal(lex_load(lx, b, &e), 0);
 	assert_string_equal(lex_lookup(lx, "blorp", 5), "Blorp");
 	lex_free(lx);
-	unlink(a);
-	unlink(b);
-	free(a);
-	free(b);
+	test_tmpfile_free(a);
+	test_tmpfile_free(b);
 }
 
 static void expect_bad(const char *text, size_t line, const char *reason)
@@ -83,14 +75,11 @@ static void expect_bad(const char *text, size_t line, const char *reason)
 	struct lexicon *lx = lex_new();
 	lex_add(lx, "Alt", "alt");
 	assert_int_equal(lex_load(lx, p, &e), -1);
-	char want[512];
-	snprintf(want, sizeof want, "%s:%zu: %s", p, line, reason);
-	assert_string_equal(e.msg, want);
+	test_error_at(e.msg, p, (long)line, reason);
 	/* nothing of a bad file is kept */
 	assert_int_equal(lex_size(lx), 1);
 	lex_free(lx);
-	unlink(p);
-	free(p);
+	test_tmpfile_free(p);
 }
 
 static void test_bad_lines(void **state)
@@ -115,19 +104,13 @@ static void test_nul_brackets_cap(void **state)
 {
 	(void)state;
 	struct err e;
-	char path[] = "/tmp/sprecher-lex-XXXXXX";
-	int fd = mkstemp(path);
-	assert_true(fd >= 0);
 	static const char nul[] = "Genf\t[[[\0G]]\n";
-	assert_int_equal(write(fd, nul, sizeof nul - 1), (ssize_t)(sizeof nul - 1));
-	close(fd);
+	char *path = test_tmpfile(nul, sizeof nul - 1);
 	struct lexicon *lx = lex_new();
 	assert_int_equal(lex_load(lx, path, &e), -1);
-	char want[256];
-	snprintf(want, sizeof want, "%s:1: NUL byte in line", path);
-	assert_string_equal(e.msg, want);
+	test_error_at(e.msg, path, 1, "NUL byte in line");
 	lex_free(lx);
-	unlink(path);
+	test_tmpfile_free(path);
 	expect_bad("a\t[[[ab]]\n", 1, "unbalanced [[ ]] in replacement");
 	expect_bad("a\t[[a]b]]\n", 1, "unbalanced [[ ]] in replacement");
 	expect_bad("a\tb]]\n", 1, "unbalanced [[ ]] in replacement");
@@ -150,8 +133,7 @@ static void test_nul_brackets_cap(void **state)
 	assert_non_null(strstr(w.v[0], ":2: replacement of 2000 bytes cut"));
 	warns_release(&w);
 	lex_free(lx);
-	unlink(p);
-	free(p);
+	test_tmpfile_free(p);
 	sb_release(&t);
 }
 

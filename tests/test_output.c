@@ -9,7 +9,6 @@
 
 #include <ebur128.h>
 #include <math.h>
-#include <dirent.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -100,20 +99,17 @@ static void test_bad_dates(void **state)
 /* The value of the fixed field `off` (len bytes) in the bext or cart chunk of a WAV file. */
 static void chunk_field(const char *path, const char *id, size_t off, size_t len, char *out)
 {
-	size_t n, pos = 12;
+	struct test_chunk v[32];
+	size_t n;
 	char *b = test_slurp(path, &n);
+	const struct test_chunk *c;
 
 	assert_non_null(b);
+	c = test_find_chunk(b, v, test_riff_chunks(b, n, v, 32), id, NULL);
 	out[0] = '\0';
-	while (pos + 8 <= n) {
-		uint32_t sz = (uint32_t)(unsigned char)b[pos + 4] | (uint32_t)(unsigned char)b[pos + 5] << 8 |
-			      (uint32_t)(unsigned char)b[pos + 6] << 16 | (uint32_t)(unsigned char)b[pos + 7] << 24;
-		if (!memcmp(b + pos, id, 4)) {
-			memcpy(out, b + pos + 8 + off, len);
-			out[len] = '\0';
-			break;
-		}
-		pos += 8 + sz + (sz & 1);
+	if (c) {
+		memcpy(out, b + c->off + off, len);
+		out[len] = '\0';
 	}
 	free(b);
 }
@@ -299,18 +295,7 @@ static void test_mono_loudness(void **state)
 }
 
 /* Entries of test_dir whose name starts with a dot (temporary files), besides . and .. */
-static int hidden_entries(void)
-{
-	DIR *d = opendir(test_dir);
-	struct dirent *de;
-	int n = 0;
-
-	while ((de = readdir(d)))
-		if (de->d_name[0] == '.' && strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
-			n++;
-	closedir(d);
-	return n;
-}
+#define hidden_entries() test_hidden_entries(test_dir)
 
 /* A file size limit (ulimit -f) is a clean one-line error, not a kill; the old output stays. */
 static void test_file_size_limit(void **state)

@@ -8,15 +8,10 @@
 #include "util.h"
 #include "rundown.h"
 
+/* Writes `text` to test_dir/name; returns the path (test_path's buffer). */
 static const char *write_file(const char *name, const char *text)
 {
-	const char *p = test_path(name);
-	FILE *f = fopen(p, "w");
-
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-	return p;
+	return test_write_text(test_path(name), text);
 }
 
 static int setup(void **state)
@@ -164,13 +159,9 @@ static void expect_error(const char *text, int line, const char *what)
 	struct rundown rd;
 	struct err e = { { 0 } };
 	const char *p = write_file("bad.rundown", text);
-	char prefix[512];
 
 	assert_int_equal(rundown_load(p, &rd, &e), -1);
-	snprintf(prefix, sizeof prefix, "%s:%d: ", p, line);
-	if (strncmp(e.msg, prefix, strlen(prefix)) || !strstr(e.msg, what))
-		fail_msg("got '%s', want '%s...%s'", e.msg, prefix, what);
-	assert_null(strchr(e.msg, '\n'));
+	test_error_at(e.msg, p, line, what);
 	rundown_release(&rd);
 }
 

@@ -37,11 +37,7 @@ static int run(const char *out, const char *const *args)
 
 static void write_text(const char *name, const char *text)
 {
-	FILE *f = fopen(test_path(name), "w");
-
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
+	test_write_text(test_path(name), text);
 }
 
 /* A WAV of `seconds` at `rate` with `ch` channels; fn(frame, channel) gives each value. */
@@ -721,6 +717,38 @@ static void test_script_and_one_item(void **state)
 	free(d.frames);
 }
 
+/*
+ * The clip rules are one (clock.h): an article rendered alone and the same
+ * article as the only item of a show are the same clips (speech edge fades,
+ * pauses, layers), so after the same mastering their samples are equal.
+ */
+static void test_article_alone_and_in_a_show(void **state)
+{
+	char *text = test_slurp(TESTS_DIR "/data/kurz.txt", NULL);
+	const char *alone[] = { "render", test_path("kurz.txt"), "--no-jingles", "-q", "-o",
+				test_path("alone.wav"), NULL };
+	const char *item[] = { "render", test_path("one.rundown"), "-q", "-o", test_path("item.wav"),
+			       NULL };
+	struct test_audio a, b;
+
+	(void)state;
+	assert_non_null(text);
+	write_text("kurz.txt", text);
+	free(text);
+	write_text("one.rundown", "[show]\ntitle = Eins\n[meldung]\nkind = article\nfile = kurz.txt\n");
+	if (run(NULL, alone) != 0 || run(NULL, item) != 0)
+		fail_msg("render failed: %s", errbuf);
+	test_decode(test_path("alone.wav"), &a);
+	test_decode(test_path("item.wav"), &b);
+	assert_true(a.n > RATE);
+	assert_int_equal(a.n, b.n);
+	assert_int_equal(a.info.channels, b.info.channels);
+	if (memcmp(a.frames, b.frames, sizeof(float) * (size_t)(a.n * a.info.channels)) != 0)
+		fail_msg("the article alone and as a show item differ in their samples");
+	free(a.frames);
+	free(b.frames);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -736,6 +764,7 @@ int main(void)
 		cmocka_unit_test(test_fit_out_of_reach),
 		cmocka_unit_test(test_bad_rundowns),
 		cmocka_unit_test(test_script_and_one_item),
+		cmocka_unit_test(test_article_alone_and_in_a_show),
 	};
 	return cmocka_run_group_tests_name("show", tests, setup, teardown);
 }

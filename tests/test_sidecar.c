@@ -652,7 +652,7 @@ static void test_chapters_ffmetadata(void **state)
 	(void)state;
 	programme(&tl);
 	assert_int_equal(sidecar_chapters(path_in("chapters.txt"), &tl, "Neue Brücke für Tal=Dorf; #1",
-					  "a.wav", &e), 0);
+					  "a.wav", NULL, &e), 0);
 	s = slurp(path_in("chapters.txt"));
 	assert_string_equal(s,
 		";FFMETADATA1\ntitle=Neue Brücke für Tal\\=Dorf\\; \\#1\n"
@@ -672,7 +672,7 @@ static void test_chapters_cue(void **state)
 	programme(&tl);
 	/* 7 s + 1/75 s - 1 frame: rounds to 00:07:01 */
 	tl.clips[6].start = 336000 + 640 - 1;
-	assert_int_equal(sidecar_chapters(path_in("a.cue"), &tl, "Brücke", "a \"b\".wav", &e), 0);
+	assert_int_equal(sidecar_chapters(path_in("a.cue"), &tl, "Brücke", "a \"b\".wav", NULL, &e), 0);
 	s = slurp(path_in("a.cue"));
 	assert_string_equal(s,
 		"TITLE \"Brücke\"\n"
@@ -693,20 +693,57 @@ static void test_chapters_long(void **state)
 	timeline_init(&tl, 44100);
 	add_speech(&tl, 0, 44100, 1, ROLE_HEADING, "Anfang", NULL, 0);
 	add_speech(&tl, 44100ULL * 3725 + 44100 / 2, 44100, 2, ROLE_HEADING, "Später", NULL, 0);
-	assert_int_equal(sidecar_chapters(path_in("b.cue"), &tl, NULL, "b.mp3", &e), 0);
+	assert_int_equal(sidecar_chapters(path_in("b.cue"), &tl, NULL, "b.mp3", NULL, &e), 0);
 	s = slurp(path_in("b.cue"));
 	assert_string_equal(s,
 		"FILE \"b.mp3\" MP3\n"
 		"  TRACK 01 AUDIO\n    TITLE \"Anfang\"\n    INDEX 01 00:00:00\n"
 		"  TRACK 02 AUDIO\n    TITLE \"Später\"\n    INDEX 01 62:05:38\n");
 	free(s);
-	assert_int_equal(sidecar_chapters(path_in("b.ffmeta"), &tl, NULL, "b.mp3", &e), 0);
+	assert_int_equal(sidecar_chapters(path_in("b.ffmeta"), &tl, NULL, "b.mp3", NULL, &e), 0);
 	s = slurp(path_in("b.ffmeta"));
 	assert_string_equal(s,
 		";FFMETADATA1\n"
 		"\n[CHAPTER]\nTIMEBASE=1/44100\nSTART=0\nEND=164294550\ntitle=Anfang\n"
 		"\n[CHAPTER]\nTIMEBASE=1/44100\nSTART=164294550\nEND=164338650\ntitle=Später\n");
 	free(s);
+	timeline_release(&tl);
+}
+
+/* More than 99 headings: at most 99 tracks; the rest are index points of track 99, warned. */
+static void test_chapters_cue_many(void **state)
+{
+	struct timeline tl;
+	struct warns w;
+	struct err e;
+	char *s, *p, title[32];
+	int tracks = 0, idx = 0, rems = 0;
+	(void)state;
+	timeline_init(&tl, RATE);
+	warns_init(&w);
+	for (int i = 0; i < 120; i++) {
+		snprintf(title, sizeof(title), "Teil %d", i + 1);
+		add_speech(&tl, (uint64_t)i * 48000, 48000, i + 1, ROLE_HEADING, title, NULL, 0);
+	}
+	assert_int_equal(sidecar_chapters(path_in("m.cue"), &tl, NULL, "m.wav", &w, &e), 0);
+	s = slurp(path_in("m.cue"));
+	for (p = s; (p = strstr(p, "TRACK ")); p++)
+		tracks++;
+	for (p = s; (p = strstr(p, "INDEX ")); p++)
+		idx++;
+	for (p = s; (p = strstr(p, "REM CHAPTER ")); p++)
+		rems++;
+	assert_int_equal(tracks, 99);
+	assert_int_equal(idx, 120);
+	assert_int_equal(rems, 21);
+	assert_non_null(strstr(s, "  TRACK 99 AUDIO\n    TITLE \"Teil 99\"\n    INDEX 01 01:38:00\n"
+				  "    REM CHAPTER \"Teil 100\"\n    INDEX 02 01:39:00\n"));
+	assert_non_null(strstr(s, "    INDEX 22 01:59:00\n"));
+	assert_null(strstr(s, "TRACK 100"));
+	assert_int_equal(w.n, 1);
+	assert_non_null(strstr(w.v[0], "m.cue: 120 chapters, a CUE sheet holds 99 tracks"));
+	free(s);
+	warns_release(&w);
 	timeline_release(&tl);
 }
 
@@ -740,7 +777,7 @@ static void test_atomic_errors(void **state)
 	assert_string_equal(e.msg, msg);
 	assert_int_equal(sidecar_timeline(path_in("nope/t.json"), &tl, "x", &e), -1);
 	assert_int_equal(sidecar_labels(path_in("nope/l.txt"), &tl, &e), -1);
-	assert_int_equal(sidecar_chapters(path_in("nope/c.cue"), &tl, "x", "a.wav", &e), -1);
+	assert_int_equal(sidecar_chapters(path_in("nope/c.cue"), &tl, "x", "a.wav", NULL, &e), -1);
 
 	/* the target is a non-empty directory: rename fails, it stays, no temp file is left */
 	snprintf(sub, sizeof(sub), "%s", path_in("sub"));
@@ -799,6 +836,7 @@ int main(void)
 		cmocka_unit_test(test_chapters_ffmetadata),
 		cmocka_unit_test(test_chapters_cue),
 		cmocka_unit_test(test_chapters_long),
+		cmocka_unit_test(test_chapters_cue_many),
 		cmocka_unit_test(test_atomic_errors),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
