@@ -250,10 +250,10 @@ static void test_rundown_batches(void **state)
 	snprintf(rb, sizeof(rb), "%s/spaetausgabe.rundown", test_dir);
 	snprintf(text, sizeof(text), "[show]\ntitle = Frühausgabe\n[gruss]\nkind = text\n"
 		 "text = Guten Morgen, hier sind die Meldungen.\n[meldung]\nkind = article\nfile = %s\n", lief);
-	write_text(ra, text);
+	test_write_text(ra, text);
 	snprintf(text, sizeof(text), "[show]\ntitle = Spätausgabe\n[meldung]\nkind = article\nfile = %s\n"
 		 "[gruss]\nkind = text\ntext = Das waren die Meldungen. Gute Nacht.\n", kurz);
-	write_text(rb, text);
+	test_write_text(rb, text);
 	assert_int_equal(RUN("render", ra, "-o", test_path("single/fruehausgabe.wav"), "-q"), 0);
 	assert_int_equal(RUN("render", rb, "-o", test_path("single/spaetausgabe.wav"), "-q"), 0);
 	assert_int_equal(RUN("render", KURZ, "-o", test_path("single/kurz.wav"), "-q"), 0);
