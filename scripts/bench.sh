@@ -26,11 +26,12 @@ make_article() {
 	} > "$out"
 }
 
-# Runs a command under /usr/bin/time; sets WALL (s) and RSS (MB).
+# Runs a command under /usr/bin/time; sets WALL (s), CPU (user + system, s) and RSS (MB).
 timed() {
-	local log=$W/time.log
-	/usr/bin/time -f '%e %M' -o "$log" "$@"
-	read -r WALL RSS < "$log"
+	local log=$W/time.log u s
+	/usr/bin/time -f '%e %M %U %S' -o "$log" "$@"
+	read -r WALL RSS u s < "$log"
+	CPU=$(awk -v u="$u" -v s="$s" 'BEGIN { printf "%.2f", u + s }')
 	RSS=$(awk -v k="$RSS" 'BEGIN { printf "%.1f", k / 1024 }')
 }
 
@@ -143,41 +144,57 @@ bench_show "$W/long-show.rundown" "show: 5 x items, bed"
 # single process, i.e. one worker. Then the 30-minute article cold (no cache),
 # cold into an empty cache, and re-rendered after one paragraph was edited.
 bench_batch() {
-	local dir=$W/batch j1 j2 rss1 rss2
+	local dir=$W/batch j1 j2 c1 c2 rss1 rss2
 	rm -rf "$dir"; mkdir -p "$dir/in" "$dir/j1" "$dir/j2"
 	for ((i = 1; i <= 20; i++)); do
 		if ((i % 2)); then cp examples/nachrichten.txt "$dir/in/folge$i.txt"
 		else cp examples/stadtrat.md "$dir/in/folge$i.md"; fi
 	done
 	timed "$BIN" render "$dir"/in/* -o "$dir/j1" --jobs 1 -q --no-cache
-	j1=$WALL; rss1=$RSS
+	j1=$WALL; c1=$CPU; rss1=$RSS
 	timed "$BIN" render "$dir"/in/* -o "$dir/j2" --jobs 2 -q --no-cache
-	j2=$WALL; rss2=$RSS
-	printf '%-28s wall %6.2f s  peak RSS per worker %6s MB\n' "batch of 20, --jobs 1" "$j1" "$rss1"
-	printf '%-28s wall %6.2f s  peak RSS per worker %6s MB\n' "batch of 20, --jobs 2" "$j2" "$rss2"
+	j2=$WALL; c2=$CPU; rss2=$RSS
+	printf '%-28s wall %6.2f s  cpu %6.2f s (%.2f s per item, %.2f cores busy)  peak RSS per worker %6s MB\n' \
+		"batch of 20, --jobs 1" "$j1" "$c1" "$(awk -v c="$c1" 'BEGIN { print c / 20 }')" \
+		"$(awk -v c="$c1" -v w="$j1" 'BEGIN { print c / w }')" "$rss1"
+	printf '%-28s wall %6.2f s  cpu %6.2f s (%.2f s per item, %.2f cores busy)  peak RSS per worker %6s MB\n' \
+		"batch of 20, --jobs 2" "$j2" "$c2" "$(awk -v c="$c2" 'BEGIN { print c / 20 }')" \
+		"$(awk -v c="$c2" -v w="$j2" 'BEGIN { print c / w }')" "$rss2"
 	awk -v a="$j1" -v b="$j2" 'BEGIN { printf "ratio: --jobs 2 has %.2fx the throughput of --jobs 1\n", a / b }'
+	# --jobs 1 already keeps several threads busy (eSpeak NG, resampling, metering,
+	# writing), so on $(nproc) cores --jobs 2 can gain at most nproc / (cores busy at --jobs 1)
+	awk -v c="$c1" -v w="$j1" -v n="$(nproc)" -v c2="$c2" 'BEGIN {
+		printf "bound: %d cores / %.2f cores busy at --jobs 1 = %.2fx at equal CPU per item (--jobs 2 used %.0f%% of the CPU of --jobs 1)\n",
+			n, c / w, n / (c / w), 100 * c2 / c }'
 	for f in "$dir"/j1/*; do
 		cmp -s "$f" "$dir/j2/${f##*/}" || { echo "bench: $f differs between --jobs 1 and 2" >&2; exit 1; }
 	done
 }
 
 bench_cache() {
-	local art=$W/cache-art.txt cache=$W/cache out=$W/cache.wav cold nocache edited
+	local art=$W/cache-art.txt cache=$W/cache out=$W/cache.wav cold nocache edited cn ce
 	make_article 30 "$art"
 	rm -rf "$cache"
 	timed "$BIN" render "$art" -o "$out" -q --no-cache
-	nocache=$WALL
+	nocache=$WALL; cn=$CPU
 	timed "$BIN" render "$art" -o "$out" -q --cache "$cache"
 	cold=$WALL
 	# one paragraph edited: a clause added to the first sentence of paragraph 20
 	awk -v RS= -v ORS='\n\n' 'NR == 20 { sub(/\./, ", wie es heißt.") } { print }' "$art" > "$art.new"
 	mv "$art.new" "$art"
 	timed "$BIN" render "$art" -o "$out" -q --cache "$cache"
-	edited=$WALL
-	printf '%-28s wall %6.2f s\n' "30 min, no cache" "$nocache"
+	edited=$WALL; ce=$CPU
+	printf '%-28s wall %6.2f s  cpu %6.2f s\n' "30 min, no cache" "$nocache" "$cn"
 	printf '%-28s wall %6.2f s\n' "30 min, into an empty cache" "$cold"
-	printf '%-28s wall %6.2f s  peak RSS %6s MB\n' "30 min, one paragraph edited" "$edited" "$RSS"
-	awk -v e="$edited" -v c="$nocache" 'BEGIN { printf "ratio: the edited re-render takes %.0f%% of the cold render (target <= 15%%)\n", 100 * e / c }'
+	printf '%-28s wall %6.2f s  cpu %6.2f s  peak RSS %6s MB\n' "30 min, one paragraph edited" "$edited" "$ce" "$RSS"
+	awk -v e="$edited" -v c="$nocache" -v ec="$ce" -v cc="$cn" 'BEGIN {
+		printf "ratio: the edited re-render takes %.0f%% of the cold render'\''s wall time (target <= 15%%), %.0f%% of its CPU time\n",
+			100 * e / c, 100 * ec / cc }'
+	# the whole article again from the cache: the same bytes as without it
+	"$BIN" render "$W/cache-art.txt" -o "$out.again" -q --cache "$cache"
+	"$BIN" render "$W/cache-art.txt" -o "$out.nocache" -q --no-cache
+	cmp -s "$out.again" "$out.nocache" || { echo "bench: the cached render differs from the uncached one" >&2; exit 1; }
+	rm -f "$out.again" "$out.nocache"
 	"$BIN" cache --cache "$cache"
 }
 

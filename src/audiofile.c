@@ -13,6 +13,9 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <math.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include <signal.h>
 #include <sndfile.h>
 #include <stdio.h>
@@ -379,6 +382,8 @@ struct afile_writer {
 	uint64_t rng;           /* dither state */
 	short *sbuf;            /* 16-bit conversion buffer of SBUF_FRAMES frames */
 	int *ibuf;              /* 24-bit PCM: conversion buffer of SBUF_FRAMES frames */
+	unsigned char *rbuf;    /* raw24: the packed bytes of SBUF_FRAMES frames */
+	int raw24;              /* 24-bit little-endian WAV/RF64: packed here, sf_write_raw */
 	size_t unsynced;        /* frames written since the last background writeback */
 	uint64_t frames;        /* frames written */
 	int rf64;
@@ -400,7 +405,7 @@ static const char *writer_name(const struct afile_writer *w)
 	return w->to_stdout ? w->tmp_name : w->target;
 }
 
-#define SBUF_FRAMES 4096
+#define SBUF_FRAMES 16384      /* 96 KB of 24-bit stereo per write */
 #define WRITEBACK_FRAMES (1u << 22)    /* about 24 MB of 24-bit stereo */
 
 static void writer_free(struct afile_writer *w)
@@ -408,6 +413,7 @@ static void writer_free(struct afile_writer *w)
 	free(w->target);
 	free(w->sbuf);
 	free(w->ibuf);
+	free(w->rbuf);
 	free(w->cues);
 	free(w);
 }
@@ -989,6 +995,16 @@ struct afile_writer *afile_create(const char *path, const struct afile_opts *o,
 		w->sbuf = xmalloc(SBUF_FRAMES * (size_t)o->channels * sizeof(short));
 	if (o->bits == AF_BITS_24 && w->fi->bits)
 		w->ibuf = xmalloc(SBUF_FRAMES * (size_t)o->channels * sizeof(int));
+	/*
+	 * 24-bit WAV and RF64 are packed here and written raw, the bytes
+	 * libsndfile's own conversion would write: that conversion and its 8 KB
+	 * writes were a tenth of a cached re-render's CPU time.
+	 */
+	if (w->ibuf && ((fmt & SF_FORMAT_TYPEMASK) == SF_FORMAT_WAV || (fmt & SF_FORMAT_TYPEMASK) == SF_FORMAT_RF64) &&
+	    (fmt & SF_FORMAT_SUBMASK) == SF_FORMAT_PCM_24 && (fmt & SF_FORMAT_ENDMASK) == SF_ENDIAN_FILE) {
+		w->raw24 = 1;
+		w->rbuf = xmalloc(SBUF_FRAMES * (size_t)o->channels * 3);
+	}
 	return w;
 fail:
 	writer_discard(w);
@@ -1037,10 +1053,39 @@ static void to_short_dither(struct afile_writer *w, const float *in, short *out,
  */
 static void to_int24(const float *in, int *out, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
+	size_t i = 0;
+#ifdef __SSE2__
+	/*
+	 * Four at a time, the same arithmetic as the loop below (clamp, round half
+	 * away from zero, truncate, shift into the top 24 bits): the compiler does
+	 * not vectorize the loop itself, and this is most of a cached re-render's
+	 * own CPU time.
+	 */
+	const __m128 scale = _mm_set1_ps(8388608.0f), hi = _mm_set1_ps(8388607.0f),
+		     lo = _mm_set1_ps(-8388608.0f), half = _mm_set1_ps(0.5f),
+		     sign = _mm_set1_ps(-0.0f);
+	for (; i + 4 <= n; i += 4) {
+		__m128 v = _mm_mul_ps(_mm_loadu_ps(in + i), scale);
+		v = _mm_max_ps(_mm_min_ps(v, hi), lo);
+		v = _mm_add_ps(v, _mm_or_ps(half, _mm_and_ps(v, sign)));
+		_mm_storeu_si128((__m128i *)(out + i), _mm_slli_epi32(_mm_cvttps_epi32(v), 8));
+	}
+#endif
+	for (; i < n; i++) {
 		float v = in[i] * 8388608.0f;
 		v = v > 8388607.0f ? 8388607.0f : v < -8388608.0f ? -8388608.0f : v;
 		out[i] = (int)(v + (v < 0.0f ? -0.5f : 0.5f)) * 256;
+	}
+}
+
+/* The top 24 bits of each of n samples, little-endian, 3 bytes each (libsndfile's PCM_24 layout). */
+static void pack_le24(const int *in, unsigned char *out, size_t n)
+{
+	for (size_t i = 0; i < n; i++, out += 3) {
+		uint32_t v = (uint32_t)in[i];
+		out[0] = (unsigned char)(v >> 8);
+		out[1] = (unsigned char)(v >> 16);
+		out[2] = (unsigned char)(v >> 24);
 	}
 }
 
@@ -1059,8 +1104,14 @@ int afile_write(struct afile_writer *w, const float *frames, size_t nframes, str
 		for (size_t done = 0; done < nframes;) {
 			size_t k = nframes - done < SBUF_FRAMES ? nframes - done : SBUF_FRAMES;
 			to_int24(frames + done * ch, w->ibuf, k * ch);
-			if (sf_writef_int(w->sf, w->ibuf, (sf_count_t)k) != (sf_count_t)k)
+			if (w->raw24) {
+				sf_count_t bytes = (sf_count_t)(k * ch * 3);
+				pack_le24(w->ibuf, w->rbuf, k * ch);
+				if (sf_write_raw(w->sf, w->rbuf, bytes) != bytes)
+					goto fail;
+			} else if (sf_writef_int(w->sf, w->ibuf, (sf_count_t)k) != (sf_count_t)k) {
 				goto fail;
+			}
 			done += k;
 		}
 	} else if (w->sbuf) {

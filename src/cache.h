@@ -4,8 +4,8 @@
  * An entry is an opaque blob under a content key: the caller hashes
  * everything the blob depends on (for speech: the spoken text, the voice
  * parameters, the eSpeak NG version and voice data, the output rate and
- * resampler, the program's build). Layout: DIR/v1/XX/<64 hex digits>, each
- * file "SPRC" | format | key | length | SHA-256 of the blob | blob.
+ * resampler with its library's version, SPEECH_DSP_VERSION). Layout: DIR/v1/XX/<64 hex digits>, each
+ * file "SPRC" | format | key | length | UMAC-64 of the blob | blob.
  *
  * Entries are written to a temporary file in the same directory and renamed,
  * so a reader sees a whole entry or none, and several processes (on several
@@ -36,12 +36,6 @@ void cache_hasher_adds(struct cache_hasher *h, const char *s);     /* a string *
 void cache_hasher_addi(struct cache_hasher *h, long long v);       /* an integer */
 /* The key; frees the hasher. */
 void cache_hasher_done(struct cache_hasher *h, struct cache_key *out);
-
-/*
- * A digest of the running program (its executable's bytes), so entries of
- * another build are never used. Computed once; fills `out` with 64 hex digits.
- */
-void cache_build_id(char out[65]);
 
 /* The default directory: $XDG_CACHE_HOME/sprecher, else $HOME/.cache/sprecher; -1 when neither is set. */
 int cache_default_dir(char *buf, size_t size);
@@ -94,7 +88,9 @@ struct voice_preset;
 /*
  * The key of a sentence: the spoken text, every voice parameter, eSpeak NG's
  * identity (synth_identity: version and voice data), the synthesizer's and
- * the output rate, the resampler, and the program's build.
+ * the output rate, the resampler (rs_quality_backend: library and version),
+ * and SPEECH_DSP_VERSION (speechq.h), which sprecher raises on purpose when
+ * its own processing of a sentence changes; a rebuild alone keeps the cache.
  */
 void cache_speech_key(const char *spoken, const struct voice_preset *v, const char *synth_id,
 		      int in_rate, int out_rate, const char *resampler, struct cache_key *k);

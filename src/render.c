@@ -21,6 +21,7 @@
 #include "cache.h"
 #include "clock.h"
 #include "jingles.h"
+#include "meterq.h"
 #include "mix.h"
 #include "speechq.h"
 #include "master.h"
@@ -50,19 +51,26 @@ static double now_s(void)
 
 /* ==== the spool: mixed frames between the passes ========================= */
 
+#define METER_BLOCK_FRAMES 16384  /* the mixer's blocks (mix.c) fit: they are not split */
+
 struct spool_sink {
 	FILE *f;
 	struct meter *meter;      /* pass-1 loudness, without true peak */
+	struct meterq *mq;        /* ... measured on its own thread */
 	int ch;
 };
 
-/* The mixer's sink: measures and spools a block. */
+/* The mixer's sink: queues a block for the meter and spools it. */
 static int to_spool(void *ctx, const float *frames, size_t n, struct err *e)
 {
 	struct spool_sink *k = ctx;
 
-	if (meter_add(k->meter, frames, n, e))
-		return -1;
+	for (size_t done = 0; done < n;) {
+		size_t m = n - done < METER_BLOCK_FRAMES ? n - done : METER_BLOCK_FRAMES;
+		if (meterq_add(k->mq, frames + done * (size_t)k->ch, m, e))
+			return -1;
+		done += m;
+	}
 	if (fwrite(frames, sizeof(float) * (size_t)k->ch, n, k->f) != n)
 		return spool_failed("write", "spool", e);
 	return 0;
@@ -200,7 +208,7 @@ static int say_cached(struct pass1 *p, struct speechq *q, const struct voice_pre
 	if (!o->cache || !spoken[0])
 		return speechq_say(q, v, spoken, it, e);
 	cache_speech_key(spoken, v, synth_identity(p->syn), synth_rate(p->syn), o->fmt.rate,
-			 rs_quality_name(o->place.resample), &it->key);
+			 rs_quality_backend(o->place.resample), &it->key);
 	it->keyed = 1;
 	rc = cache_get_speech(o->cache, &it->key, &sp, &ce);
 	if (rc < 0)
@@ -320,9 +328,16 @@ int render_run(const struct script *s, const struct render_opts *o, struct synth
 	if (!k.f)
 		goto out;
 	k.meter = meter_new(k.ch, o->fmt.rate, 0, k.ch == 1 && !(o->master.mono_single && o->fmt.channels == 1), e);
-	if (!k.meter || pass1_run(&p, s, first, last, syn, &k, tl, e) ||
-	    meter_result(k.meter, &p2.in, e))
+	if (!k.meter || !(k.mq = meterq_new(k.meter, k.ch, METER_BLOCK_FRAMES, e)))
 		goto out;
+	rc = pass1_run(&p, s, first, last, syn, &k, tl, e);
+	if (meterq_finish(k.mq, rc ? NULL : e))
+		rc = -1;
+	if (rc || meter_result(k.meter, &p2.in, e)) {
+		rc = -1;
+		goto out;
+	}
+	rc = -1;
 	jingles_warn(&jg, tl, w);
 	if (p.cache_failed)
 		warns_add(w, "%s (%d sentences not cached)", p.cache_err.msg, p.cache_failed);
@@ -345,6 +360,7 @@ int render_run(const struct script *s, const struct render_opts *o, struct synth
 out:
 	if (k.f)
 		fclose(k.f);
+	meterq_free(k.mq);
 	meter_free(k.meter);
 	jingles_release(&jg);
 	return rc;

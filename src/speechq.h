@@ -27,6 +27,16 @@
 struct synth;
 struct synth_audio;
 
+/*
+ * The version of what speech_finish() does to a sentence (DC blocker, true
+ * peak, how the resampler is used, word frames) and of struct speech. The
+ * cache keys sentences on it (with eSpeak NG's identity and the resampler
+ * library's, rs_quality_backend) instead of on the program's build, so a
+ * rebuild keeps the cache. RAISE IT with every change of sprecher's code
+ * that alters a sentence's frames, words or true peak.
+ */
+#define SPEECH_DSP_VERSION 1
+
 #define SPEECHQ_LEN 8             /* sentences in flight (about 1.5 MB each) */
 
 /* A word start: frame offset at the output rate, byte offset in the spoken text. */

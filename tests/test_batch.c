@@ -3,11 +3,13 @@
  * tests), and batches run through the binary ($SPRECHER_BIN): episodes
  * byte-identical to single renders whatever the order and --jobs, a failing
  * article among good ones, manifests from a file and stdin, shards that
- * partition a batch, per-episode sidecars, Ctrl-C.
+ * partition a batch, per-episode sidecars, Ctrl-C, batches of rundowns.
  */
 #include "testutil.h"
 
 #include <dirent.h>
+#include <limits.h>
+#include <stdlib.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -227,6 +229,45 @@ static void test_deterministic_batches(void **state)
 		}
 }
 
+/*
+ * Rundowns batch like articles: two shows (a text item and an article each)
+ * and an article in one batch, --jobs 1 and --jobs 2 in another order, every
+ * episode byte-identical to its single render.
+ */
+static void test_rundown_batches(void **state)
+{
+	const char *names[] = { "fruehausgabe", "spaetausgabe", "kurz" };
+	const char *dirs[] = { "single", "j1", "j2" };
+	char a[600], b[600], ra[600], rb[600], text[2 * PATH_MAX], lief[PATH_MAX], kurz[PATH_MAX];
+
+	(void)state;
+	/* a rundown's file names are relative to the rundown */
+	assert_non_null(realpath(LIEF, lief));
+	assert_non_null(realpath(KURZ, kurz));
+	for (int i = 0; i < 3; i++)
+		mkdir(test_path(dirs[i]), 0755);
+	snprintf(ra, sizeof(ra), "%s/fruehausgabe.rundown", test_dir);
+	snprintf(rb, sizeof(rb), "%s/spaetausgabe.rundown", test_dir);
+	snprintf(text, sizeof(text), "[show]\ntitle = Frühausgabe\n[gruss]\nkind = text\n"
+		 "text = Guten Morgen, hier sind die Meldungen.\n[meldung]\nkind = article\nfile = %s\n", lief);
+	test_write_text(ra, text);
+	snprintf(text, sizeof(text), "[show]\ntitle = Spätausgabe\n[meldung]\nkind = article\nfile = %s\n"
+		 "[gruss]\nkind = text\ntext = Das waren die Meldungen. Gute Nacht.\n", kurz);
+	test_write_text(rb, text);
+	assert_int_equal(RUN("render", ra, "-o", test_path("single/fruehausgabe.wav"), "-q"), 0);
+	assert_int_equal(RUN("render", rb, "-o", test_path("single/spaetausgabe.wav"), "-q"), 0);
+	assert_int_equal(RUN("render", KURZ, "-o", test_path("single/kurz.wav"), "-q"), 0);
+	assert_int_equal(RUN("render", ra, KURZ, rb, "-o", test_path("j1"), "--jobs", "1", "-q"), 0);
+	assert_int_equal(RUN("render", rb, ra, KURZ, "-o", test_path("j2"), "--jobs", "2", "-q"), 0);
+	for (int i = 0; i < 3; i++)
+		for (int d = 1; d < 3; d++) {
+			snprintf(a, sizeof(a), "%s/single/%s.wav", test_dir, names[i]);
+			snprintf(b, sizeof(b), "%s/%s/%s.wav", test_dir, dirs[d], names[i]);
+			if (!same_bytes(a, b))
+				fail_msg("%s differs from the single render", b);
+		}
+}
+
 /* A failing article among good ones: named, the others rendered, exit 1, the same messages for any N. */
 static void test_failing_article(void **state)
 {
@@ -425,6 +466,7 @@ int main(void)
 		cmocka_unit_test(test_shards),
 		cmocka_unit_test(test_unique),
 		cmocka_unit_test_setup_teardown(test_deterministic_batches, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rundown_batches, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_failing_article, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_duplicate_names, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_manifest_and_shards, setup, teardown),
