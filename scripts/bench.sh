@@ -191,10 +191,10 @@ bench_cache() {
 		printf "ratio: the edited re-render takes %.0f%% of the cold render'\''s wall time (target <= 15%%), %.0f%% of its CPU time\n",
 			100 * e / c, 100 * ec / cc }'
 	# the whole article again from the cache: the same bytes as without it
-	"$BIN" render "$W/cache-art.txt" -o "$out.again" -q --cache "$cache"
-	"$BIN" render "$W/cache-art.txt" -o "$out.nocache" -q --no-cache
-	cmp -s "$out.again" "$out.nocache" || { echo "bench: the cached render differs from the uncached one" >&2; exit 1; }
-	rm -f "$out.again" "$out.nocache"
+	"$BIN" render "$W/cache-art.txt" -o "$W/cache-again.wav" -q --cache "$cache"
+	"$BIN" render "$W/cache-art.txt" -o "$W/cache-nocache.wav" -q --no-cache
+	cmp -s "$W/cache-again.wav" "$W/cache-nocache.wav" || { echo "bench: the cached render differs from the uncached one" >&2; exit 1; }
+	rm -f "$W/cache-again.wav" "$W/cache-nocache.wav"
 	"$BIN" cache --cache "$cache"
 }
 
