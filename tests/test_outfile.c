@@ -42,14 +42,6 @@ static int entries(void)
 	return n;
 }
 
-static void put(const char *path, const char *s)
-{
-	FILE *f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(s, f);
-	fclose(f);
-}
-
 static void test_write_and_replace(void **state)
 {
 	struct err e;
@@ -120,8 +112,8 @@ static void test_stale_temp_cleanup(void **state)
 	waitpid(pid, &status, 0);
 	snprintf(dead, sizeof(dead), "%s/.sprecher-%ld-abcdef.tmp", test_dir, (long)pid);
 	snprintf(live, sizeof(live), "%s/.sprecher-%ld-abcdef.tmp", test_dir, (long)getpid());
-	put(dead, "old");
-	put(live, "mine");
+	test_write_text(dead, "old");
+	test_write_text(live, "mine");
 	f = outfile_open(test_path("x.wav"), &e);
 	assert_non_null(f);
 	assert_int_equal(access(dead, F_OK), -1);
@@ -159,7 +151,7 @@ static void test_lock(void **state)
 	const char *p = test_path("busy.wav");
 	(void)state;
 
-	put(p, "old");
+	test_write_text(p, "old");
 	a = outfile_open(p, &e);
 	assert_non_null(a);
 	b = outfile_open(p, &e);
@@ -181,7 +173,7 @@ static void test_changed_meanwhile(void **state)
 	/* appears between open and commit */
 	f = outfile_open(p, &e);
 	assert_non_null(f);
-	put(p, "theirs");
+	test_write_text(p, "theirs");
 	assert_int_equal(outfile_commit(f, &e), -1);
 	assert_non_null(strstr(e.msg, "race.wav: changed by another process while rendering"));
 	s = test_slurp(p, NULL);
@@ -190,7 +182,7 @@ static void test_changed_meanwhile(void **state)
 	/* changes between outfile_check and open */
 	assert_int_equal(outfile_check(p, &e), 0);
 	unlink(p);
-	put(p, "other");
+	test_write_text(p, "other");
 	assert_null(outfile_open(p, &e));
 	assert_non_null(strstr(e.msg, "changed by another process"));
 	/* our own commit updates the note: writing again works */
@@ -226,7 +218,7 @@ static void test_outputs_not_inputs(void **state)
 
 	snprintf(sub, sizeof(sub), "%s/sub", test_dir);
 	assert_int_equal(mkdir(sub, 0755), 0);
-	put(art, "Ein Artikel.");
+	test_write_text(art, "Ein Artikel.");
 	{
 		const char *outs[] = { art, NULL };
 		const char *ins[] = { art };

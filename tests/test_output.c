@@ -59,14 +59,6 @@ static int run(const char *const *args)
 
 #define RUN(...) run((const char *const[]){ __VA_ARGS__, NULL })
 
-static void put(const char *path, const char *s)
-{
-	FILE *f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(s, f);
-	fclose(f);
-}
-
 static int lines(const char *s)
 {
 	int n = 0;
@@ -81,13 +73,13 @@ static void test_bad_dates(void **state)
 	const char *art = test_path("a.txt"), *fm = test_path("fm.md"), *out = test_path("a.wav");
 	(void)state;
 
-	put(art, "Titel\n\nEin Satz.\n");
+	test_write_text(art, "Titel\n\nEin Satz.\n");
 	assert_int_equal(RUN("render", art, "-o", out, "--date", "gestern"), 2);
 	assert_non_null(strstr(errbuf, "--date 'gestern' is not a date"));
 	assert_int_equal(lines(errbuf), 1);
 	assert_int_equal(RUN("render", art, "-o", out, "--date", "2025-13-45 99:99:99"), 2);
 	assert_non_null(strstr(errbuf, "no such day"));
-	put(fm, "---\ntitle: Test\ndate: 31.02.2025\n---\n\nEin Satz.\n");
+	test_write_text(fm, "---\ntitle: Test\ndate: 31.02.2025\n---\n\nEin Satz.\n");
 	assert_int_equal(RUN("render", fm, "-o", out), 1);
 	assert_non_null(strstr(errbuf, "fm.md: front matter date: '31.02.2025': no such day"));
 	assert_int_equal(lines(errbuf), 1);
@@ -129,8 +121,8 @@ static void test_date_long_name_mode_warning(void **state)
 	memset(name, 'x', 246);
 	memcpy(name + 246, ".wav", 5);
 	out = test_path(name);
-	put(art, "---\ntitle: Kurz\ndate: 12.02.2025\n---\n\nEin Satz für heute.\n");
-	put(out, "old");
+	test_write_text(art, "---\ntitle: Kurz\ndate: 12.02.2025\n---\n\nEin Satz für heute.\n");
+	test_write_text(out, "old");
 	assert_int_equal(chmod(out, 0600), 0);
 	assert_int_equal(RUN("render", art, "-o", out, "--no-jingles", "--quality", "0.5"), 0);
 	assert_non_null(strstr(errbuf, ".wav: --quality applies to .flac, .ogg, .opus and .mp3 only; ignored"));
@@ -151,7 +143,7 @@ static void test_bits_with_mp3_warns(void **state)
 	const char *art = test_path("m.txt"), *out = test_path("m.mp3");
 	(void)state;
 
-	put(art, "Titel\n\nEin Satz.\n");
+	test_write_text(art, "Titel\n\nEin Satz.\n");
 	assert_int_equal(RUN("render", art, "-o", out, "--no-jingles", "--bits", "24", "--date", "2025-02-12"), 0);
 	assert_non_null(strstr(errbuf, "m.mp3: --bits applies to .wav and .flac only; ignored"));
 	unlink(out);
@@ -165,8 +157,8 @@ static void test_output_is_input(void **state)
 	char *s;
 	(void)state;
 
-	put(txt, "Titel\n\nEin Satz.\n");
-	put(a, "keep");
+	test_write_text(txt, "Titel\n\nEin Satz.\n");
+	test_write_text(a, "keep");
 	assert_int_equal(RUN("render", txt, "-o", a, "--timeline", a), 1);
 	assert_non_null(strstr(errbuf, "a.wav: is given twice as an output"));
 	assert_int_equal(RUN("render", txt, "-o", a, "--labels", txt), 1);
@@ -178,7 +170,7 @@ static void test_output_is_input(void **state)
 	assert_string_equal(s, "Titel\n\nEin Satz.\n");
 	free(s);
 	/* an article named x.wav rendered without -o would overwrite itself */
-	put(art, "Titel\n\nEin Satz.\n");
+	test_write_text(art, "Titel\n\nEin Satz.\n");
 	assert_int_equal(chdir(test_dir), 0);
 	assert_int_equal(RUN("render", "x.wav"), 1);
 	assert_non_null(strstr(errbuf, "x.wav: is also an input of this render"));
@@ -238,7 +230,7 @@ static void test_lossy_decoded(void **state)
 	double lufs, tp, plufs, ptp;
 	(void)state;
 
-	put(art, loud_text);
+	test_write_text(art, loud_text);
 	assert_int_equal(RUN("render", art, "-o", out, "--no-jingles", "--loudness", "podcast"), 0);
 	measure(out, 1, &lufs, &tp);
 	printed(&plufs, &ptp);
@@ -259,7 +251,7 @@ static void test_atsc_ceiling(void **state)
 	double lufs, tp;
 	(void)state;
 
-	put(art, loud_text);
+	test_write_text(art, loud_text);
 	/* a very loud target so that the ceiling is reached */
 	assert_int_equal(RUN("render", art, "-o", out, "--no-jingles", "--loudness", "atsc", "--loudness", "-8"), 0);
 	measure(out, 1, &lufs, &tp);
@@ -281,7 +273,7 @@ static void test_mono_loudness(void **state)
 	double lufs, tp;
 	(void)state;
 
-	put(art, loud_text);
+	test_write_text(art, loud_text);
 	assert_int_equal(RUN("render", art, "-o", out, "--no-jingles", "--mono"), 0);
 	measure(out, 1, &lufs, &tp);
 	assert_true(fabs(lufs + 23) < 0.2);
@@ -306,8 +298,8 @@ static void test_file_size_limit(void **state)
 	int pid, rc;
 	(void)state;
 
-	put(art, loud_text);
-	put(out, "old");
+	test_write_text(art, loud_text);
+	test_write_text(out, "old");
 	snprintf(op, sizeof(op), "%s/stdout.txt", test_dir);
 	snprintf(ep, sizeof(ep), "%s/stderr.txt", test_dir);
 	assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);

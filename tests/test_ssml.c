@@ -183,14 +183,6 @@ static void test_errors(void **state)
 
 /* ---- end to end -------------------------------------------------------- */
 
-static void write_text(const char *p, const char *s)
-{
-	FILE *f = fopen(p, "wb");
-	assert_non_null(f);
-	fputs(s, f);
-	fclose(f);
-}
-
 static int run(const char *const *args, const char *out)
 {
 	return test_wait(test_spawn(bin, args, "1767225600", out, test_path("stderr.txt")));
@@ -223,7 +215,7 @@ static void render(const char *ssml, const char *name, struct test_audio *d)
 
 	snprintf(src, sizeof(src), "%s", test_path(name));
 	snprintf(wav, sizeof(wav), "%s.wav", src);
-	write_text(src, ssml);
+	test_write_text(src, ssml);
 	assert_int_equal(run((const char *const[]){ "render", src, "-o", wav, "--no-jingles",
 						"--no-cache", "-q", "--no-config", NULL }, NULL), 0);
 	test_decode(wav, d);
@@ -260,13 +252,13 @@ static void test_cli(void **state)
 
 	(void)state;
 	assert_int_equal(test_dir_make("ssml"), 0);
-	write_text(test_path("a.xml"), "<speak><s>Es ist <say-as interpret-as=\"time\">7:15</say-as>.</s></speak>");
+	test_write_text(test_path("a.xml"), "<speak><s>Es ist <say-as interpret-as=\"time\">7:15</say-as>.</s></speak>");
 	assert_int_equal(run((const char *const[]){ "script", test_path("a.xml"), "--ssml", NULL },
 			     test_path("out.txt")), 0);
 	out = test_slurp(test_path("out.txt"), NULL);
 	assert_non_null(strstr(out, "Es ist sieben Uhr fünfzehn."));
 	free(out);
-	write_text(test_path("b.ssml"), "<speak>\n<s>Kaputt</speak>\n");
+	test_write_text(test_path("b.ssml"), "<speak>\n<s>Kaputt</speak>\n");
 	assert_int_not_equal(run((const char *const[]){ "render", test_path("b.ssml"), "-o",
 							test_path("b.wav"), "--no-jingles", NULL }, NULL), 0);
 	out = test_slurp(test_path("stderr.txt"), NULL);

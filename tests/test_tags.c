@@ -35,14 +35,6 @@ static int teardown(void **state)
 	return test_dir_remove();
 }
 
-static void put(const char *path, const char *s)
-{
-	FILE *f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(s, f);
-	fclose(f);
-}
-
 static uint32_t le32(const unsigned char *p)
 {
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
@@ -244,7 +236,7 @@ static void render(const char *name, const char *loudness)
 
 static void article(void)
 {
-	put(test_path("a.md"), "---\ntitle: Neue Brücke für Tal\n---\n\nDie Gemeinde hat am Montag die "
+	test_write_text(test_path("a.md"), "---\ntitle: Neue Brücke für Tal\n---\n\nDie Gemeinde hat am Montag die "
 	    "neue Brücke über den Fluss eröffnet. Sie kostete drei Millionen Euro. Der Bürgermeister "
 	    "sprach von einem guten Tag für die Stadt.\n");
 }

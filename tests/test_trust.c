@@ -43,14 +43,6 @@ static int teardown(void **state)
 	return test_dir_remove();
 }
 
-static void put(const char *path, const char *s)
-{
-	FILE *f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(s, f);
-	fclose(f);
-}
-
 /* About 40 s of speech: long enough to catch each pass at work. */
 static void long_article(const char *path)
 {
@@ -162,8 +154,8 @@ static void test_spool_cannot_grow(void **state)
 	(void)state;
 
 	long_article(art);
-	put(wav, "old wav");
-	put(flac, "old flac");
+	test_write_text(wav, "old wav");
+	test_write_text(flac, "old flac");
 	snprintf(want, sizeof(want), "sprecher: %s: cannot write the temporary spool file: %s", tmpdir,
 		 strerror(EFBIG));
 	rc = run_limited((const char *const[]){ "render", art, "-o", wav, "--no-cache", "-q", NULL },
@@ -203,7 +195,7 @@ static void test_output_cannot_grow(void **state)
 	size = file_size(wav);
 	/* the spool is mono float (4 bytes a frame), the file 24-bit stereo (6 bytes) */
 	assert_true(size > 1000000);
-	put(wav, "old wav");
+	test_write_text(wav, "old wav");
 	snprintf(want, sizeof(want), "sprecher: %s: cannot write: %s", wav, strerror(EFBIG));
 	rc = run_limited((const char *const[]){ "render", art, "-o", wav, "--no-jingles", "--no-cache",
 						"-q", NULL }, (rlim_t)(size * 5 / 6), NULL);
@@ -254,8 +246,8 @@ static void test_hostile_inputs(void **state)
 	snprintf(wav, sizeof(wav), "%s/h.wav", outdir);     /* test_path's buffers rotate */
 	snprintf(art, sizeof(art), "%s/h.txt", test_dir);
 	snprintf(u16, sizeof(u16), "u16.txt");
-	put(wav, "old wav");
-	put(art, "Titel\n\nEin kurzer Satz.\n");
+	test_write_text(wav, "old wav");
+	test_write_text(art, "Titel\n\nEin kurzer Satz.\n");
 	f = fopen(test_path(u16), "wb");
 	assert_non_null(f);
 	fwrite("\xff\xfeT\0i\0t\0e\0l\0\n\0", 1, 14, f);
@@ -263,11 +255,11 @@ static void test_hostile_inputs(void **state)
 	refused(1, "u16.txt: not a text file",
 		(const char *const[]){ "render", test_path(u16), "-o", wav, NULL }, wav);
 	snprintf(fm, sizeof(fm), "fm.md");
-	put(test_path(fm), "---\ntitle: Offen\n\nEin Satz.\n");
+	test_write_text(test_path(fm), "---\ntitle: Offen\n\nEin Satz.\n");
 	refused(1, "fm.md:1: front matter opened with \"---\" is never closed",
 		(const char *const[]){ "render", test_path(fm), "-o", wav, NULL }, wav);
 	snprintf(txtj, sizeof(txtj), "text.wav");
-	put(test_path(txtj), "RIFF? no, just words pretending to be a jingle\n");
+	test_write_text(test_path(txtj), "RIFF? no, just words pretending to be a jingle\n");
 	refused(1, "text.wav: cannot read",
 		(const char *const[]){ "render", art, "-o", wav, "--intro", test_path(txtj), NULL }, wav);
 	snprintf(zero, sizeof(zero), "zero.wav");
@@ -275,7 +267,7 @@ static void test_hostile_inputs(void **state)
 	refused(1, "zero.wav: cannot read: no audio frames",
 		(const char *const[]){ "render", art, "-o", wav, "--outro", test_path(zero), NULL }, wav);
 	snprintf(ini, sizeof(ini), "v.ini");
-	put(test_path(ini), "[voice]\nespeak = de\nrate = 5000\n");
+	test_write_text(test_path(ini), "[voice]\nespeak = de\nrate = 5000\n");
 	rc = run_limited((const char *const[]){ "render", art, "-o", wav, "--voice", test_path(ini), NULL },
 			 0, NULL);
 	if (rc == 0 || lines(errbuf) != 1 || !strstr(errbuf, "v.ini:3:"))
@@ -401,7 +393,7 @@ static void test_signals(void **state)
 	(void)state;
 
 	long_article(art);
-	put(wav, "old wav");
+	test_write_text(wav, "old wav");
 	kill_both_passes(art, wav, SIGINT);
 	kill_both_passes(art, wav, SIGTERM);
 	kill_both_passes(art, wav, SIGHUP);
@@ -422,7 +414,7 @@ static void test_sigkill(void **state)
 	(void)state;
 
 	long_article(art);
-	put(wav, "old wav");
+	test_write_text(wav, "old wav");
 	kill_both_passes(art, wav, SIGKILL);
 	assert_int_equal(run_limited((const char *const[]){ "render", art, "-o", wav, "--no-cache", "-q",
 							    NULL }, 0, NULL), 0);
@@ -497,7 +489,7 @@ static void test_valgrind_sidecars(void **state)
 
 	if (!valgrind_usable())
 		return;
-	put(art, "---\ntitle: Kurz\n---\n\nEin kurzer Satz.\n\n## Teil zwei\n\nNoch ein Satz.\n");
+	test_write_text(art, "---\ntitle: Kurz\n---\n\nEin kurzer Satz.\n\n## Teil zwei\n\nNoch ein Satz.\n");
 	{
 		char p[5][700];
 		const char *ext[5] = { "wav", "vtt", "json", "txt", "cue" };
@@ -542,8 +534,8 @@ static void test_valgrind_show(void **state)
 		return;
 	sine_wav(test_path("opener.wav"), 1.0, 440);
 	sine_wav(test_path("bed.wav"), 2.0, 220);
-	put(test_path("item.md"), "---\ntitle: Meldung\n---\n\nEin kurzer Satz zur Lage.\n");
-	put(rd, "[show]\ntitle = Kurzsendung\ndate = 2026-12-02 14:00:00\n"
+	test_write_text(test_path("item.md"), "---\ntitle: Meldung\n---\n\nEin kurzer Satz zur Lage.\n");
+	test_write_text(rd, "[show]\ntitle = Kurzsendung\ndate = 2026-12-02 14:00:00\n"
 		"[opener]\nkind = jingle\nfile = opener.wav\n"
 		"[id]\nkind = text\ntext = Radio Test. Die Nachrichten.\noverlap = 0.3\n"
 		"[bett]\nkind = bed\nfile = bed.wav\nuntil = meldung\n"
