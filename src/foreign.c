@@ -66,7 +66,7 @@ static void wset_insert(struct wset *s, size_t off, size_t n)
 	}
 }
 
-/* Appends the words of file `path` (one a line; lines with "'" skipped) to the set. */
+/* Appends the text of file `path` to the set's buffer; wset_index makes its words findable. */
 static int wset_load(struct wset *s, const char *path)
 {
 	struct err e;
@@ -78,40 +78,39 @@ static int wset_load(struct wset *s, const char *path)
 		free(t);
 		return -1;
 	}
-	/* one buffer for all files: append */
-	size_t base = s->len;
-	s->text = xrealloc(s->text, base + len + 1);
-	memcpy(s->text + base, t, len);
-	s->text[base + len] = '\0';
-	s->len = base + len + 1;
+	s->text = xrealloc(s->text, s->len + len + 1);
+	memcpy(s->text + s->len, t, len);
+	s->text[s->len + len] = '\0';
+	s->len += len + 1;
 	free(t);
-	size_t words = 0;
-	for (size_t i = base; i < s->len; i++)
+	return 0;
+}
+
+/* Indexes every word of the buffer (one a line; lines with "'" skipped), once for all files. */
+static void wset_index(struct wset *s)
+{
+	size_t words = 0, need = 64;
+
+	if (!s->len)
+		return;
+	for (size_t i = 0; i < s->len; i++)
 		words += s->text[i] == '\n' || s->text[i] == '\0';
-	size_t need = 64;
-	while (need < (s->n + words) * 2)
+	while (need < words * 2)
 		need *= 2;
-	if (need > s->cap) {
-		/* rebuild from scratch with the bigger table */
-		free(s->slot);
-		s->slot = xcalloc(need, sizeof *s->slot);
-		s->cap = need;
-		s->n = 0;
-		base = 0;
-	}
-	for (size_t i = base; i < s->len;) {
-		size_t end = i;
+	s->slot = xcalloc(need, sizeof *s->slot);
+	s->cap = need;
+	for (size_t i = 0; i < s->len;) {
+		size_t end = i, n;
 		while (end < s->len && s->text[end] != '\n' && s->text[end] != '\0')
 			end++;
 		s->text[end] = '\0';
-		size_t n = end - i;
+		n = end - i;
 		if (n && s->text[end - 1] == '\r')
 			s->text[--n + i] = '\0';
 		if (n && !memchr(s->text + i, '\'', n))
 			wset_insert(s, i, n);
 		i = end + 1;
 	}
-	return 0;
 }
 
 static void wset_release(struct wset *s)
@@ -157,6 +156,8 @@ struct foreign *foreign_new(const char *dictdir, struct warns *w)
 	en += !wset_load(&fx->en, path);
 	snprintf(path, sizeof path, "%s/british-english", dictdir);
 	en += !wset_load(&fx->en, path);
+	wset_index(&fx->de);
+	wset_index(&fx->en);
 	if (de || !en)
 		warns_add(w, "%s: no %s word list (Debian packages %s): words from other "
 			  "languages are recognised by their letters only", dictdir,

@@ -753,6 +753,7 @@ static int batch_work(void *ctx, size_t i, double *seconds)
 		*sc[k] = b->job.side[k].n ? b->job.side[k].v[i] : NULL;
 	rc = do_render(&o, NULL, 0);
 	*seconds = o.seconds;
+	job_engine_stop();      /* waited for: nothing outlives the worker, its CPU time is counted */
 	return rc;
 }
 

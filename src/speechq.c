@@ -7,6 +7,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "dcblock.h"
 #include "loudness.h"
@@ -107,6 +108,8 @@ struct speechq {
 	pthread_cond_t cv;
 	struct job jobs[SPEECHQ_LEN];
 	struct synth_audio spare;  /* where the caller's thread synthesizes */
+	void *ptag[SYNTH_MAX_AHEAD];   /* sentences sent to eSpeak NG, not yet received */
+	int phead, np, ahead;          /* ... ring start, count, most at once */
 	uint64_t produced, claimed, placed;   /* job sequence numbers */
 	int end, placing, failed, finished;
 	struct err err;
@@ -205,6 +208,11 @@ struct speechq *speechq_new(struct synth *syn, int out_rate, enum rs_quality q, 
 	for (int i = 0; i < SPEECHQ_LEN; i++)
 		synth_audio_init(&s->jobs[i].a);
 	synth_audio_init(&s->spare);
+	s->ahead = (int)sysconf(_SC_NPROCESSORS_ONLN);
+	if (s->ahead < 1)
+		s->ahead = 1;
+	if (s->ahead > SYNTH_MAX_AHEAD)
+		s->ahead = SYNTH_MAX_AHEAD;
 	if (workers > MAX_WORKERS)
 		workers = MAX_WORKERS;
 	for (; s->nth < workers; s->nth++)
@@ -231,19 +239,12 @@ static void publish(struct speechq *q)
 	pthread_cond_broadcast(&q->cv);
 }
 
-int speechq_say(struct speechq *q, const struct voice_preset *v, const char *spoken, void *tag,
-		struct err *e)
+/* Hands the spare buffers (just synthesized) to the workers as the next job. */
+static int publish_spare(struct speechq *q, void *tag)
 {
 	struct synth_audio t;
 	struct job *j;
 
-	/* synthesized before waiting, so eSpeak NG works while the workers catch up */
-	if (speech_synth(q->syn, v, &q->cur, spoken, &q->spare, e)) {
-		pthread_mutex_lock(&q->mu);
-		fail_locked(q, e);
-		pthread_mutex_unlock(&q->mu);
-		return -1;
-	}
 	pthread_mutex_lock(&q->mu);
 	j = free_slot(q);
 	if (j) {
@@ -257,21 +258,75 @@ int speechq_say(struct speechq *q, const struct voice_preset *v, const char *spo
 	return j ? 0 : -1;
 }
 
+static int failed_here(struct speechq *q, const struct err *e)
+{
+	pthread_mutex_lock(&q->mu);
+	fail_locked(q, e);
+	pthread_mutex_unlock(&q->mu);
+	return -1;
+}
+
+/* Receives the oldest sentence sent ahead and queues it. */
+static int receive_one(struct speechq *q, struct err *e)
+{
+	void *tag = q->ptag[q->phead];
+
+	q->phead = (q->phead + 1) % SYNTH_MAX_AHEAD;
+	q->np--;
+	if (synth_receive(q->syn, &q->spare, e))
+		return failed_here(q, e);
+	return publish_spare(q, tag);
+}
+
+/* Everything sent ahead received and queued, in order. */
+static int drain(struct speechq *q, struct err *e)
+{
+	while (q->np)
+		if (receive_one(q, e))
+			return -1;
+	return 0;
+}
+
+/*
+ * eSpeak NG works on up to `ahead` sentences at once: a sentence is sent,
+ * and the oldest received only when that many are out. A new voice or an
+ * empty text waits for those first (the engine answers strictly in turn).
+ */
+int speechq_say(struct speechq *q, const struct voice_preset *v, const char *spoken, void *tag,
+		struct err *e)
+{
+	if (q->cur != v || !spoken[0]) {
+		if (drain(q, e))
+			return -1;
+		if (speech_synth(q->syn, v, &q->cur, spoken, &q->spare, e))
+			return failed_here(q, e);
+		return publish_spare(q, tag);
+	}
+	if (q->np == q->ahead && receive_one(q, e))
+		return -1;
+	if (synth_send(q->syn, spoken, e))
+		return failed_here(q, e);
+	q->ptag[(q->phead + q->np) % SYNTH_MAX_AHEAD] = tag;
+	q->np++;
+	return 0;
+}
+
 int speechq_push_ready(struct speechq *q, struct speech *sp, void *tag, struct err *e)
 {
-	struct job *j;
+	struct job *j = NULL;
 
-	(void)e;
-	pthread_mutex_lock(&q->mu);
-	j = free_slot(q);
-	if (j) {
-		j->sp = *sp;
-		j->ready = 1;
-		j->tag = tag;
-		memset(sp, 0, sizeof(*sp));
-		publish(q);
+	if (!drain(q, e)) {
+		pthread_mutex_lock(&q->mu);
+		j = free_slot(q);
+		if (j) {
+			j->sp = *sp;
+			j->ready = 1;
+			j->tag = tag;
+			memset(sp, 0, sizeof(*sp));
+			publish(q);
+		}
+		pthread_mutex_unlock(&q->mu);
 	}
-	pthread_mutex_unlock(&q->mu);
 	if (!j)
 		speech_release(sp);
 	return j ? 0 : -1;
@@ -280,6 +335,12 @@ int speechq_push_ready(struct speechq *q, struct speech *sp, void *tag, struct e
 int speechq_finish(struct speechq *q, struct err *e)
 {
 	if (!q->finished) {
+		struct err de;
+		if (drain(q, &de))
+			while (q->np) {       /* after a failure: read and drop the rest */
+				q->np--;
+				(void)synth_receive(q->syn, &q->spare, &de);
+			}
 		pthread_mutex_lock(&q->mu);
 		q->end = 1;
 		pthread_cond_broadcast(&q->cv);

@@ -20,6 +20,7 @@
 #include <fcntl.h>
 #include <espeak-ng/speak_lib.h>
 #include <math.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -41,6 +42,7 @@ struct synth {
 	int rate;
 	pid_t helper;                 /* the engine process; 0 in the engine itself */
 	int req_fd, resp_fd;          /* to and from the engine process */
+	int pending;                  /* sentences sent (synth_send) and not yet received */
 	struct engine_voice voice;
 	int have_voice;
 	int local;                    /* eSpeak NG initialised in this process (lists, phonemes) */
@@ -231,21 +233,28 @@ static void send_error(int fd, const struct err *e)
 }
 
 /*
- * A sentence spoken by a fork of a voice process; the response goes straight
- * to the caller. Frees `text` (malloc'd) and what it allocated before it
- * exits, so a memory checker sees nothing lost in the child.
+ * A sentence spoken by a fork of a voice process. Several run at once; each
+ * synthesizes, then waits for its turn (a byte on `go`, sent when the one
+ * before it has exited) and writes its response straight to the caller.
+ * Frees `text` (malloc'd) and what it allocated before it exits, so a memory
+ * checker sees nothing lost in the child.
  */
-static void speak_child(struct synth *s, char *text, int fd)
+static void speak_child(struct synth *s, char *text, int go, int fd)
 {
 	struct synth_audio a;
 	struct err e;
 	int32_t st = 0;
 	uint64_t n, nev;
+	char turn;
 	int rc;
 
 	synth_audio_init(&a);
 	rc = local_say(s, text, &a, &e);
 	free(text);
+	if (fd_read_full(go, &turn, 1)) {       /* the voice process is gone */
+		synth_audio_release(&a);
+		_exit(1);
+	}
 	if (rc) {
 		send_error(fd, &e);
 		synth_audio_release(&a);
@@ -260,14 +269,89 @@ static void speak_child(struct synth *s, char *text, int fd)
 	_exit(rc ? 1 : 0);
 }
 
+/* The sentence children of a voice process, oldest (the one whose turn it is) first. */
+struct kids {
+	struct kid {
+		pid_t pid;
+		int go;             /* its turn: one byte */
+		int done;           /* hangs up when it has exited */
+	} k[SYNTH_MAX_AHEAD];
+	int n;
+};
+
+/* Waits for the oldest child to end (reporting its failure in its place) and gives the next its turn. */
+static void kid_end(struct kids *ks, int resp)
+{
+	struct kid *k = &ks->k[0];
+	int status = 0;
+	struct err e;
+
+	while (waitpid(k->pid, &status, 0) < 0 && errno == EINTR)
+		;
+	close(k->go);
+	close(k->done);
+	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
+		err_set(&e, "eSpeak NG stopped while synthesizing (the engine process died)");
+		send_error(resp, &e);
+	}
+	memmove(ks->k, ks->k + 1, (size_t)--ks->n * sizeof(*k));
+	if (ks->n)
+		(void)fd_write_full(ks->k[0].go, "g", 1);
+}
+
+/* Starts a child speaking `text` (freed); the first in line gets its turn at once. */
+static void kid_start(struct synth *s, struct kids *ks, char *text, int resp)
+{
+	int go[2] = { -1, -1 }, done[2] = { -1, -1 }, en;
+	struct kid *k = &ks->k[ks->n];
+	struct err e;
+
+	if (pipe(go) == 0 && pipe(done) == 0) {
+		k->pid = fork();
+		if (k->pid == 0) {
+			for (int i = 0; i < ks->n; i++) {
+				close(ks->k[i].go);
+				close(ks->k[i].done);
+			}
+			close(go[1]);
+			close(done[0]);
+			speak_child(s, text, go[0], resp);
+		}
+		if (k->pid > 0) {
+			free(text);
+			close(go[0]);
+			close(done[1]);
+			k->go = go[1];
+			k->done = done[0];
+			if (ks->n++ == 0)
+				(void)fd_write_full(k->go, "g", 1);
+			return;
+		}
+	}
+	en = errno;
+	for (int i = 0; i < 2; i++) {
+		if (go[i] >= 0)
+			close(go[i]);
+		if (done[i] >= 0)
+			close(done[i]);
+	}
+	free(text);
+	err_set(&e, "eSpeak NG stopped while synthesizing (%s)", strerror(en));
+	while (ks->n)               /* answered in turn: after the sentences before it */
+		kid_end(ks, resp);
+	send_error(resp, &e);
+}
+
 /*
  * A voice process: forked from the pristine engine process, sets one voice
  * once (so its state depends on nothing but that voice) and never speaks;
- * each sentence is spoken by a fork of it. Reports on `ack` whether the
- * voice could be set. Requests: char kind | uint64 len | text.
+ * each sentence is spoken by a fork of it, up to SYNTH_MAX_AHEAD at once,
+ * answered in the order asked. Reports on `ack` whether the voice could be
+ * set. Requests: char kind | uint64 len | text.
  */
 static void voice_main(struct synth *s, const struct engine_voice *v, int req, int resp, int ack)
 {
+	struct kids ks = { .n = 0 };
 	struct err e;
 	int32_t st = 0;
 	uint64_t len;
@@ -280,34 +364,41 @@ static void voice_main(struct synth *s, const struct engine_voice *v, int req, i
 	if (fd_write_full(ack, &st, sizeof(st)))
 		_exit(1);
 	close(ack);
-	while (fd_read_full(req, &kind, 1) == 0 && fd_read_full(req, &len, sizeof(len)) == 0) {
-		char *text = malloc(len + 1);
-		pid_t pid;
-		int status = 0;
+	for (;;) {
+		struct pollfd pf[2] = { { .fd = ks.n ? ks.k[0].done : -1, .events = POLLIN },
+					{ .fd = ks.n < SYNTH_MAX_AHEAD ? req : -1, .events = POLLIN } };
+		char *text;
 		uint64_t zero = 0;
+		if (poll(pf, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			_exit(1);
+		}
+		if (pf[0].revents) {                 /* the oldest has answered and exited */
+			kid_end(&ks, resp);
+			continue;
+		}
+		if (!pf[1].revents)
+			continue;
+		if (fd_read_full(req, &kind, 1) || fd_read_full(req, &len, sizeof(len)))
+			break;
+		text = malloc(len + 1);
 		if (!text || fd_read_full(req, text, len))
 			_exit(1);
 		text[len] = '\0';
-		if (kind != 'S') {      /* 'V': the voice is fine, no audio */
-			free(text);
-			if (fd_write_full(resp, &st, sizeof(st)) || fd_write_full(resp, &zero, sizeof(zero)) ||
-			    fd_write_full(resp, &zero, sizeof(zero)))
-				_exit(1);
+		if (kind == 'S') {
+			kid_start(s, &ks, text, resp);
 			continue;
 		}
-		pid = fork();
-		if (pid == 0)
-			speak_child(s, text, resp);
-		free(text);
-		if (pid > 0)
-			while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-				;
-		if (pid < 0 || !WIFEXITED(status) || WEXITSTATUS(status)) {
-			err_set(&e, "eSpeak NG stopped while synthesizing (%s)",
-				pid < 0 ? strerror(errno) : "the engine process died");
-			send_error(resp, &e);
-		}
+		free(text);                          /* 'V': the voice is fine, no audio */
+		while (ks.n)
+			kid_end(&ks, resp);
+		if (fd_write_full(resp, &st, sizeof(st)) || fd_write_full(resp, &zero, sizeof(zero)) ||
+		    fd_write_full(resp, &zero, sizeof(zero)))
+			_exit(1);
 	}
+	while (ks.n)
+		kid_end(&ks, resp);
 	_exit(0);
 }
 
@@ -489,15 +580,23 @@ static int engine_response(struct synth *s, struct synth_audio *out, struct err 
 	return 0;
 }
 
-static int engine_request(struct synth *s, char kind, const char *text, struct synth_audio *out,
-			  struct err *e)
+/* Sends one request with the current voice; its response is read later, in order. */
+static int engine_send(struct synth *s, char kind, const char *text, struct err *e)
 {
 	uint64_t len = strlen(text);
 
 	if (fd_write_full(s->req_fd, &kind, 1) || fd_write_full(s->req_fd, &s->voice, sizeof(s->voice)) ||
 	    fd_write_full(s->req_fd, &len, sizeof(len)) || fd_write_full(s->req_fd, text, len))
 		return err_set(e, "eSpeak NG's engine process ended unexpectedly");
-	return engine_response(s, out, e);
+	return 0;
+}
+
+static int engine_request(struct synth *s, char kind, const char *text, struct synth_audio *out,
+			  struct err *e)
+{
+	if (s->pending)
+		return err_set(e, "internal error: eSpeak NG asked while %d sentences are pending", s->pending);
+	return engine_send(s, kind, text, e) || engine_response(s, out, e) ? -1 : 0;
 }
 
 /* ==== the interface ====================================================== */
@@ -647,6 +746,31 @@ int synth_say(struct synth *s, const char *text, struct synth_audio *out, struct
 	out->n = 0;
 	out->nev = 0;
 	return engine_request(s, 'S', text, out, e);
+}
+
+int synth_send(struct synth *s, const char *text, struct err *e)
+{
+	if (s->pending >= SYNTH_MAX_AHEAD)
+		return err_set(e, "internal error: more than %d sentences sent ahead", SYNTH_MAX_AHEAD);
+	if (engine_send(s, 'S', text, e))
+		return -1;
+	s->pending++;
+	return 0;
+}
+
+int synth_receive(struct synth *s, struct synth_audio *out, struct err *e)
+{
+	if (!s->pending)
+		return err_set(e, "internal error: no sentence sent to eSpeak NG");
+	s->pending--;
+	out->n = 0;
+	out->nev = 0;
+	return engine_response(s, out, e);
+}
+
+int synth_pending(const struct synth *s)
+{
+	return s->pending;
 }
 
 /* eSpeak NG in this process for the lists and phonemes, with the current voice. */

@@ -65,6 +65,19 @@ int synth_set_voice(struct synth *s, const struct voice_preset *p, struct err *e
  */
 int synth_say(struct synth *s, const char *text, struct synth_audio *out, struct err *e);
 
+/*
+ * The same in two halves, so that several sentences are synthesized at once
+ * (each by its own fork of the voice process; the result is the same as
+ * synth_say's): synth_send queues `text` with the current voice, at most
+ * SYNTH_MAX_AHEAD unanswered; synth_receive gives the oldest one's audio or
+ * error. Nothing else (voice, say, phonemes) may be asked while any is
+ * pending; synth_pending tells how many are.
+ */
+#define SYNTH_MAX_AHEAD 4
+int synth_send(struct synth *s, const char *text, struct err *e);
+int synth_receive(struct synth *s, struct synth_audio *out, struct err *e);
+int synth_pending(const struct synth *s);
+
 /* eSpeak's phoneme transcription of `text` (as `espeak-ng -x`), appended to `out`. */
 int synth_phonemes(struct synth *s, const char *text, struct sb *out, struct err *e);
 
