@@ -299,6 +299,63 @@ static void test_say_empty(void **state)
 	synth_audio_release(&a);
 }
 
+/*
+ * Sentences sent ahead (synthesized at once by separate forks) come back in
+ * the order sent, each exactly as synth_say gives it alone; while any is
+ * pending, nothing else may be asked.
+ */
+static void test_send_ahead(void **state)
+{
+	static const char *const texts[] = { "Erstens kommt es anders.", "Und zweitens, als man denkt.",
+					     "", "Ein dritter, etwas längerer Satz über den Hafen.",
+					     "Vier." };
+	enum { N = sizeof(texts) / sizeof(texts[0]) };
+	struct synth_audio one[N], got;
+	struct err e;
+
+	(void)state;
+	set_preset(VOICE_DEFAULT);
+	for (int i = 0; i < N; i++) {
+		synth_audio_init(&one[i]);
+		assert_int_equal(synth_say(sy, texts[i], &one[i], &e), 0);
+	}
+	synth_audio_init(&got);
+	for (int round = 0; round < 2; round++) {
+		int sent = 0, recv = 0;
+		/* round 0: all at most SYNTH_MAX_AHEAD ahead; round 1: two ahead */
+		int ahead = round ? 2 : SYNTH_MAX_AHEAD;
+		while (recv < N) {
+			if (sent < N && sent - recv < ahead) {
+				assert_int_equal(synth_send(sy, texts[sent++], &e), 0);
+				continue;
+			}
+			assert_int_equal(synth_pending(sy), sent - recv);
+			assert_int_equal(synth_receive(sy, &got, &e), 0);
+			assert_int_equal(got.n, one[recv].n);
+			assert_int_equal(got.nev, one[recv].nev);
+			assert_memory_equal(got.samples, one[recv].samples, got.n * sizeof(float));
+			assert_memory_equal(got.ev, one[recv].ev, got.nev * sizeof(*got.ev));
+			recv++;
+		}
+	}
+	/* the rules: not more than SYNTH_MAX_AHEAD, nothing else while pending, nothing to receive */
+	for (int i = 0; i < SYNTH_MAX_AHEAD; i++)
+		assert_int_equal(synth_send(sy, texts[0], &e), 0);
+	assert_int_equal(synth_send(sy, texts[0], &e), -1);
+	assert_non_null(strstr(e.msg, "ahead"));
+	assert_int_equal(synth_say(sy, texts[1], &got, &e), -1);
+	assert_non_null(strstr(e.msg, "pending"));
+	while (synth_pending(sy))
+		assert_int_equal(synth_receive(sy, &got, &e), 0);
+	assert_int_equal(synth_receive(sy, &got, &e), -1);
+	/* and it works as before */
+	assert_int_equal(synth_say(sy, texts[1], &got, &e), 0);
+	assert_int_equal(got.n, one[1].n);
+	synth_audio_release(&got);
+	for (int i = 0; i < N; i++)
+		synth_audio_release(&one[i]);
+}
+
 static void test_phonemes(void **state)
 {
 	struct err e;
@@ -377,6 +434,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_say_rate, release_bufs),
 		cmocka_unit_test_teardown(test_say_phonemes_inline, release_bufs),
 		cmocka_unit_test_teardown(test_say_empty, release_bufs),
+		cmocka_unit_test_teardown(test_send_ahead, release_bufs),
 		cmocka_unit_test_teardown(test_phonemes, release_bufs),
 		cmocka_unit_test_teardown(test_list_voices, release_bufs),
 	};
