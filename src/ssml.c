@@ -62,6 +62,7 @@ struct st {
 	int space;                /* white space seen since the last part */
 	int paragraph;
 	int last_explicit;        /* the last sentence's pause was set by a break */
+	int after_time;           /* the last part is a say-as time: it takes a following "Uhr" */
 	struct verbalized v;
 	struct sb tmp;
 };
@@ -206,6 +207,7 @@ static void add_part(struct st *s, const char *written, size_t wlen, const char 
 	p->voice = voice_for(s, &s->stack[s->depth - 1].pro);
 	p->space_before = s->space;
 	s->space = 0;
+	s->after_time = 0;
 }
 
 /* The segment the next sentence with preset `v` goes into: the last one, or a new one. */
@@ -412,39 +414,6 @@ static void add_text(struct st *s, const char *text, size_t n, int in_s)
 
 /* ==== say-as, sub, phoneme =============================================== */
 
-/* German letter names for spelling (say-as characters). */
-static const char *const letter_names[26] = {
-	"A", "Be", "Ze", "De", "E", "Eff", "Ge", "Ha", "I", "Jott", "Ka", "Ell", "Emm",
-	"Enn", "O", "Pe", "Ku", "Err", "Ess", "Te", "U", "Vau", "We", "Ix", "Üpsilon", "Zett"
-};
-
-/* The spelled form of t[0..n): letter names, digits one by one, other letters as they are. */
-static void spell(const char *t, size_t n, struct sb *out)
-{
-	size_t i = 0;
-	uint32_t cp;
-
-	while (i < n) {
-		size_t j = utf8_step(t, n, i, &cp);
-		if (j <= i)
-			j = i + 1;
-		if (cp < 0x80 && a_isalpha((int)cp)) {
-			sb_adds(out, letter_names[a_toupper((int)cp) - 'A']);
-			sb_addc(out, ' ');
-		} else if (cp < 0x80 && a_isdigit((int)cp)) {
-			nw_digits(out, t + i, 1);
-			sb_addc(out, ' ');
-		} else if (cp == 0xDF) {
-			sb_adds(out, "Eszett ");
-		} else if (cp >= 0x80 && cp_isalpha(cp)) {
-			sb_addcp(out, cp_toupper(cp));
-			sb_addc(out, ' ');
-		}
-		i = j;
-	}
-	sb_rtrim(out);
-}
-
 /* Verbalizes t and appends the spoken form to out. */
 static void verb_into(struct st *s, const char *t, size_t n, struct sb *out)
 {
@@ -536,7 +505,7 @@ static int say_as(struct st *s, const char *how, const char *format, const char 
 	for (size_t i = 0; i < n; i++)
 		digits += a_isdigit((unsigned char)t[i]);
 	if (!strcmp(how, "characters") || !strcmp(how, "spell-out") || !strcmp(how, "verbatim")) {
-		spell(t, n, out);
+		verb_spell(t, n, out);
 	} else if (!strcmp(how, "cardinal") || !strcmp(how, "number")) {
 		size_t b = 0;
 		if (n && (t[0] == '-' || t[0] == '+'))
@@ -666,10 +635,39 @@ static int in_el(const struct st *s, enum el el)
 }
 
 /* Gives the text collected since the last element to the open sentence. */
+/*
+ * Text right after a say-as time that begins with the word "Uhr": the word
+ * joins the time's written form, whose spoken form says it already
+ * ("<say-as interpret-as="time">14:30</say-as> Uhr" is "vierzehn Uhr dreißig").
+ * Returns the bytes of t taken.
+ */
+static size_t take_uhr(struct st *s, const char *t, size_t n)
+{
+	struct part *p = s->nparts ? &s->parts[s->nparts - 1] : NULL;
+	size_t b = 0;
+	char *w;
+
+	if (!s->after_time || !p)
+		return 0;
+	s->after_time = 0;
+	while (b < n && t[b] == ' ')
+		b++;
+	if (n - b < 3 || memcmp(t + b, "Uhr", 3) || (n - b > 3 && ((unsigned char)t[b + 3] >= 0x80 ||
+							    a_isalnum((unsigned char)t[b + 3]))))
+		return 0;
+	w = xmalloc(strlen(p->written) + 5);
+	sprintf(w, "%s%sUhr", p->written, b ? " " : "");
+	free(p->written);
+	p->written = w;
+	return b + 3;
+}
+
 static void flush_text(struct st *s)
 {
-	if (s->tmp.len)
-		add_text(s, s->tmp.buf, s->tmp.len, in_el(s, EL_S));
+	size_t k = take_uhr(s, s->tmp.buf, s->tmp.len);
+
+	if (s->tmp.len > k)
+		add_text(s, s->tmp.buf + k, s->tmp.len - k, in_el(s, EL_S));
 	sb_reset(&s->tmp);
 }
 
@@ -822,8 +820,10 @@ static void end_capture(struct st *s, enum el el)
 		verb_into(s, s->cap_a, strlen(s->cap_a), &sp);
 	else
 		phoneme_spoken(s, s->cap_a, s->cap_b, &sp);
-	if (!s->failed && n)
+	if (!s->failed && n) {
 		add_part(s, w, n, sp.buf);
+		s->after_time = el == EL_SAYAS && !strcmp(s->cap_a, "time");
+	}
 	else if (!s->failed && sp.len)      /* an empty <phoneme ph=".."/>: caption shows nothing */
 		add_part(s, "", 0, sp.buf);
 	sb_release(&sp);

@@ -246,6 +246,15 @@ void vb_say_sb(struct ctx *c, const struct sb *t)
 	c->said = 1;
 }
 
+/* One letter as spelled: its capital, which eSpeak NG reads by name ("Y" as "Ypsilon"). */
+static void add_letter(struct sb *t, uint32_t cp)
+{
+	if (cp == 'Y' || cp == 'y')
+		sb_adds(t, "Ypsilon");
+	else
+		sb_addcp(t, cp_toupper(cp));
+}
+
 /*
  * Says the letters of p[0..n) (stopping at an invalid byte) in the form `how`
  * asks for: VB_AS_WORD "NATO" -> "Nato" (only the first letter capital, so
@@ -269,15 +278,36 @@ void vb_say_letters(struct ctx *c, const char *p, size_t n, enum vb_letters how)
 				sb_addc(&t, how == VB_SPELLED ? '-' : ' ');
 			if (how == VB_SPACED)
 				sb_addcp(&t, cp_tolower(cp));
-			else if (cp == 'Y' || cp == 'y')
-				sb_adds(&t, "Ypsilon");
 			else
-				sb_addcp(&t, cp_toupper(cp));
+				add_letter(&t, cp);
 		}
 		k += (size_t)m;
 	}
 	vb_say_sb(c, &t);
 	sb_release(&t);
+}
+
+void verb_spell(const char *t, size_t n, struct sb *out)
+{
+	size_t start = out->len;
+
+	for (size_t i = 0; i < n;) {
+		uint32_t cp;
+		int m = utf8_decode(t + i, n - i, &cp);
+		if (m <= 0) {
+			i++;
+			continue;
+		}
+		if (cp_isalpha(cp) || (cp < 0x80 && a_isdigit((int)cp))) {
+			if (out->len > start)
+				sb_addc(out, '-');
+			if (cp < 0x80 && a_isdigit((int)cp))
+				nw_digits(out, t + i, 1);
+			else
+				add_letter(out, cp);
+		}
+		i += (size_t)m;
+	}
 }
 
 /* Appends w to the previous word without a space. */

@@ -56,4 +56,11 @@ void verb_release(struct verbalized *v);
 void verb_sentence(const char *written, size_t len, const struct verb_opts *o,
 		   struct verbalized *out, struct warns *w);
 
+/*
+ * Appends the spelled form of t[0..n), as the verbalizer spells an acronym:
+ * letters by name, digits one by one, joined by hyphens ("ZDF2" ->
+ * "Z-D-F-zwei", "Y" -> "Ypsilon"); other characters are left out.
+ */
+void verb_spell(const char *t, size_t n, struct sb *out);
+
 #endif

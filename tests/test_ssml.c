@@ -112,7 +112,7 @@ static void test_say_as_sub_phoneme(void **state)
 	assert_non_null(strstr(t->spoken, "neun Uhr fünf"));
 	assert_non_null(strstr(t->spoken, "Platz dritte"));
 	assert_non_null(strstr(t->spoken, "tausend neunhundertachtundneunzig Gäste"));   /* not a year */
-	assert_non_null(strstr(t->spoken, "Zett De Eff zwei"));
+	assert_non_null(strstr(t->spoken, "Z-D-F-zwei"));     /* spelled as the verbalizer spells */
 	assert_null(strstr(t->spoken, "WHO"));
 	assert_non_null(strstr(t->spoken, "[['k9ln]] und [[b'aId@n]]."));
 	/* anchors rise in both texts and start at {0, 0} */
@@ -122,6 +122,24 @@ static void test_say_as_sub_phoneme(void **state)
 		assert_true(t->anchors[k].written >= t->anchors[k - 1].written);
 		assert_true(t->anchors[k].spoken >= t->anchors[k - 1].spoken);
 	}
+	script_release(&sc);
+}
+
+/* A time followed by the word "Uhr": said once, written as typed; "Uhrzeit" is another word. */
+static void test_say_as_time_uhr(void **state)
+{
+	struct script sc;
+	struct err e;
+
+	(void)state;
+	assert_int_equal(build("<speak>Beginn <say-as interpret-as=\"time\">14:30</say-as> Uhr, "
+			       "dann <say-as interpret-as=\"time\">9:05</say-as>Uhr und "
+			       "<say-as interpret-as=\"time\">18:00</say-as> Uhrzeit.</speak>", &sc, NULL, &e), 0);
+	assert_int_equal(count(&sc), 1);
+	const struct script_sentence *t = nth(&sc, 0);
+	assert_string_equal(t->written, "Beginn 14:30 Uhr, dann 9:05Uhr und 18:00 Uhrzeit.");
+	assert_string_equal(t->spoken, "Beginn vierzehn Uhr dreißig, dann neun Uhr fünf und achtzehn Uhr "
+				       "Uhrzeit.");
 	script_release(&sc);
 }
 
@@ -274,6 +292,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sentences_and_pauses),
 		cmocka_unit_test(test_say_as_sub_phoneme),
+		cmocka_unit_test(test_say_as_time_uhr),
 		cmocka_unit_test(test_prosody_presets),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_render_break_and_rate),
