@@ -137,7 +137,7 @@ struct foreign {
 
 const char *foreign_lang_name(enum flang l)
 {
-	static const char *const names[FL__COUNT] = { "de", "en", "fr", "tr", "pl", "cs", "hu", "uk", "vi", "es", "zh" };
+	static const char *const names[FL__COUNT] = { "de", "en", "fr", "tr", "pl", "cs", "hu", "uk", "vi", "es", "zh", "pt" };
 	return l < FL__COUNT ? names[l] : "?";
 }
 
@@ -301,9 +301,43 @@ static int vi_syllable(const char *w, size_t n)
 	return mark && groups == 1;
 }
 
+static int is_vowel_letter(int c);
+
+/*
+ * Portuguese spellings around a "ç" that Turkish does not have: "ã", "õ", "lh", "nh", or a plural
+ * or verb ending "-es", "-os", "-as" after it ("Gonçalves", "Conceição", "Assunção").
+ */
+static int portuguese_shape(const char *w, size_t n)
+{
+	const char *c = memmem(w, n, "\xC3\xA7", 2);
+	size_t rest = c ? n - (size_t)(c - w) : 0;
+
+	if (memmem(w, n, "\xC3\xA3", 2) || memmem(w, n, "\xC3\xB5", 2) || memmem(w, n, "lh", 2) ||
+	    memmem(w, n, "nh", 2))
+		return 1;
+	return rest > 4 && n > 3 && w[n - 1] == 's' && strchr("aeo", w[n - 2]);
+}
+
+/* Letters and clusters of Icelandic and the Scandinavian languages: ð þ æ ø å, "kj", "fj", "ey" + consonant. */
+static int nordic_shape(const char *w, size_t n)
+{
+	static const char *const marks[] = { "\xC3\xB0", "\xC3\x90", "\xC3\xBE", "\xC3\x9E", "\xC3\xA6",
+					     "\xC3\x86", "\xC3\xB8", "\xC3\x98", "\xC3\xA5", "\xC3\x85",
+					     "kj", "fj", NULL };   /* ð Ð þ Þ æ Æ ø Ø å Å */
+
+	for (const char *const *m = marks; *m; m++)
+		if (memmem(w, n, *m, 2))
+			return 1;
+	for (size_t i = 0; i + 2 < n; i++)
+		if ((w[i] == 'e' || w[i] == 'E') && w[i + 1] == 'y' && a_isalpha((unsigned char)w[i + 2]) &&
+		    !is_vowel_letter(w[i + 2]))
+			return 1;
+	return 0;
+}
+
 static enum flang by_letters(const char *w, size_t n)
 {
-	int tr = 0, pl = 0, cs = 0, slav = 0, hu = 0, fr = 0, fr_acute = 0, rom = 0, vi = 0, ced = 0;
+	int tr = 0, pl = 0, cs = 0, slav = 0, hu = 0, fr = 0, fr_acute = 0, rom = 0, vi = 0, ced = 0, pt = 0;
 	for (size_t i = 0; i < n;) {
 		uint32_t cp;
 		int k = utf8_decode(w + i, n - i, &cp);
@@ -330,8 +364,9 @@ static enum flang by_letters(const char *w, size_t n)
 			fr++; break;                                         /* è ê ë î ï ô û ù œ à */
 		case 0xE9: fr_acute++; break;                                /* é */
 		case 0xFD: cs += 2; break;                                   /* ý: Czech, Slovak */
-		case 0xE1: case 0xED: case 0xFA: case 0xF1: case 0xE3: case 0xF5:
-			rom++; break;                                        /* á í ú ñ ã õ */
+		case 0xE3: case 0xF5: pt += 2; rom++; break;                 /* ã õ: Portuguese */
+		case 0xE1: case 0xED: case 0xFA: case 0xF1:
+			rom++; break;                                        /* á í ú ñ */
 		default: break;
 		}
 	}
@@ -341,16 +376,24 @@ static enum flang by_letters(const char *w, size_t n)
 	if (n > 5 && (!memcmp(w + n - 4, "ov\xC3\xA1", 4) || !memcmp(w + n - 4, "sk\xC3\xA1", 4) ||
 		      !memcmp(w + n - 4, "ck\xC3\xA1", 4)))
 		return FL_CS;
-	/* "François", "Besançon": French; "Gülçin", "Koç": Turkish */
+	/* "François", "Besançon": French; "Gonçalves", "Conceição": Portuguese; "Gülçin", "Koç": Turkish */
 	if (ced && (fr || fr_acute || memmem(w, n, "\xC3\xA7o", 3) || memmem(w, n, "\xC3\xA7" "ai", 4)))
 		fr++;
+	else if (ced && !tr && portuguese_shape(w, n))
+		pt += 2;
 	else
 		tr += ced;
+	/* Nordic letters and clusters beside an accent ("Reykjavík", "Þórshöfn"): not Spanish or Polish;
+	 * eSpeak NG's German reading of them is the better one */
+	if ((rom || pl) && nordic_shape(w, n))
+		return FL_DE;
 	int hu_acc = 0;   /* á é í ó ö ú ü: Hungarian beside "sz", "cs", "gy", "zs" */
 	for (size_t i = 0; i + 1 < n; i++)
 		hu_acc |= (unsigned char)w[i] == 0xC3 && strchr("\xA1\xA9\xAD\xB3\xB6\xBA\xBC", w[i + 1]);
 	if (tr && !fr && tr >= pl && tr >= cs)
 		return FL_TR;
+	if (pt && !pl && !cs && !slav && !hu)
+		return FL_PT;
 	if (pl && n > 3 && !memcmp(w + n - 3, "\xC3\xB3w", 3))   /* "-ów": Kraków */
 		return FL_PL;
 	if (pl <= 1 && !cs && hu_acc && !memmem(w, n, "rz", 2) && !memmem(w, n, "cz", 2) &&
@@ -1242,17 +1285,13 @@ void foreign_map_english(const char *ph, size_t len, struct sb *out)
 }
 
 /*
- * eSpeak French phonemes onto German ones: nasal "E~"/"9~" -> "W~" (German "Teint"),
- * "Y" (French eu) -> "Y:", uvular "R"; a stressed tense vowel is long ("bOrd'o" -> "bOrd'o:"),
- * and a stressed final "a" too ("frA~sw'a" -> "frA~sw'A:").
+ * eSpeak phonemes of a Romance language onto German ones with `map` (longest match first);
+ * a stressed tense vowel is long ("bOrd'o" -> "bOrd'o:"), and a stressed final "a" too
+ * ("frA~sw'a" -> "frA~sw'A:").
  */
-void foreign_map_french(const char *ph, size_t len, struct sb *out)
+static void map_romance(const char *ph, size_t len, const char *const (*map)[2], size_t nmap,
+			struct sb *out)
 {
-	static const char *const map[][2] = {
-		{ "E~", "W~" }, { "9~", "W~" }, { "A~", "A~" }, { "O~", "O~" }, { "n^", "nj" }, { "r", "R" },
-		{ "_|", "" }, { "_!", "" }, { "_", "" }, { ":", "" }, { "Y", "Y:" }, { "H", "y" }, { "9", "W" },
-		{ "A", "a" },
-	};
 	static const char *const lng[][2] = {
 		{ "i", "i:" }, { "u", "u:" }, { "y", "y:" }, { "e", "e:" }, { "o", "o:" },
 	};
@@ -1265,7 +1304,7 @@ void foreign_map_french(const char *ph, size_t len, struct sb *out)
 			continue;
 		}
 		const char *to = NULL;
-		size_t hl = longest_match(map, ARRAY_LEN(map), ph, i, len, &to);
+		size_t hl = longest_match(map, nmap, ph, i, len, &to);
 		if (!to && stressed) {
 			for (size_t k = 0; k < ARRAY_LEN(lng); k++)
 				if (ph[i] == lng[k][0][0] && (i + 1 >= len || ph[i + 1] != '~')) {
@@ -1288,6 +1327,35 @@ void foreign_map_french(const char *ph, size_t len, struct sb *out)
 		if (to && strchr("aeiouyEOW@", to[0]))
 			stressed = 0;   /* the stressed syllable's vowel is past */
 	}
+}
+
+/* French: nasal "E~"/"9~" -> "W~" (German "Teint"), "Y" (French eu) -> "Y:", uvular "R". */
+void foreign_map_french(const char *ph, size_t len, struct sb *out)
+{
+	static const char *const map[][2] = {
+		{ "E~", "W~" }, { "9~", "W~" }, { "A~", "A~" }, { "O~", "O~" }, { "n^", "nj" }, { "r", "R" },
+		{ "_|", "" }, { "_!", "" }, { "_", "" }, { ":", "" }, { "Y", "Y:" }, { "H", "y" }, { "9", "W" },
+		{ "A", "a" },
+	};
+	map_romance(ph, len, map, ARRAY_LEN(map), out);
+}
+
+/*
+ * Portuguese (eSpeak's "pt"): the nasal diphthongs as German ones ("-ão" -> "aU", "-ães" ->
+ * "aIs", "-ões" -> "OIs"), a nasal vowel before a consonant with its "n", the reduced vowels
+ * "&" and "y" as "a" and "@", the final "s#" (Portugal's "sch") as "s", the flap as "r".
+ */
+void foreign_map_portuguese(const char *ph, size_t len, struct sb *out)
+{
+	static const char *const map[][2] = {
+		{ "&U~", "aU" }, { "&~y", "aI" }, { "&~N", "an" }, { "&~", "a" }, { "o~j", "OI" },
+		{ "o~N", "on" }, { "o~", "o" }, { "u~N", "un" }, { "u~", "u" }, { "e~N", "en" },
+		{ "e~", "e" }, { "i~N", "in" }, { "i~", "i" }, { "eIN", "en" }, { "N", "n" },
+		{ "&", "a" }, { "y", "@" }, { "s#", "s" }, { "z#", "z" }, { "*", "r" }, { "l^", "lj" },
+		{ "n^", "nj" }, { "L", "l" }, { "w", "U" }, { "A", "a" }, { "_|", "" }, { "_!", "" },
+		{ "_", "" }, { ";", "" }, { "#", "" },
+	};
+	map_romance(ph, len, map, ARRAY_LEN(map), out);
 }
 
 /* ---- the word's German-voice phonemes ------------------------------------ */
@@ -1370,14 +1438,15 @@ static void compute(struct foreign *fx, const char *word, size_t len, struct sb 
 	struct sb t;
 	sb_init(&t);
 	sb_add(&t, word, len);
-	if (l != FL_DE && l != FL_EN && l != FL_FR) {
+	if (l != FL_DE && l != FL_EN && l != FL_FR && l != FL_PT) {
 		foreign_respell(l, word, len, ph);
-	} else if ((l == FL_EN || l == FL_FR) && fx->fn) {
+	} else if (l != FL_DE && fx->fn) {
 		struct sb e;
 		sb_init(&e);
 		/* a "(xx)" switch inside the French answer ("Sarkozy" -> English): leave the word German */
 		if (!fx->fn(fx->ctx, foreign_lang_name(l), t.buf, &e) && e.len && !strchr(e.buf, '('))
-			(l == FL_EN ? foreign_map_english : foreign_map_french)(e.buf, e.len, ph);
+			(l == FL_EN ? foreign_map_english : l == FL_FR ? foreign_map_french
+								      : foreign_map_portuguese)(e.buf, e.len, ph);
 		sb_release(&e);
 	} else if (fx->fn) {
 		/* German: only when eSpeak's German voice would switch to another one */

@@ -37,8 +37,8 @@
 #include <stddef.h>
 #include "util.h"
 
-/* FL_TR ... FL_VI have letter rules (foreign_respell); FL_EN and FL_FR take eSpeak's own phonemes */
-enum flang { FL_DE, FL_EN, FL_FR, FL_TR, FL_PL, FL_CS, FL_HU, FL_UK, FL_VI, FL_ES, FL_ZH, FL__COUNT };
+/* FL_TR ... FL_ZH have letter rules (foreign_respell); FL_EN, FL_FR and FL_PT take eSpeak's own phonemes */
+enum flang { FL_DE, FL_EN, FL_FR, FL_TR, FL_PL, FL_CS, FL_HU, FL_UK, FL_VI, FL_ES, FL_ZH, FL_PT, FL__COUNT };
 
 /* "de", "en", "tr", ... */
 const char *foreign_lang_name(enum flang l);
@@ -85,7 +85,7 @@ int foreign_say(struct foreign *fx, const char *word, size_t len, struct sb *out
  * FL_ZH) into German eSpeak phonemes (no brackets) appended to `out`.
  * Vietnamese is said the way German newsreaders approximate it: tones
  * dropped, one stressed syllable per written syllable ("Nguyễn" -> "'Nu:jEn").
- * Returns 0, or -1 for FL_DE/FL_EN/FL_FR (no letter rules) and for FL_ZH when
+ * Returns 0, or -1 for FL_DE/FL_EN/FL_FR/FL_PT (no letter rules) and for FL_ZH when
  * the word does not split into pinyin syllables (nothing appended then).
  */
 int foreign_respell(enum flang l, const char *word, size_t len, struct sb *out);
@@ -95,5 +95,7 @@ void foreign_map_english(const char *ph, size_t len, struct sb *out);
 
 /* The same for eSpeak French phonemes ("frA~sw'a" -> "frA~sw'A:"). */
 void foreign_map_french(const char *ph, size_t len, struct sb *out);
+/* ... and Portuguese ones ("sim'o~js#" -> "sim'OIs", "k,uNseIs'&U~" -> "k,unseIs'aU"). */
+void foreign_map_portuguese(const char *ph, size_t len, struct sb *out);
 
 #endif

@@ -65,6 +65,11 @@ static void test_languages(void **state)
 		{ "François", FL_FR }, { "Mélenchon", FL_FR }, { "Citroën", FL_FR }, { "Hermès", FL_FR },
 		{ "Juliette", FL_FR }, { "Renault", FL_FR }, { "Bordeaux", FL_FR }, { "Marseille", FL_FR },
 		{ "Toilette", FL_DE }, { "Medaille", FL_DE }, { "Gülçin", FL_TR }, { "Koç", FL_TR },
+		/* Portuguese: ã, õ, or a ç in a Portuguese shape; Turkish keeps "Selçuk", "Uçar" */
+		{ "João", FL_PT }, { "Simões", FL_PT }, { "Conceição", FL_PT }, { "Gonçalves", FL_PT },
+		{ "Magalhães", FL_PT }, { "Selçuk", FL_TR }, { "Uçar", FL_TR },
+		/* Nordic letters or clusters beside an accent: not Spanish, eSpeak's German reading */
+		{ "Reykjavík", FL_DE }, { "Þórshöfn", FL_DE }, { "Sofía", FL_ES },
 		/* Turkish with ö/ü only, by shape; German names with ö/ü stay German */
 		{ "Öztürk", FL_TR }, { "Özdemir", FL_TR }, { "Ümit", FL_TR }, { "Yücel", FL_TR },
 		{ "Jürgen", FL_DE }, { "Söder", FL_DE }, { "Röttgen", FL_DE }, { "Köln", FL_DE }, { "Wüst", FL_DE },
@@ -206,6 +211,28 @@ static void test_french_mapping(void **state)
 	map_fr("melA~S'O~", "melA~S'O~");
 }
 
+static void map_pt(const char *in, const char *want)
+{
+	struct sb out;
+	sb_init(&out);
+	foreign_map_portuguese(in, strlen(in), &out);
+	if (strcmp(out.buf, want))
+		fail_msg("%s: %s, expected %s", in, out.buf, want);
+	sb_release(&out);
+}
+
+static void test_portuguese_mapping(void **state)
+{
+	(void)state;
+	/* eSpeak's Portuguese "Simões", "Conceição", "Magalhães", "Brandão", "Gonçalves", "Antônio" */
+	map_pt("sim'o~js#", "sim'OIs");
+	map_pt("k,uNseIs'&U~", "k,unseIs'aU");
+	map_pt("m,&g&l^'&~ys#", "m,agalj'aIs");
+	map_pt("bR&~Nd'&U~", "bRand'aU");
+	map_pt("g,uNs'Alvys#", "g,uns'alv@s");
+	map_pt(",&~Nt'onjU", ",ant'o:njU");
+}
+
 static int phonemizer(void *ctx, const char *voice, const char *text, struct sb *out)
 {
 	return synth_lang_phonemes(ctx, voice, text, out);
@@ -281,11 +308,11 @@ static void french_and_vietnamese(struct synth *s)
 	struct verbalized v;
 	verb_init(&v);
 	const char *in = "François Mélenchon traf Nguyễn Văn Minh und Mesut Öztürk in Bordeaux, "
-			 "danach flog er über Rzeszów-Jasionka.";
+			 "danach flog er über Rzeszów-Jasionka zu João Simões.";
 	verb_sentence(in, strlen(in), &vo, &v, NULL);
 	static const char *const want[] = {
 		"[[fRA~sw'A:]]", "[[melA~S'O~]]", "[['Nu:jEn]]", "[['mIn]]", "[['Wztyrk]]", "[[bORd'o:]]",
-		"[['ZESUf]]-[[ja'SOnka]]",
+		"[['ZESUf]]-[[ja'SOnka]]", "[[Zu'aU]] [[sim'OIs]]",
 	};
 	for (size_t i = 0; i < ARRAY_LEN(want); i++)
 		if (!strstr(v.spoken.buf, want[i]))
@@ -324,6 +351,7 @@ int main(void)
 		cmocka_unit_test(test_respelling),
 		cmocka_unit_test(test_english_mapping),
 		cmocka_unit_test(test_french_mapping),
+		cmocka_unit_test(test_portuguese_mapping),
 		cmocka_unit_test(test_one_voice),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
