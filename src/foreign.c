@@ -690,6 +690,16 @@ static int looks_vietnamese(const char *w, size_t n)
 	return n >= 3 && !memcmp(w, "ng", 2) && is_vowel_letter(w[2]) && (groups == 1 || memmem(w, n, "uy", 2));
 }
 
+/*
+ * A capitalized word ending in "a" without English spellings ("Marina", "Lara"): a first name
+ * as German and Romance languages write it, though English has the word ("marina").
+ */
+static int romance_name(const char *word, size_t len, const char *lower)
+{
+	return len > 3 && a_isupper((unsigned char)word[0]) && lower[len - 1] == 'a' &&
+	       !looks_english(lower, len);
+}
+
 enum flang foreign_lang(const struct foreign *fx, const char *word, size_t len)
 {
 	enum flang l = by_letters(word, len);
@@ -721,7 +731,8 @@ enum flang foreign_lang(const struct foreign *fx, const char *word, size_t len)
 			l = FL_FR;   /* "Bordeaux", "Marseille": the German list has them, eSpeak reads them German */
 	} else if (german_compound(fx, word, len)) {
 		l = FL_DE;
-	} else if (wset_has(&fx->en, t.buf, t.len) && !wset_has(&fx->de, word, len)) {
+	} else if (wset_has(&fx->en, t.buf, t.len) && !wset_has(&fx->de, word, len) &&
+		   !romance_name(word, len, t.buf)) {
 		l = FL_EN;   /* a common English word ("science", "squeeze"): before the shapes below */
 	} else if (looks_polish(t.buf, t.len)) {
 		l = FL_PL;
@@ -735,7 +746,8 @@ enum flang foreign_lang(const struct foreign *fx, const char *word, size_t len)
 		l = FL_UK;
 	} else if (looks_french(t.buf, t.len)) {
 		l = FL_FR;
-	} else if (wset_has(&fx->en, t.buf, t.len) || english_compound(fx, t.buf, t.len)) {
+	} else if ((wset_has(&fx->en, t.buf, t.len) && !romance_name(word, len, t.buf)) ||
+		   english_compound(fx, t.buf, t.len)) {
 		l = FL_EN;   /* an English common word ("how", "social") */
 	} else if (foreign_is_english(fx, word, len) && english_name(t.buf, t.len)) {
 		/* the English list holds names of every origin ("Andrei", "Elena"): only English-looking ones */

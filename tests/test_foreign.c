@@ -57,6 +57,8 @@ static void test_languages(void **state)
 		{ "Cunningham", FL_EN }, { "Livestream", FL_EN }, { "Crowdfunding", FL_EN }, { "how", FL_EN },
 		/* in both lists: German unless eSpeak itself switches (\"Team\", see test_one_voice) */
 		{ "Team", FL_DE }, { "See", FL_DE }, { "leer", FL_DE }, { "Andrei", FL_DE }, { "Elena", FL_DE },
+		/* an English word, but capitalized with a final "a": a first name read German */
+		{ "Marina", FL_DE }, { "marina", FL_EN }, { "Science", FL_EN },
 		{ "Marković", FL_CS },
 		/* an onset German lacks: eSpeak would spell the word, the letter rules read it */
 		{ "Tbilisi", FL_UK }, { "Tkachenko", FL_UK }, { "Pflege", FL_DE }, { "Psychologe", FL_DE },
