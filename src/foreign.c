@@ -1354,13 +1354,13 @@ void foreign_map_french(const char *ph, size_t len, struct sb *out)
 
 /*
  * Portuguese (eSpeak's "pt"): the nasal diphthongs as German ones ("-ão" -> "aU", "-ães" ->
- * "aIs", "-ões" -> "OIs"), a nasal vowel before a consonant with its "n", the reduced vowels
+ * "aIs", "-ões" -> "o:Is"), a nasal vowel before a consonant with its "n", the reduced vowels
  * "&" and "y" as "a" and "@", the final "s#" (Portugal's "sch") as "s", the flap as "r".
  */
 void foreign_map_portuguese(const char *ph, size_t len, struct sb *out)
 {
 	static const char *const map[][2] = {
-		{ "&U~", "aU" }, { "&~y", "aI" }, { "&~N", "an" }, { "&~", "a" }, { "o~j", "OI" },
+		{ "&U~", "aU" }, { "&~y", "aI" }, { "&~N", "an" }, { "&~", "a" }, { "o~j", "o:I" },
 		{ "o~N", "on" }, { "o~", "o" }, { "u~N", "un" }, { "u~", "u" }, { "e~N", "en" },
 		{ "e~", "e" }, { "i~N", "in" }, { "i~", "i" }, { "eIN", "en" }, { "N", "n" },
 		{ "&", "a" }, { "y", "@" }, { "s#", "s" }, { "z#", "z" }, { "*", "r" }, { "l^", "lj" },

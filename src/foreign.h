@@ -95,7 +95,7 @@ void foreign_map_english(const char *ph, size_t len, struct sb *out);
 
 /* The same for eSpeak French phonemes ("frA~sw'a" -> "frA~sw'A:"). */
 void foreign_map_french(const char *ph, size_t len, struct sb *out);
-/* ... and Portuguese ones ("sim'o~js#" -> "sim'OIs", "k,uNseIs'&U~" -> "k,unseIs'aU"). */
+/* ... and Portuguese ones ("sim'o~js#" -> "sim'o:Is", "k,uNseIs'&U~" -> "k,unseIs'aU"). */
 void foreign_map_portuguese(const char *ph, size_t len, struct sb *out);
 
 #endif
