@@ -234,27 +234,23 @@ static void send_error(int fd, const struct err *e)
 
 /*
  * A sentence spoken by a fork of a voice process. Several run at once; each
- * synthesizes, then waits for its turn (a byte on `go`, sent when the one
- * before it has exited) and writes its response straight to the caller.
- * Frees `text` (malloc'd) and what it allocated before it exits, so a memory
- * checker sees nothing lost in the child.
+ * writes its whole response into its own pipe `fd`, which the voice process
+ * reads in turn and passes on to the caller only once the child has exited
+ * normally, so a child that dies half-way never leaves half a response on
+ * the caller's pipe. Frees `text` (malloc'd) and what it allocated before it
+ * exits, so a memory checker sees nothing lost in the child.
  */
-static void speak_child(struct synth *s, char *text, int go, int fd)
+static void speak_child(struct synth *s, char *text, int fd)
 {
 	struct synth_audio a;
 	struct err e;
 	int32_t st = 0;
 	uint64_t n, nev;
-	char turn;
 	int rc;
 
 	synth_audio_init(&a);
 	rc = local_say(s, text, &a, &e);
 	free(text);
-	if (fd_read_full(go, &turn, 1)) {       /* the voice process is gone */
-		synth_audio_release(&a);
-		_exit(1);
-	}
 	if (rc) {
 		send_error(fd, &e);
 		synth_audio_release(&a);
@@ -269,77 +265,102 @@ static void speak_child(struct synth *s, char *text, int go, int fd)
 	_exit(rc ? 1 : 0);
 }
 
-/* The sentence children of a voice process, oldest (the one whose turn it is) first. */
+/* The sentence children of a voice process, oldest (the one read now) first. */
 struct kids {
 	struct kid {
 		pid_t pid;
-		int go;             /* its turn: one byte */
-		int done;           /* hangs up when it has exited */
+		int out;            /* its response, until it hangs up */
 	} k[SYNTH_MAX_AHEAD];
 	int n;
+	char *buf;              /* what the oldest has written so far */
+	size_t len, cap;
+	int req, resp, life;    /* the voice process's own pipes (closed in the children) */
 };
 
-/* Waits for the oldest child to end (reporting its failure in its place) and gives the next its turn. */
-static void kid_end(struct kids *ks, int resp)
+/*
+ * Reads what the oldest child has written; at its end (0 when it is not
+ * there yet) passes the response on if the child exited normally, else an
+ * error in its place. `block`: read until the end.
+ */
+static int kid_read(struct kids *ks, int block)
 {
 	struct kid *k = &ks->k[0];
 	int status = 0;
 	struct err e;
 
+	for (;;) {
+		ssize_t r;
+		if (ks->cap - ks->len < 65536) {
+			ks->cap = ks->cap ? ks->cap * 2 : 1 << 20;
+			ks->buf = realloc(ks->buf, ks->cap);
+			if (!ks->buf)
+				_exit(1);
+		}
+		r = read(k->out, ks->buf + ks->len, ks->cap - ks->len);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r > 0) {
+			ks->len += (size_t)r;
+			if (block)
+				continue;
+			return 0;
+		}
+		break;                       /* its end (or a read error: the same) */
+	}
 	while (waitpid(k->pid, &status, 0) < 0 && errno == EINTR)
 		;
-	close(k->go);
-	close(k->done);
-	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
-		err_set(&e, "eSpeak NG stopped while synthesizing (the engine process died)");
-		send_error(resp, &e);
+	close(k->out);
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0 && ks->len) {
+		if (fd_write_full(ks->resp, ks->buf, ks->len))
+			_exit(1);
+	} else {
+		if (WIFSIGNALED(status))
+			err_set(&e, "eSpeak NG stopped while synthesizing (its process was killed by signal %d)",
+				WTERMSIG(status));
+		else
+			err_set(&e, "eSpeak NG stopped while synthesizing (its process failed)");
+		send_error(ks->resp, &e);
 	}
+	ks->len = 0;
 	memmove(ks->k, ks->k + 1, (size_t)--ks->n * sizeof(*k));
-	if (ks->n)
-		(void)fd_write_full(ks->k[0].go, "g", 1);
+	return 1;
 }
 
-/* Starts a child speaking `text` (freed); the first in line gets its turn at once. */
-static void kid_start(struct synth *s, struct kids *ks, char *text, int resp)
+/* Starts a child speaking `text` (freed). */
+static void kid_start(struct synth *s, struct kids *ks, char *text)
 {
-	int go[2] = { -1, -1 }, done[2] = { -1, -1 }, en;
+	int out[2], en;
 	struct kid *k = &ks->k[ks->n];
 	struct err e;
 
-	if (pipe(go) == 0 && pipe(done) == 0) {
+	if (pipe(out) == 0) {
 		k->pid = fork();
 		if (k->pid == 0) {
-			for (int i = 0; i < ks->n; i++) {
-				close(ks->k[i].go);
-				close(ks->k[i].done);
-			}
-			close(go[1]);
-			close(done[0]);
-			speak_child(s, text, go[0], resp);
+			for (int i = 0; i < ks->n; i++)
+				close(ks->k[i].out);
+			close(out[0]);
+			close(ks->req);
+			close(ks->resp);
+			close(ks->life);
+			speak_child(s, text, out[1]);
 		}
+		en = errno;
+		close(out[1]);
 		if (k->pid > 0) {
 			free(text);
-			close(go[0]);
-			close(done[1]);
-			k->go = go[1];
-			k->done = done[0];
-			if (ks->n++ == 0)
-				(void)fd_write_full(k->go, "g", 1);
+			k->out = out[0];
+			ks->n++;
 			return;
 		}
-	}
-	en = errno;
-	for (int i = 0; i < 2; i++) {
-		if (go[i] >= 0)
-			close(go[i]);
-		if (done[i] >= 0)
-			close(done[i]);
+		close(out[0]);
+	} else {
+		en = errno;
 	}
 	free(text);
 	err_set(&e, "eSpeak NG stopped while synthesizing (%s)", strerror(en));
 	while (ks->n)               /* answered in turn: after the sentences before it */
-		kid_end(ks, resp);
-	send_error(resp, &e);
+		kid_read(ks, 1);
+	send_error(ks->resp, &e);
 }
 
 /*
@@ -347,11 +368,13 @@ static void kid_start(struct synth *s, struct kids *ks, char *text, int resp)
  * once (so its state depends on nothing but that voice) and never speaks;
  * each sentence is spoken by a fork of it, up to SYNTH_MAX_AHEAD at once,
  * answered in the order asked. Reports on `ack` whether the voice could be
- * set. Requests: char kind | uint64 len | text.
+ * set; `life` (never written) tells the engine process by hanging up that it
+ * has ended. Requests: char kind | uint64 len | text.
  */
-static void voice_main(struct synth *s, const struct engine_voice *v, int req, int resp, int ack)
+static void voice_main(struct synth *s, const struct engine_voice *v, int req, int resp, int ack,
+		       int life)
 {
-	struct kids ks = { .n = 0 };
+	struct kids ks = { .n = 0, .req = req, .resp = resp, .life = life };
 	struct err e;
 	int32_t st = 0;
 	uint64_t len;
@@ -365,7 +388,7 @@ static void voice_main(struct synth *s, const struct engine_voice *v, int req, i
 		_exit(1);
 	close(ack);
 	for (;;) {
-		struct pollfd pf[2] = { { .fd = ks.n ? ks.k[0].done : -1, .events = POLLIN },
+		struct pollfd pf[2] = { { .fd = ks.n ? ks.k[0].out : -1, .events = POLLIN },
 					{ .fd = ks.n < SYNTH_MAX_AHEAD ? req : -1, .events = POLLIN } };
 		char *text;
 		uint64_t zero = 0;
@@ -374,8 +397,8 @@ static void voice_main(struct synth *s, const struct engine_voice *v, int req, i
 				continue;
 			_exit(1);
 		}
-		if (pf[0].revents) {                 /* the oldest has answered and exited */
-			kid_end(&ks, resp);
+		if (pf[0].revents) {                 /* the oldest has written, or ended */
+			kid_read(&ks, 0);
 			continue;
 		}
 		if (!pf[1].revents)
@@ -387,18 +410,19 @@ static void voice_main(struct synth *s, const struct engine_voice *v, int req, i
 			_exit(1);
 		text[len] = '\0';
 		if (kind == 'S') {
-			kid_start(s, &ks, text, resp);
+			kid_start(s, &ks, text);
 			continue;
 		}
 		free(text);                          /* 'V': the voice is fine, no audio */
 		while (ks.n)
-			kid_end(&ks, resp);
+			kid_read(&ks, 1);
 		if (fd_write_full(resp, &st, sizeof(st)) || fd_write_full(resp, &zero, sizeof(zero)) ||
 		    fd_write_full(resp, &zero, sizeof(zero)))
 			_exit(1);
 	}
 	while (ks.n)
-		kid_end(&ks, resp);
+		kid_read(&ks, 1);
+	free(ks.buf);
 	_exit(0);
 }
 
@@ -429,11 +453,13 @@ struct voice_proc {
 	struct engine_voice v;
 	pid_t pid;
 	int fd;                 /* its requests */
+	int life;               /* hangs up when it has ended */
 };
 
 static void voice_proc_end(struct voice_proc *vp)
 {
 	close(vp->fd);
+	close(vp->life);
 	while (waitpid(vp->pid, NULL, 0) < 0 && errno == EINTR)
 		;
 }
@@ -445,27 +471,38 @@ static void voice_proc_end(struct voice_proc *vp)
 static int voice_proc_start(struct synth *s, struct voice_proc *procs, size_t n,
 			    const struct engine_voice *v, int resp, struct voice_proc *vp)
 {
-	int req[2], ack[2];
+	int req[2] = { -1, -1 }, ack[2] = { -1, -1 }, life[2] = { -1, -1 };
 	int32_t st = -1;
 	struct err e;
 
-	if (pipe(req) || pipe(ack)) {
+	if (pipe(req) || pipe(ack) || pipe(life)) {
 		err_set(&e, "cannot start an eSpeak NG voice process: %s", strerror(errno));
+		for (int i = 0; i < 2; i++) {
+			if (req[i] >= 0)
+				close(req[i]);
+			if (ack[i] >= 0)
+				close(ack[i]);
+		}
 		send_error(resp, &e);
 		return -1;
 	}
 	vp->v = *v;
 	vp->fd = req[1];
+	vp->life = life[0];
 	vp->pid = fork();
 	if (vp->pid == 0) {
-		for (size_t i = 0; i < n; i++)  /* the others end when the engine closes their input */
+		for (size_t i = 0; i < n; i++) {  /* the others end when the engine closes their input */
 			close(procs[i].fd);
+			close(procs[i].life);
+		}
 		close(req[1]);
 		close(ack[0]);
-		voice_main(s, v, req[0], resp, ack[1]);
+		close(life[0]);
+		voice_main(s, v, req[0], resp, ack[1], life[1]);
 	}
 	close(req[0]);
 	close(ack[1]);
+	close(life[1]);
 	if (vp->pid < 0 || fd_read_full(ack[0], &st, sizeof(st)) || st != 0) {
 		uint32_t len = 0;
 		char msg[sizeof(e.msg)];
@@ -477,15 +514,50 @@ static int voice_proc_start(struct synth *s, struct voice_proc *procs, size_t n,
 			err_set(&e, "cannot start an eSpeak NG voice process");
 		}
 		close(ack[0]);
-		if (vp->pid > 0)
+		if (vp->pid > 0) {
 			voice_proc_end(vp);
-		else
+		} else {
 			close(vp->fd);
+			close(vp->life);
+		}
 		send_error(resp, &e);
 		return -1;
 	}
 	close(ack[0]);
 	return 0;
+}
+
+/*
+ * Waits for the next request. A voice process that ends by itself (killed:
+ * its answers are lost, one may be cut short on the caller's pipe) takes the
+ * whole engine down, so that the caller reads the end of its pipe and reports
+ * it instead of waiting for answers that will not come. Returns 0 when a
+ * request is there, -1 at the end of the input.
+ */
+static int engine_wait(struct voice_proc *procs, size_t nproc, int req)
+{
+	for (;;) {
+		struct pollfd pf[1 + MAX_VOICE_PROCS];
+		pf[0] = (struct pollfd){ .fd = req, .events = POLLIN };
+		for (size_t i = 0; i < nproc; i++)
+			pf[1 + i] = (struct pollfd){ .fd = procs[i].life, .events = POLLIN };
+		if (poll(pf, 1 + nproc, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		for (size_t i = 0; i < nproc; i++)
+			if (pf[1 + i].revents) {
+				for (size_t k = 0; k < nproc; k++)
+					kill(procs[k].pid, SIGKILL);
+				for (size_t k = 0; k < nproc; k++)
+					while (waitpid(procs[k].pid, NULL, 0) < 0 && errno == EINTR)
+						;
+				_exit(1);
+			}
+		if (pf[0].revents)
+			return 0;
+	}
 }
 
 /* The engine process: eSpeak NG initialised, never speaking itself; a voice process per voice. */
@@ -501,6 +573,7 @@ static void engine_main(struct synth *s, int req, int resp)
 
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
+	signal(SIGPIPE, SIG_IGN);       /* a pipe whose reader has gone is an error to report, not death */
 	if (local_init(s, &e)) {
 		send_error(resp, &e);
 		_exit(0);
@@ -513,11 +586,15 @@ static void engine_main(struct synth *s, int req, int resp)
 		    fd_write_full(resp, s->identity, ilen))
 			_exit(1);
 	}
-	while (fd_read_full(req, &kind, 1) == 0 && fd_read_full(req, &v, sizeof(v)) == 0 &&
-	       fd_read_full(req, &len, sizeof(len)) == 0) {
+	for (;;) {
 		char *text;
 		size_t i;
 		int started = 1;
+		if (engine_wait(procs, nproc, req))
+			break;
+		if (fd_read_full(req, &kind, 1) || fd_read_full(req, &v, sizeof(v)) ||
+		    fd_read_full(req, &len, sizeof(len)))
+			break;
 		for (i = 0; i < nproc && memcmp(&procs[i].v, &v, sizeof(v)); i++)
 			;
 		if (i == nproc) {
