@@ -694,10 +694,9 @@ static int looks_vietnamese(const char *w, size_t n)
  * A capitalized word ending in "a" without English spellings ("Marina", "Lara"): a first name
  * as German and Romance languages write it, though English has the word ("marina").
  */
-static int romance_name(const char *word, size_t len, const char *lower)
+static int romance_name(const char *word, const char *lower, size_t n)
 {
-	return len > 3 && a_isupper((unsigned char)word[0]) && lower[len - 1] == 'a' &&
-	       !looks_english(lower, len);
+	return n > 3 && a_isupper((unsigned char)word[0]) && lower[n - 1] == 'a' && !looks_english(lower, n);
 }
 
 enum flang foreign_lang(const struct foreign *fx, const char *word, size_t len)
@@ -732,7 +731,7 @@ enum flang foreign_lang(const struct foreign *fx, const char *word, size_t len)
 	} else if (german_compound(fx, word, len)) {
 		l = FL_DE;
 	} else if (wset_has(&fx->en, t.buf, t.len) && !wset_has(&fx->de, word, len) &&
-		   !romance_name(word, len, t.buf)) {
+		   !romance_name(word, t.buf, t.len)) {
 		l = FL_EN;   /* a common English word ("science", "squeeze"): before the shapes below */
 	} else if (looks_polish(t.buf, t.len)) {
 		l = FL_PL;
@@ -746,7 +745,7 @@ enum flang foreign_lang(const struct foreign *fx, const char *word, size_t len)
 		l = FL_UK;
 	} else if (looks_french(t.buf, t.len)) {
 		l = FL_FR;
-	} else if ((wset_has(&fx->en, t.buf, t.len) && !romance_name(word, len, t.buf)) ||
+	} else if ((wset_has(&fx->en, t.buf, t.len) && !romance_name(word, t.buf, t.len)) ||
 		   english_compound(fx, t.buf, t.len)) {
 		l = FL_EN;   /* an English common word ("how", "social") */
 	} else if (foreign_is_english(fx, word, len) && english_name(t.buf, t.len)) {
