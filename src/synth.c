@@ -12,6 +12,12 @@
  * and its samples and events go back through a pipe. Measured: a fork per
  * sentence costs about 0.6 ms of CPU; setting the voice anew for every
  * sentence would cost 2.5 ms.
+ *
+ * Up to SYNTH_MAX_AHEAD sentences are spoken at once (synth_send): each fork
+ * writes into a pipe of its own, and the voice process passes the answers on
+ * in the order asked, each only after its fork exited cleanly (a fork that
+ * died is an error in its place). A voice process that dies takes the engine
+ * process with it, so the caller sees the end of its pipe, never a wait.
  */
 #include "synth.h"
 
