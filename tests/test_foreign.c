@@ -189,15 +189,19 @@ static void test_english_mapping(void **state)
 	sb_release(&out);
 }
 
-static void map_fr(const char *in, const char *want)
+/* Checks one phoneme mapping (foreign_map_french, foreign_map_portuguese). */
+static void check_map(void (*map)(const char *, size_t, struct sb *), const char *in, const char *want)
 {
 	struct sb out;
 	sb_init(&out);
-	foreign_map_french(in, strlen(in), &out);
+	map(in, strlen(in), &out);
 	if (strcmp(out.buf, want))
 		fail_msg("%s: %s, expected %s", in, out.buf, want);
 	sb_release(&out);
 }
+
+#define map_fr(in, want) check_map(foreign_map_french, in, want)
+#define map_pt(in, want) check_map(foreign_map_portuguese, in, want)
 
 static void test_french_mapping(void **state)
 {
@@ -211,16 +215,6 @@ static void test_french_mapping(void **state)
 	map_fr("_|Ol'A~d", "Ol'A~d");
 	/* only the stressed vowel is long: "melA~S'O~" keeps its unstressed "e" */
 	map_fr("melA~S'O~", "melA~S'O~");
-}
-
-static void map_pt(const char *in, const char *want)
-{
-	struct sb out;
-	sb_init(&out);
-	foreign_map_portuguese(in, strlen(in), &out);
-	if (strcmp(out.buf, want))
-		fail_msg("%s: %s, expected %s", in, out.buf, want);
-	sb_release(&out);
 }
 
 static void test_portuguese_mapping(void **state)
