@@ -117,8 +117,7 @@ int batch_check_unique(char *const *inputs, char *const *outputs, size_t n, stru
 
 int batch_default_jobs(void)
 {
-	long n = sysconf(_SC_NPROCESSORS_ONLN);
-	return n >= 1 ? (int)(n > 256 ? 256 : n) : 1;
+	return online_cores(256);
 }
 
 /* ==== the worker pool ==================================================== */

@@ -7,7 +7,6 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "dcblock.h"
 #include "loudness.h"
@@ -108,8 +107,8 @@ struct speechq {
 	pthread_cond_t cv;
 	struct job jobs[SPEECHQ_LEN];
 	struct synth_audio spare;  /* where the caller's thread synthesizes */
-	void *ptag[SYNTH_MAX_AHEAD];   /* sentences sent to eSpeak NG, not yet received */
-	int phead, np, ahead;          /* ... ring start, count, most at once */
+	void *ptag[SYNTH_MAX_AHEAD];   /* sentences sent to eSpeak NG, not yet received (synth_pending) */
+	int phead, ahead;              /* ... ring start, most at once */
 	uint64_t produced, claimed, placed;   /* job sequence numbers */
 	int end, placing, failed, finished;
 	struct err err;
@@ -208,11 +207,7 @@ struct speechq *speechq_new(struct synth *syn, int out_rate, enum rs_quality q, 
 	for (int i = 0; i < SPEECHQ_LEN; i++)
 		synth_audio_init(&s->jobs[i].a);
 	synth_audio_init(&s->spare);
-	s->ahead = (int)sysconf(_SC_NPROCESSORS_ONLN);
-	if (s->ahead < 1)
-		s->ahead = 1;
-	if (s->ahead > SYNTH_MAX_AHEAD)
-		s->ahead = SYNTH_MAX_AHEAD;
+	s->ahead = online_cores(SYNTH_MAX_AHEAD);
 	if (workers > MAX_WORKERS)
 		workers = MAX_WORKERS;
 	for (; s->nth < workers; s->nth++)
@@ -266,13 +261,18 @@ static int failed_here(struct speechq *q, const struct err *e)
 	return -1;
 }
 
+/* Sentences sent to eSpeak NG and not yet received. */
+static int pending(const struct speechq *q)
+{
+	return q->syn ? synth_pending(q->syn) : 0;
+}
+
 /* Receives the oldest sentence sent ahead and queues it. */
 static int receive_one(struct speechq *q, struct err *e)
 {
 	void *tag = q->ptag[q->phead];
 
 	q->phead = (q->phead + 1) % SYNTH_MAX_AHEAD;
-	q->np--;
 	if (synth_receive(q->syn, &q->spare, e))
 		return failed_here(q, e);
 	return publish_spare(q, tag);
@@ -281,7 +281,7 @@ static int receive_one(struct speechq *q, struct err *e)
 /* Everything sent ahead received and queued, in order. */
 static int drain(struct speechq *q, struct err *e)
 {
-	while (q->np)
+	while (pending(q))
 		if (receive_one(q, e))
 			return -1;
 	return 0;
@@ -302,12 +302,11 @@ int speechq_say(struct speechq *q, const struct voice_preset *v, const char *spo
 			return failed_here(q, e);
 		return publish_spare(q, tag);
 	}
-	if (q->np == q->ahead && receive_one(q, e))
+	if (pending(q) == q->ahead && receive_one(q, e))
 		return -1;
+	q->ptag[(q->phead + pending(q)) % SYNTH_MAX_AHEAD] = tag;
 	if (synth_send(q->syn, spoken, e))
 		return failed_here(q, e);
-	q->ptag[(q->phead + q->np) % SYNTH_MAX_AHEAD] = tag;
-	q->np++;
 	return 0;
 }
 
@@ -336,11 +335,8 @@ int speechq_finish(struct speechq *q, struct err *e)
 {
 	if (!q->finished) {
 		struct err de;
-		if (drain(q, &de))
-			while (q->np) {       /* after a failure: read and drop the rest */
-				q->np--;
-				(void)synth_receive(q->syn, &q->spare, &de);
-			}
+		while (pending(q))   /* after a failure the rest is read and dropped */
+			(void)receive_one(q, &de);
 		pthread_mutex_lock(&q->mu);
 		q->end = 1;
 		pthread_cond_broadcast(&q->cv);

@@ -634,7 +634,6 @@ static int in_el(const struct st *s, enum el el)
 	return 0;
 }
 
-/* Gives the text collected since the last element to the open sentence. */
 /*
  * Text right after a say-as time that begins with the word "Uhr": the word
  * joins the time's written form, whose spoken form says it already
@@ -662,6 +661,7 @@ static size_t take_uhr(struct st *s, const char *t, size_t n)
 	return b + 3;
 }
 
+/* Gives the text collected since the last element to the open sentence. */
 static void flush_text(struct st *s)
 {
 	size_t k = take_uhr(s, s->tmp.buf, s->tmp.len);
@@ -823,9 +823,9 @@ static void end_capture(struct st *s, enum el el)
 	if (!s->failed && n) {
 		add_part(s, w, n, sp.buf);
 		s->after_time = el == EL_SAYAS && !strcmp(s->cap_a, "time");
-	}
-	else if (!s->failed && sp.len)      /* an empty <phoneme ph=".."/>: caption shows nothing */
+	} else if (!s->failed && sp.len) {      /* an empty <phoneme ph=".."/>: caption shows nothing */
 		add_part(s, "", 0, sp.buf);
+	}
 	sb_release(&sp);
 	s->capture = 0;
 }

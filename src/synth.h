@@ -70,7 +70,7 @@ int synth_say(struct synth *s, const char *text, struct synth_audio *out, struct
  * (each by its own fork of the voice process; the result is the same as
  * synth_say's): synth_send queues `text` with the current voice, at most
  * SYNTH_MAX_AHEAD unanswered; synth_receive gives the oldest one's audio or
- * error. Nothing else (voice, say, phonemes) may be asked while any is
+ * error. Nothing else may be asked of the engine (voice, say) while any is
  * pending; synth_pending tells how many are.
  */
 #define SYNTH_MAX_AHEAD 4

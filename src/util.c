@@ -956,6 +956,12 @@ int outfile_check(const char *path, struct err *e)
 	return 0;
 }
 
+int online_cores(int max)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n < 1 ? 1 : n > max ? max : (int)n;
+}
+
 const char *tmp_dir(void)
 {
 	const char *td = getenv("TMPDIR");

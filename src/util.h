@@ -143,6 +143,8 @@ void outfile_note(const char *path);
 int outfile_anon(struct err *e);
 /* The directory of temporary files: $TMPDIR when set and not empty, else /tmp. */
 const char *tmp_dir(void);
+/* The number of online cores, 1 .. `max`. */
+int online_cores(int max);
 /*
  * A spool for audio between passes: an unnamed temporary file in tmp_dir()
  * (outfile_anon) as a "w+b" stream with a 1 MiB buffer, gone with the
